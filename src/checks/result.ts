@@ -1,0 +1,81 @@
+// Results are data: one typed model, rendered as JSON, text and JUnit (src/report/).
+import type { Layer, Severity } from '../contracts/model.ts';
+
+export const QUALITY_REPORT_SCHEMA_VERSION = '1.0.0';
+
+export type CheckStatus = 'passed' | 'warning' | 'failed' | 'error' | 'skipped';
+/** row: decides which rows cross the boundary; dataset: decides whether the boundary opens. */
+export type CheckKind = 'row' | 'dataset';
+
+export interface CheckResult {
+  /** Stable id, unique in a report, e.g. `orders.quantity.minimum`, `orders.quarantine_rate`. */
+  id: string;
+  /** Rule kind: type, required, unique, primary_key, duplicate_key, minimum, maximum, pattern, format,
+   * valid_values, relationship, custom, field_present, malformed_record, nullValues, rowCount, sql, … */
+  rule: string;
+  dataset: string;
+  layer: Layer | 'bronze';
+  kind: CheckKind;
+  severity: Severity;
+  property?: string;
+  /** Human-readable reason, also written next to quarantined rows. */
+  description: string;
+  /** Rows that broke the rule (row rules) or rows counted by the metric (dataset rules). */
+  failed_rows: number;
+  /** Measured metric value for dataset rules (percent when unit is percent). */
+  value?: number | null;
+  /** The threshold, for people: `<= 5 %`, `= 0`, `between 1 and 10`. */
+  threshold?: string;
+  status: CheckStatus;
+  /** Why a rule errored or was skipped (an SQL rule refused, a missing column …). */
+  message?: string;
+  /** A few keys of failing rows (primary key or record number). */
+  sample_keys?: string[];
+  contract?: { file: string; line?: number };
+}
+
+export interface SourceCounts {
+  records_in: number;
+  rows_out: number;
+  rows_quarantined: number;
+  duplicates_dropped: number;
+  /** Rows kept but flagged by a warning-severity row rule. */
+  rows_flagged: number;
+}
+
+export interface ReasonSummary {
+  dataset: string;
+  rule_id: string;
+  reason: string;
+  count: number;
+  sample_keys: string[];
+}
+
+export interface QualityReport {
+  schemaVersion: string;
+  command: 'run' | 'validate';
+  /** SUCCESS when the run published (validate: when the file conforms), FAILED otherwise. */
+  status: 'SUCCESS' | 'FAILED';
+  strict: boolean;
+  run_id: string;
+  as_of: string;
+  sources: Record<string, SourceCounts>;
+  checks: CheckResult[];
+  top_reasons: ReasonSummary[];
+  summary: { passed: number; warning: number; failed: number; error: number; skipped: number };
+  /** Contract id → version of every contract that took part. */
+  contracts: Record<string, string>;
+}
+
+/** The run's verdict: worst status of its checks (error > failed > warning > passed). */
+export function worstStatus(checks: readonly CheckResult[]): CheckStatus {
+  const order: CheckStatus[] = ['error', 'failed', 'warning', 'passed'];
+  for (const s of order) if (checks.some((c) => c.status === s)) return s;
+  return checks.length > 0 ? 'skipped' : 'passed';
+}
+
+export function summarize(checks: readonly CheckResult[]): QualityReport['summary'] {
+  const summary = { passed: 0, warning: 0, failed: 0, error: 0, skipped: 0 };
+  for (const c of checks) summary[c.status] += 1;
+  return summary;
+}

@@ -1,0 +1,120 @@
+// The `etl` command line: parses arguments (commander), dispatches to one module per command,
+// and turns every failure into one red line with a code and a hint (the stack only with --debug).
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { EtlError, EXIT, formatError, toEtlError } from './errors.ts';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function rate(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a number between 0 and 1');
+  return n;
+}
+
+function isoDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new InvalidArgumentError('expected a date YYYY-MM-DD');
+  }
+  return value;
+}
+
+export function buildProgram(): { program: Command; result: { code: number } } {
+  const result = { code: EXIT.OK };
+  const program = new Command('etl')
+    .description('Contract-driven batch pipeline for e-commerce analytics (ODCS data contracts on DuckDB)')
+    .option('--debug', 'print stack traces of errors')
+    .option('--log-level <level>', 'trace | debug | info | warn | error | silent', 'info')
+    .option('--log-format <format>', 'json | pretty (default: pretty on a TTY, json otherwise)')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('generate')
+    .description('generate deterministic demo data (orders, customers, products, inventory, promotions, returns, web events)')
+    .option('--out <dir>', 'output directory', 'data')
+    .option('--orders <n>', 'number of order lines', positiveInt, 20_000)
+    .option('--seed <s>', 'random seed', positiveInt, 42)
+    .option('--defect-rate <r>', 'share of records with an injected defect (0..1)', rate, 0)
+    .option('--as-of <date>', 'last day of the generated period', isoDate, '2026-11-20')
+    .option('--no-optional', 'do not generate the optional sources (promotions, returns, web events)')
+    .action(async (opts) => {
+      const { generateCommand } = await import('./commands/generate.ts');
+      result.code = await generateCommand({ ...opts, ...program.opts() });
+    });
+
+  program
+    .command('run')
+    .description('run the pipeline: sources → bronze → silver → gold → publish, enforcing the contracts')
+    .option('--data <dir>', 'source data directory', 'data')
+    .option('--contracts <dir>', 'contracts directory', 'contracts')
+    .option('--pipeline <dir>', 'SQL models and pipeline config', 'pipeline')
+    .option('--out <dir>', 'output directory', 'output')
+    .option('--reports <dir>', 'reports directory', 'reports')
+    .option('--strict', 'publish only when every error-severity dataset rule holds (exit 1 otherwise)', false)
+    .option('--as-of <date>', 'the business date (defaults to today, UTC)', isoDate)
+    .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 4GB')
+    .option('--threads <n>', 'DuckDB threads', positiveInt)
+    .action(async (opts) => {
+      const { runCommand } = await import('./commands/run.ts');
+      result.code = await runCommand({ ...opts, ...program.opts() });
+    });
+
+  program
+    .command('start')
+    .description('the demo: generate data if data/ is empty, run the pipeline, print a summary')
+    .action(async () => {
+      const { startCommand } = await import('./commands/start.ts');
+      result.code = await startCommand({ ...program.opts() });
+    });
+
+  program
+    .command('validate')
+    .description('does one data file conform to its contract? (exit 0 yes, 1 no, 2 bad input)')
+    .argument('[datafile]', 'data file (CSV, JSON, NDJSON or Parquet); default: the path of the contract server')
+    .requiredOption('--contract <file>', 'ODCS contract (YAML)')
+    .option('--server <name>', 'which servers entry of the contract to read')
+    .option('--out <dir>', 'write quarantine and reports here')
+    .option('--as-of <date>', 'the business date for freshness rules', isoDate)
+    .action(async (datafile: string | undefined, opts) => {
+      const { validateCommand } = await import('./commands/validate.ts');
+      result.code = await validateCommand({ ...opts, datafile, ...program.opts() });
+    });
+
+  const contracts = program.command('contracts').description('work with the data contracts');
+  contracts
+    .command('lint')
+    .description('check contracts against the ODCS v3.1 schema and the etl profile (no data read)')
+    .argument('[files...]', 'contract files (default: every contract under contracts/)')
+    .option('--contracts <dir>', 'contracts directory', 'contracts')
+    .action(async (files: string[], opts) => {
+      const { lintCommand } = await import('./commands/contracts-lint.ts');
+      result.code = await lintCommand({ files, ...opts, ...program.opts() });
+    });
+
+  return { program, result };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { program, result } = buildProgram();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv);
+    return result.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage errors were already printed by commander.
+      return err.exitCode === 0 ? EXIT.OK : EXIT.INVALID_INPUT;
+    }
+    const e = toEtlError(err);
+    process.stderr.write(`${formatError(e)}\n`);
+    if (debug && err instanceof Error) process.stderr.write(`${err.stack ?? ''}\n`);
+    if (debug && e.cause) process.stderr.write(`cause: ${String((e.cause as { sql?: string }).sql ?? e.cause)}\n`);
+    return e.exitCode;
+  }
+}
+
+export { EtlError };

@@ -1,0 +1,138 @@
+// The engine: the only module that imports DuckDB. Everything else speaks Sql (sql/sql.ts) to it
+// and receives plain JSON-like rows back. Only small results should cross into JavaScript.
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { EtlError } from '../errors.ts';
+import { trusted, literal, type Sql } from '../sql/sql.ts';
+
+export type Cell = string | number | boolean | null | Cell[] | { [k: string]: Cell };
+export type Row = Record<string, Cell>;
+/** Values bound as prepared-statement parameters ($1, $2 … or $name). */
+export type Params = (string | number | boolean | null)[] | Record<string, string | number | boolean | null>;
+
+export interface EngineOptions {
+  /** Database file; in-memory when omitted. */
+  path?: string;
+  memoryLimit?: string;
+  threads?: number;
+  /** Where DuckDB spills when past its memory limit. */
+  tempDirectory?: string;
+}
+
+function toCell(v: unknown): Cell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof Date) {
+    const iso = v.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.replace('.000Z', 'Z');
+  }
+  if (Array.isArray(v)) return v.map(toCell);
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  if (typeof v === 'object') {
+    const out: Record<string, Cell> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = toCell(x);
+    return out;
+  }
+  return String(v);
+}
+
+function firstLine(message: string): string {
+  return (message.split('\n')[0] ?? message).trim();
+}
+
+export class Engine {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(options: EngineOptions = {}): Promise<Engine> {
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(options.path ?? ':memory:');
+    } catch (cause) {
+      throw new EtlError('ENGINE_QUERY_FAILED', `cannot open DuckDB: ${firstLine(String(cause))}`, { cause });
+    }
+    const engine = new Engine(instance, await instance.connect());
+    if (options.memoryLimit) await engine.exec(trusted(`SET memory_limit = ${literal(options.memoryLimit).text}`));
+    if (options.threads) await engine.exec(trusted(`SET threads = ${Math.max(1, Math.floor(options.threads))}`));
+    if (options.tempDirectory) await engine.exec(trusted(`SET temp_directory = ${literal(options.tempDirectory).text}`));
+    return engine;
+  }
+
+  /** Run one or more statements; nothing is read back. */
+  async exec(q: Sql, params?: Params): Promise<void> {
+    try {
+      await this.conn.run(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined);
+    } catch (cause) {
+      throw this.wrap(cause, q);
+    }
+  }
+
+  /** Run a query and read its (small) result as plain rows. */
+  async rows<T extends Row = Row>(q: Sql, params?: Params): Promise<T[]> {
+    try {
+      const reader = await this.conn.runAndReadAll(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined);
+      return reader.getRowObjectsJS().map((r) => {
+        const out: Row = {};
+        for (const [k, v] of Object.entries(r)) out[k] = toCell(v);
+        return out as T;
+      });
+    } catch (cause) {
+      throw this.wrap(cause, q);
+    }
+  }
+
+  /** The first column of the first row, or null. */
+  async scalar(q: Sql, params?: Params): Promise<Cell> {
+    try {
+      const reader = await this.conn.runAndReadAll(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined);
+      const rows = reader.getRowsJS();
+      return rows.length > 0 && rows[0]!.length > 0 ? toCell(rows[0]![0]) : null;
+    } catch (cause) {
+      throw this.wrap(cause, q);
+    }
+  }
+
+  /** Column names and DuckDB type names of a relation (table, view or query). */
+  async describe(relation: Sql): Promise<{ name: string; type: string }[]> {
+    const rows = await this.rows(trusted(`DESCRIBE ${relation.text}`));
+    return rows.map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
+  }
+
+  /** Raw message of a query attempt, for callers that turn engine errors into results (SQL rules). */
+  async tryScalar(q: Sql): Promise<{ ok: true; value: Cell } | { ok: false; error: string }> {
+    try {
+      return { ok: true, value: await this.scalar(q) };
+    } catch (e) {
+      return { ok: false, error: e instanceof EtlError ? e.message : String(e) };
+    }
+  }
+
+  close(): void {
+    try {
+      this.conn.closeSync();
+      this.instance.closeSync();
+    } catch {
+      // closing twice or after a failed query is harmless
+    }
+  }
+
+  private wrap(cause: unknown, q: Sql): EtlError {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return new EtlError('ENGINE_QUERY_FAILED', firstLine(message), {
+      hint: 'rerun with --debug to see the statement',
+      cause: Object.assign(new Error(message), { sql: q.text }),
+    });
+  }
+}
+
+/** Open an in-memory engine for the duration of fn (tests, one-shot commands). */
+export async function withEngine<T>(fn: (engine: Engine) => Promise<T>, options: EngineOptions = {}): Promise<T> {
+  const engine = await Engine.open(options);
+  try {
+    return await fn(engine);
+  } finally {
+    engine.close();
+  }
+}

@@ -1,0 +1,88 @@
+// One error type for everything the user can get wrong or the machine can break.
+// Failed data checks are NOT errors: they are results (see checks/result.ts).
+
+export type ErrorCode =
+  | 'USAGE_INVALID'
+  | 'CONFIG_INVALID'
+  | 'CONTRACT_NOT_FOUND'
+  | 'CONTRACT_YAML_INVALID'
+  | 'CONTRACT_SCHEMA_INVALID'
+  | 'CONTRACT_PROFILE_INVALID'
+  | 'SOURCE_NOT_FOUND'
+  | 'SOURCE_UNREADABLE'
+  | 'SOURCE_HEADER_INVALID'
+  | 'MODEL_INVALID'
+  | 'ENGINE_QUERY_FAILED'
+  | 'IO_FAILED'
+  | 'INTERNAL';
+
+/** Exit codes of the public interface (DESIGN.md): 2 = invalid input, 3 = runtime failure. */
+const EXIT_CODES: Record<ErrorCode, 2 | 3> = {
+  USAGE_INVALID: 2,
+  CONFIG_INVALID: 2,
+  CONTRACT_NOT_FOUND: 2,
+  CONTRACT_YAML_INVALID: 2,
+  CONTRACT_SCHEMA_INVALID: 2,
+  CONTRACT_PROFILE_INVALID: 2,
+  SOURCE_NOT_FOUND: 2,
+  SOURCE_UNREADABLE: 2,
+  SOURCE_HEADER_INVALID: 2,
+  MODEL_INVALID: 2,
+  ENGINE_QUERY_FAILED: 3,
+  IO_FAILED: 3,
+  INTERNAL: 3,
+};
+
+export const EXIT = { OK: 0, CHECKS_FAILED: 1, INVALID_INPUT: 2, RUNTIME: 3 } as const;
+
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  col?: number;
+}
+
+export interface EtlErrorOptions {
+  hint?: string;
+  location?: SourceLocation;
+  cause?: unknown;
+}
+
+export class EtlError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly location: SourceLocation | undefined;
+
+  constructor(code: ErrorCode, message: string, options: EtlErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'EtlError';
+    this.code = code;
+    this.hint = options.hint;
+    this.location = options.location;
+  }
+
+  get exitCode(): 2 | 3 {
+    return EXIT_CODES[this.code];
+  }
+}
+
+export function formatLocation(loc: SourceLocation | undefined): string {
+  if (!loc) return '';
+  return [loc.file, loc.line, loc.col].filter((p) => p !== undefined).join(':');
+}
+
+/** The one line (plus hint) the CLI prints for an error. */
+export function formatError(err: EtlError): string {
+  const where = formatLocation(err.location);
+  const head = `${err.code}: ${err.message}${where ? ` (${where})` : ''}`;
+  return err.hint ? `${head}\n  hint: ${err.hint}` : head;
+}
+
+/** Anything thrown that is not an EtlError becomes an INTERNAL one (exit 3). */
+export function toEtlError(err: unknown): EtlError {
+  if (err instanceof EtlError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new EtlError('INTERNAL', message.split('\n')[0] ?? message, {
+    hint: 'this is a bug or an environment problem; rerun with --debug for the stack trace',
+    cause: err,
+  });
+}
