@@ -71,7 +71,7 @@ export function sql(strings: TemplateStringsArray, ...parts: SqlPart[]): Sql {
 }
 
 /** Join fragments with a separator (itself trusted text written in code, e.g. ', ' or ' AND '). */
-export function join(parts: readonly SqlPart[], separator: ', ' | ' AND ' | ' OR ' | ' UNION ALL ' | ',\n  ' | '\n' | ' || ' | ' + '): Sql {
+export function join(parts: readonly SqlPart[], separator: ', ' | ' AND ' | ' OR ' | ' UNION ALL ' | ' UNION ALL BY NAME ' | ',\n  ' | '\n' | ' || ' | ' + '): Sql {
   return Sql.trusted(parts.map(render).join(separator));
 }
 

@@ -1,0 +1,54 @@
+// The header line of a CSV file, read by Node (a few KB) so the bronze reader can name every column
+// VARCHAR itself instead of trusting DuckDB's sniffer (which can mis-read quoted fields).
+import { open } from 'node:fs/promises';
+import { parse } from 'csv-parse/sync';
+import { EtlError } from '../errors.ts';
+
+export async function readCsvHeader(file: string): Promise<string[]> {
+  let text: string;
+  const handle = await open(file, 'r').catch((cause: unknown) => {
+    throw new EtlError('SOURCE_UNREADABLE', `cannot open ${file}: ${(cause as Error).message}`, {
+      location: { file },
+      hint: 'check the path and the permissions',
+      cause,
+    });
+  });
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    text = buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const end = text.search(/\r?\n/);
+  const line = end === -1 ? text : text.slice(0, end);
+  if (line.trim() === '') {
+    throw new EtlError('SOURCE_HEADER_INVALID', `${file} has no header line`, {
+      location: { file, line: 1 },
+      hint: 'a CSV source starts with a header naming its columns',
+    });
+  }
+  try {
+    const rows = parse(line, { relax_column_count: true }) as string[][];
+    const header = (rows[0] ?? []).map((h) => h.trim());
+    const seen = new Set<string>();
+    for (const h of header) {
+      if (h === '' || seen.has(h)) {
+        throw new EtlError('SOURCE_HEADER_INVALID', `${file}: header has an ${h === '' ? 'empty' : `repeated (${h})`} column name`, {
+          location: { file, line: 1 },
+          hint: 'every column of the header needs a distinct, non-empty name',
+        });
+      }
+      seen.add(h);
+    }
+    return header;
+  } catch (cause) {
+    if (cause instanceof EtlError) throw cause;
+    throw new EtlError('SOURCE_HEADER_INVALID', `${file}: the header line is not valid CSV`, {
+      location: { file, line: 1 },
+      hint: 'fix the quoting of the first line',
+      cause,
+    });
+  }
+}

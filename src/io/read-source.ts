@@ -1,0 +1,236 @@
+// Reading source files into bronze: every record as received (text), with lineage, and nothing lost.
+// CSV: explicit dialect, every column VARCHAR, malformed lines kept through DuckDB's rejects table.
+// NDJSON: raw lines parsed by DuckDB's JSON functions (an invalid line is a malformed record).
+// JSON array: all or nothing (a syntax error is a file-level error). Parquet: columns cast to text.
+import { extname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { EtlError } from '../errors.ts';
+import type { Engine } from '../engine/engine.ts';
+import { ident, join, literal, sql, trusted, type Sql } from '../sql/sql.ts';
+import { readCsvHeader } from './csv-header.ts';
+
+export type SourceFormat = 'csv' | 'json' | 'parquet';
+
+export interface ReadSourceSpec {
+  /** Files to read (already resolved; see resolveSourceFiles). */
+  files: string[];
+  format?: SourceFormat;
+  /** json only: 'ndjson' | 'array'; detected from the first byte when omitted. */
+  jsonLayout?: 'ndjson' | 'array';
+  /** Name stem of the tables to create, e.g. bronze."orders" → table + table__malformed. */
+  schema: string;
+  table: string;
+}
+
+export interface SourceColumn {
+  name: string;
+  /** Type as received: VARCHAR for text formats, the physical type for Parquet. */
+  type: string;
+}
+
+export interface ReadSourceResult {
+  /** The bronze relation: every column VARCHAR + _source_file, _record_number. */
+  relation: Sql;
+  /** Malformed records: _source_file, _record_number, _raw, _error. */
+  malformedRelation: Sql;
+  columns: SourceColumn[];
+  /** Data records in the files, malformed ones included. */
+  records: number;
+  malformed: number;
+  files: string[];
+}
+
+export function detectFormat(file: string): SourceFormat | undefined {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return 'csv';
+  if (ext === '.json' || ext === '.ndjson' || ext === '.jsonl') return 'json';
+  if (ext === '.parquet' || ext === '.pq') return 'parquet';
+  return undefined;
+}
+
+/** Expand a path or glob (DuckDB's glob) into a sorted list of files; an empty match is an error. */
+export async function resolveSourceFiles(engine: Engine, pattern: string): Promise<string[]> {
+  if (!/[*?[]/.test(pattern)) {
+    if (!existsSync(pattern)) {
+      throw new EtlError('SOURCE_NOT_FOUND', `no such file: ${pattern}`, { location: { file: pattern }, hint: 'check the path (relative paths in a contract server are relative to the contract file)' });
+    }
+    return [pattern];
+  }
+  const rows = await engine.rows(sql`SELECT file FROM glob(${pattern}) ORDER BY file`);
+  const files = rows.map((r) => String(r['file']));
+  if (files.length === 0) {
+    throw new EtlError('SOURCE_NOT_FOUND', `no file matches ${pattern}`, { location: { file: pattern }, hint: 'check the glob pattern' });
+  }
+  return files;
+}
+
+export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<ReadSourceResult> {
+  const format = spec.format ?? detectFormat(spec.files[0] ?? '');
+  if (!format) {
+    throw new EtlError('SOURCE_UNREADABLE', `cannot tell the format of ${spec.files[0]}`, {
+      location: { file: spec.files[0] ?? '' },
+      hint: 'use a .csv, .json, .ndjson or .parquet file, or set `format` on the contract server',
+    });
+  }
+  await engine.exec(sql`CREATE SCHEMA IF NOT EXISTS ${ident(spec.schema)}`);
+  const relation = trusted(`${ident(spec.schema).text}.${ident(spec.table).text}`);
+  const malformedRelation = trusted(`${ident(spec.schema).text}.${ident(`${spec.table}__malformed`).text}`);
+  const parts: { columns: SourceColumn[]; records: Sql; malformed: Sql }[] = [];
+  for (const [i, file] of spec.files.entries()) {
+    const stem = `${spec.table}__f${i}`;
+    const part =
+      format === 'csv'
+        ? await readCsvFile(engine, file, spec.schema, stem)
+        : format === 'parquet'
+          ? await readParquetFile(engine, file, spec.schema, stem)
+          : await readJsonFile(engine, file, spec.schema, stem, spec.jsonLayout);
+    parts.push(part);
+  }
+  const union = (rels: Sql[]) => join(rels.map((r) => sql`SELECT * FROM ${r}`), ' UNION ALL BY NAME ');
+  await engine.exec(sql`CREATE OR REPLACE VIEW ${relation} AS ${union(parts.map((p) => p.records))}`);
+  await engine.exec(sql`CREATE OR REPLACE VIEW ${malformedRelation} AS ${union(parts.map((p) => p.malformed))}`);
+
+  const columns: SourceColumn[] = [];
+  for (const p of parts) for (const c of p.columns) if (!columns.some((x) => x.name === c.name)) columns.push(c);
+  const counts = await engine.rows(
+    sql`SELECT (SELECT count(*) FROM ${relation}) AS ok, (SELECT count(*) FROM ${malformedRelation}) AS bad`,
+  );
+  const ok = Number(counts[0]?.['ok'] ?? 0);
+  const bad = Number(counts[0]?.['bad'] ?? 0);
+  return { relation, malformedRelation, columns, records: ok + bad, malformed: bad, files: spec.files };
+}
+
+function varcharColumns(names: string[]): Sql {
+  // read_csv's columns={'name': 'VARCHAR', …} struct: names are string literals, not identifiers.
+  return trusted(`{${names.map((n) => `${literal(n).text}: 'VARCHAR'`).join(', ')}}`);
+}
+
+async function readCsvFile(engine: Engine, file: string, schema: string, stem: string) {
+  const header = await readCsvHeader(file);
+  const raw = trusted(`${ident(schema).text}.${ident(`${stem}__raw`).text}`);
+  const rejects = `${stem}__rejects`;
+  try {
+    await engine.exec(sql`CREATE OR REPLACE TABLE ${raw} AS SELECT * FROM read_csv(${file},
+      auto_detect = false, header = true, delim = ',', quote = '"', escape = '"',
+      columns = ${varcharColumns(header)}, store_rejects = true,
+      rejects_table = ${rejects}, rejects_scan = ${`${rejects}_scan`}, rejects_limit = 0)`);
+  } catch (cause) {
+    throw new EtlError('SOURCE_UNREADABLE', `cannot read ${file} as CSV: ${(cause as Error).message}`, {
+      location: { file },
+      hint: 'the file must be UTF-8 CSV with a header line, comma-separated, "-quoted',
+      cause,
+    });
+  }
+  // Rejected lines (one row per error; a line may have several).
+  const rej = ident(rejects);
+  await engine.exec(sql`CREATE OR REPLACE TABLE ${ident(schema)}.${ident(`${stem}__bad`)} AS
+    SELECT ${file} AS _source_file, line::BIGINT AS _record_number,
+           trim(any_value(csv_line), chr(10) || chr(13)) AS _raw,
+           string_agg(DISTINCT error_type || ': ' || error_message, '; ' ORDER BY error_type || ': ' || error_message) AS _error
+    FROM ${rej} GROUP BY line`);
+  const bad = trusted(`${ident(schema).text}.${ident(`${stem}__bad`).text}`);
+  // The record number of a good row is its line number: its ordinal k among good rows (rowid + 1),
+  // plus the header line, plus the rejected lines before it (found with an ASOF join on the few rejects).
+  // Multi-line quoted records shift this by their extra lines; lineage then points at the record's ordinal.
+  const adj = trusted(`${ident(schema).text}.${ident(`${stem}__adj`).text}`);
+  await engine.exec(sql`CREATE OR REPLACE TABLE ${adj} AS
+    SELECT thresh, max(j) AS j FROM (
+      SELECT _record_number - row_number() OVER (ORDER BY _record_number) - 1 AS thresh,
+             row_number() OVER (ORDER BY _record_number) AS j
+      FROM ${bad}) GROUP BY thresh`);
+  const cols = join(header.map((h) => sql`r.${ident(h)}`), ', ');
+  const records = trusted(`${ident(schema).text}.${ident(stem).text}`);
+  await engine.exec(sql`CREATE OR REPLACE VIEW ${records} AS
+    SELECT ${cols}, ${file} AS _source_file, (r.rowid + 2 + coalesce(a.j, 0))::BIGINT AS _record_number
+    FROM ${raw} r ASOF LEFT JOIN ${adj} a ON r.rowid + 1 > a.thresh`);
+  return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad };
+}
+
+async function readParquetFile(engine: Engine, file: string, schema: string, stem: string) {
+  let described: { name: string; type: string }[];
+  try {
+    described = await engine.describe(sql`SELECT * FROM read_parquet(${file})`);
+  } catch (cause) {
+    throw new EtlError('SOURCE_UNREADABLE', `cannot read ${file} as Parquet: ${(cause as Error).message}`, {
+      location: { file },
+      hint: 'is it a Parquet file? check that it is complete',
+      cause,
+    });
+  }
+  const records = trusted(`${ident(schema).text}.${ident(stem).text}`);
+  const cols = join(described.map((c) => sql`CAST(${ident(c.name)} AS VARCHAR) AS ${ident(c.name)}`), ', ');
+  await engine.exec(sql`CREATE OR REPLACE TABLE ${records} AS
+    SELECT ${cols}, ${file} AS _source_file, (file_row_number + 1)::BIGINT AS _record_number
+    FROM read_parquet(${file}, file_row_number = true)`);
+  const malformed = trusted(`${ident(schema).text}.${ident(`${stem}__bad`).text}`);
+  await engine.exec(sql`CREATE OR REPLACE TABLE ${malformed} (_source_file VARCHAR, _record_number BIGINT, _raw VARCHAR, _error VARCHAR)`);
+  return { columns: described, records, malformed };
+}
+
+async function readJsonFile(engine: Engine, file: string, schema: string, stem: string, layout?: 'ndjson' | 'array') {
+  const lines = trusted(`${ident(schema).text}.${ident(`${stem}__lines`).text}`);
+  let isArray = layout === 'array';
+  if (!layout) {
+    const head = readFileSync(file, { encoding: 'utf8', flag: 'r' }).slice(0, 4096).replace(/^\uFEFF/, '').trimStart();
+    isArray = head.startsWith('[');
+  }
+  try {
+    if (isArray) {
+      const valid = await engine.scalar(sql`SELECT json_valid(ltrim(content, chr(65279))) FROM read_text(${file})`);
+      if (valid !== true) {
+        throw new EtlError('SOURCE_UNREADABLE', `${file} is not a valid JSON array`, {
+          location: { file, ...jsonErrorPosition(file) },
+          hint: 'a JSON array file is read all or nothing; fix the syntax, or write one object per line (NDJSON)',
+        });
+      }
+      await engine.exec(sql`CREATE OR REPLACE TABLE ${lines} AS
+        SELECT unnest(range(1, len(items) + 1))::BIGINT AS _record_number, unnest(items) AS line
+        FROM (SELECT CAST(ltrim(content, chr(65279)) AS JSON[]) AS items FROM read_text(${file}))`);
+    } else {
+      await engine.exec(sql`CREATE OR REPLACE TABLE ${lines} AS
+        SELECT * FROM (
+          SELECT unnest(range(1, len(ls) + 1))::BIGINT AS _record_number, rtrim(unnest(ls), chr(13)) AS line
+          FROM (SELECT string_split(ltrim(content, chr(65279)), chr(10)) AS ls FROM read_text(${file})))
+        WHERE trim(line) <> ''`);
+    }
+  } catch (cause) {
+    if (cause instanceof EtlError && cause.code === 'SOURCE_UNREADABLE') throw cause;
+    throw new EtlError('SOURCE_UNREADABLE', `cannot read ${file} as JSON: ${(cause as Error).message}`, {
+      location: { file },
+      hint: 'use NDJSON (one object per line) or a JSON array of objects',
+      cause,
+    });
+  }
+  const isRecord = trusted(`(CASE WHEN json_valid(line) THEN json_type(line::JSON) = 'OBJECT' ELSE false END)`);
+  const keys = await engine.rows(sql`SELECT k, min(_record_number) AS first FROM (
+      SELECT unnest(json_keys(line::JSON)) AS k, _record_number FROM ${lines} WHERE ${isRecord}) GROUP BY k ORDER BY first, k`);
+  const names = keys.map((k) => String(k['k']));
+  const records = trusted(`${ident(schema).text}.${ident(stem).text}`);
+  const cols = names.length
+    ? join(names.map((n) => sql`(line::JSON) ->> ${n} AS ${ident(n)}`), ', ')
+    : trusted('NULL::VARCHAR AS _empty');
+  await engine.exec(sql`CREATE OR REPLACE TABLE ${records} AS
+    SELECT ${cols}, ${file} AS _source_file, _record_number FROM ${lines} WHERE ${isRecord}`);
+  const malformed = trusted(`${ident(schema).text}.${ident(`${stem}__bad`).text}`);
+  await engine.exec(sql`CREATE OR REPLACE TABLE ${malformed} AS
+    SELECT ${file} AS _source_file, _record_number, line::VARCHAR AS _raw,
+           CASE WHEN json_valid(line) THEN 'not a JSON object' ELSE 'invalid JSON' END AS _error
+    FROM ${lines} WHERE NOT ${isRecord}`);
+  return { columns: names.map((name) => ({ name, type: 'VARCHAR' })), records, malformed };
+}
+
+/** Line and column of the first JSON syntax error, for the one-line error message. */
+function jsonErrorPosition(file: string): { line?: number; col?: number } {
+  try {
+    JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
+    return {};
+  } catch (e) {
+    const m = /position (\d+)/.exec(String((e as Error).message));
+    if (!m) return {};
+    const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    const before = text.slice(0, Number(m[1]));
+    const line = before.split('\n').length;
+    return { line, col: before.length - before.lastIndexOf('\n') };
+  }
+}
+
