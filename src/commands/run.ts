@@ -1,0 +1,40 @@
+// `etl run`: the pipeline, gated by the contracts. Exit 0 published, 1 strict gate closed, 2/3 errors.
+import { createLogger } from '../log.ts';
+import { runPipeline } from '../stages/run-pipeline.ts';
+import { printRunSummary } from './run-summary.ts';
+
+export interface RunCommandOptions {
+  data: string;
+  contracts: string;
+  pipeline: string;
+  out: string;
+  reports: string;
+  strict: boolean;
+  asOf?: string;
+  memoryLimit?: string;
+  threads?: number;
+  logLevel?: string;
+  logFormat?: string;
+}
+
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export async function runCommand(opts: RunCommandOptions): Promise<number> {
+  const logger = createLogger({ ...(opts.logLevel ? { logLevel: opts.logLevel } : {}), ...(opts.logFormat ? { logFormat: opts.logFormat } : {}) });
+  const outcome = await runPipeline({
+    data: opts.data,
+    contracts: opts.contracts,
+    pipeline: opts.pipeline,
+    out: opts.out,
+    reports: opts.reports,
+    strict: opts.strict,
+    asOf: opts.asOf ?? todayUtc(),
+    ...(opts.memoryLimit ? { memoryLimit: opts.memoryLimit } : {}),
+    ...(opts.threads ? { threads: opts.threads } : {}),
+    logger,
+  });
+  printRunSummary(outcome, { out: opts.out, reports: opts.reports });
+  return outcome.exitCode;
+}

@@ -1,0 +1,51 @@
+// silver → conformed: one view per silver table, with every column classified as PII masked.
+// Gold models read conformed.* only, so raw PII never reaches a published output; the raw values
+// stay in bronze, silver and quarantine.
+import type { Engine } from '../engine/engine.ts';
+import type { Contract, MaskStrategy, Property } from '../contracts/model.ts';
+import { ident, join, sql, type Sql } from '../sql/sql.ts';
+
+const PII_CLASSES = new Set(['pii', 'restricted', 'confidential', 'sensitive']);
+
+/** The mask of a property, if it must be masked: explicit `mask`, else hash for any PII classification. */
+export function maskOf(p: Property): MaskStrategy | undefined {
+  if (p.mask) return p.mask;
+  return p.classification && PII_CLASSES.has(p.classification.toLowerCase()) ? 'hash' : undefined;
+}
+
+/** SQL for a masked value. hash: salted SHA-256 of the normalised value (joins still work across tables);
+ * initials: "Ada Lovelace" → "A.L."; redact: a constant. NULL stays NULL. */
+export function maskExpression(column: Sql, mask: MaskStrategy, salt: string): Sql {
+  switch (mask) {
+    case 'hash':
+      return sql`CASE WHEN ${column} IS NULL THEN NULL ELSE sha256(${salt} || lower(trim(CAST(${column} AS VARCHAR)))) END`;
+    case 'initials':
+      return sql`CASE WHEN ${column} IS NULL THEN NULL ELSE array_to_string(list_transform(list_filter(string_split(trim(CAST(${column} AS VARCHAR)), ' '), w -> w <> ''), w -> upper(left(w, 1)) || '.'), '') END`;
+    case 'redact':
+      return sql`CASE WHEN ${column} IS NULL THEN NULL ELSE '***' END`;
+  }
+}
+
+export interface ConformInput {
+  dataset: string;
+  silver: Sql;
+  contracts: Contract[];
+  salt: string;
+}
+
+/** Create conformed.<dataset>; returns the names of the masked columns. */
+export async function createConformedView(engine: Engine, input: ConformInput): Promise<string[]> {
+  const masks = new Map<string, MaskStrategy>();
+  for (const c of input.contracts) for (const p of c.properties) {
+    const m = maskOf(p);
+    if (m) masks.set(p.name, m);
+  }
+  const columns = (await engine.describe(input.silver)).map((c) => c.name).filter((n) => !n.startsWith('_'));
+  const select = columns.map((name) => {
+    const m = masks.get(name);
+    return m ? sql`${maskExpression(ident(name), m, input.salt)} AS ${ident(name)}` : ident(name);
+  });
+  await engine.exec(sql`CREATE SCHEMA IF NOT EXISTS conformed`);
+  await engine.exec(sql`CREATE OR REPLACE VIEW conformed.${ident(input.dataset)} AS SELECT ${join(select, ', ')} FROM ${input.silver}`);
+  return columns.filter((c) => masks.has(c)).sort();
+}

@@ -1,0 +1,122 @@
+// The gold model graph: pipeline/models/<name>.sql files → their references (gold.<model>,
+// conformed.<dataset>) → a topological order. Pure planning; gold.ts executes the plan.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EtlError } from '../errors.ts';
+import { literal, trusted, type Sql } from '../sql/sql.ts';
+
+export interface GoldModel {
+  name: string;
+  file: string;
+  /** The SQL text as written (placeholders not yet replaced). */
+  text: string;
+  /** gold.<model> references, sorted, self excluded. */
+  dependsOn: string[];
+  /** conformed.<dataset> references, sorted. */
+  sources: string[];
+}
+
+const MODEL_NAME = /^[a-z_][a-z0-9_]*$/;
+const REFERENCE = /\b(gold|conformed|silver|bronze)\s*\.\s*"?([A-Za-z_][A-Za-z0-9_]*)"?/gi;
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+/** Text with comments and string literals blanked out, so that they never count as references. */
+export function stripCommentsAndStrings(text: string): string {
+  return text.replace(/--[^\n]*|\/\*[\s\S]*?\*\/|'(?:[^']|'')*'/g, (m) => m.replace(/[^\n]/g, ' '));
+}
+
+function lineOf(text: string, index: number): number {
+  return text.slice(0, index).split('\n').length;
+}
+
+/** Parse one model file: check its shape and collect its references. */
+export function parseModel(name: string, file: string, text: string): GoldModel {
+  if (!MODEL_NAME.test(name)) {
+    throw new EtlError('MODEL_INVALID', `model name "${name}" is not lower_snake_case`, { location: { file }, hint: 'rename the file to <lower_snake_case>.sql' });
+  }
+  const code = stripCommentsAndStrings(text);
+  const body = code.trim().replace(/;\s*$/, '');
+  if (!/^(select|with)\b/i.test(body)) {
+    throw new EtlError('MODEL_INVALID', `model ${name} must be one SELECT (optionally WITH …)`, { location: { file }, hint: 'a model file holds a single query; the runner wraps it in CREATE OR REPLACE TABLE' });
+  }
+  const semicolon = body.indexOf(';');
+  if (semicolon >= 0) {
+    throw new EtlError('MODEL_INVALID', `model ${name} holds more than one statement`, { location: { file, line: lineOf(code, code.indexOf(';')) }, hint: 'keep one query per model file' });
+  }
+  const gold = new Set<string>();
+  const sources = new Set<string>();
+  for (const m of code.matchAll(REFERENCE)) {
+    const schema = m[1]!.toLowerCase();
+    const target = m[2]!;
+    if (schema === 'silver' || schema === 'bronze') {
+      throw new EtlError('MODEL_INVALID', `model ${name} reads ${schema}.${target}: gold models read conformed.* views only`, {
+        location: { file, line: lineOf(code, m.index) },
+        hint: `use conformed.${target} (PII masked) instead, so raw PII cannot reach a published output`,
+      });
+    }
+    if (schema === 'gold') {
+      if (target !== name) gold.add(target);
+      else throw new EtlError('MODEL_INVALID', `model ${name} references itself`, { location: { file, line: lineOf(code, m.index) }, hint: 'a model cannot read its own table' });
+    } else sources.add(target);
+  }
+  return { name, file, text, dependsOn: [...gold].sort(), sources: [...sources].sort() };
+}
+
+/** Read every pipeline/models/*.sql (sorted by name). */
+export async function readModels(pipelineDir: string): Promise<GoldModel[]> {
+  const dir = join(pipelineDir, 'models');
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((f) => f.endsWith('.sql')).sort();
+  } catch (cause) {
+    throw new EtlError('MODEL_INVALID', `cannot read the models folder: ${(cause as Error).message}`, { location: { file: dir }, hint: 'pass --pipeline DIR with a models/ folder of .sql files', cause });
+  }
+  const models: GoldModel[] = [];
+  for (const f of names) {
+    const file = join(dir, f);
+    models.push(parseModel(f.slice(0, -'.sql'.length), file, await readFile(file, 'utf8')));
+  }
+  return models;
+}
+
+/** Topological order (Kahn, ties by name so the order is deterministic). Unknown refs and cycles are MODEL_INVALID. */
+export function orderModels(models: GoldModel[]): GoldModel[] {
+  const byName = new Map(models.map((m) => [m.name, m]));
+  for (const m of models) {
+    for (const d of m.dependsOn) {
+      if (!byName.has(d)) {
+        throw new EtlError('MODEL_INVALID', `model ${m.name} references gold.${d}, which is not a model`, { location: { file: m.file }, hint: `add pipeline/models/${d}.sql or fix the reference` });
+      }
+    }
+  }
+  const remaining = new Map(models.map((m) => [m.name, new Set(m.dependsOn)]));
+  const ordered: GoldModel[] = [];
+  while (remaining.size > 0) {
+    const ready = [...remaining].filter(([, deps]) => deps.size === 0).map(([n]) => n).sort();
+    if (ready.length === 0) {
+      const cycle = [...remaining.keys()].sort();
+      throw new EtlError('MODEL_INVALID', `dependency cycle between models: ${cycle.join(', ')}`, { location: { file: byName.get(cycle[0]!)!.file }, hint: 'a model cannot depend, directly or not, on itself' });
+    }
+    for (const n of ready) {
+      ordered.push(byName.get(n)!);
+      remaining.delete(n);
+      for (const deps of remaining.values()) deps.delete(n);
+    }
+  }
+  return ordered;
+}
+
+/** Replace every {{ name }} by the escaped literal of vars[name]; an unknown placeholder is MODEL_INVALID. */
+export function renderModel(model: GoldModel, vars: Record<string, string | number | boolean>): Sql {
+  const text = model.text.replace(PLACEHOLDER, (_m, key: string, offset: number) => {
+    if (!Object.hasOwn(vars, key)) {
+      throw new EtlError('MODEL_INVALID', `model ${model.name} uses the unknown placeholder {{ ${key} }}`, {
+        location: { file: model.file, line: lineOf(model.text, offset) },
+        hint: `known placeholders: ${Object.keys(vars).sort().join(', ')}`,
+      });
+    }
+    return literal(vars[key]!).text;
+  });
+  // The model text is the project's own code (pipeline/); values reached it only through literal().
+  return trusted(text.trim().replace(/;\s*$/, ''));
+}

@@ -1,0 +1,247 @@
+// The run, stage by stage: sources → bronze → silver (contracts) → conformed (PII masked) → gold
+// (SQL models) → gold checks → gate → publish (staging + swap) → reports → run record.
+import { createHash } from 'node:crypto';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { Logger } from '../log.ts';
+import { Engine } from '../engine/engine.ts';
+import { loadContractsOrThrow } from '../contracts/index.ts';
+import { loadPipelineConfig, modelVars, type PipelineConfig } from '../config.ts';
+import type { Contract } from '../contracts/model.ts';
+import { QUALITY_REPORT_SCHEMA_VERSION, summarize, type CheckResult, type QualityReport, type ReasonSummary, type SourceCounts } from '../checks/result.ts';
+import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
+import { writeQualityReports } from '../report/write-quality-reports.ts';
+import { writeKpiReports } from '../report/write-kpi-reports.ts';
+import { ident, sql, type Sql } from '../sql/sql.ts';
+import { startProgress } from '../progress.ts';
+import { dependencyOrder, planRun } from './plan.ts';
+import { ingestBronze } from './bronze.ts';
+import { buildSilver } from './silver.ts';
+import { createConformedView } from './conform.ts';
+import { buildGold } from './gold.ts';
+import { publishOutputs, type PublishedFile } from './publish.ts';
+import { createStaging, recoverDirectory, swapDirectory } from './swap-directory.ts';
+import { fingerprintFile, type Fingerprint } from './fingerprint.ts';
+
+export interface RunOptions {
+  data: string;
+  contracts: string;
+  pipeline: string;
+  out: string;
+  reports: string;
+  strict: boolean;
+  asOf: string;
+  memoryLimit?: string;
+  threads?: number;
+  logger: Logger;
+}
+
+export interface RunRecord {
+  schemaVersion: string;
+  run_id: string;
+  status: 'SUCCESS' | 'FAILED';
+  strict: boolean;
+  as_of: string;
+  started_at: string;
+  finished_at: string;
+  reason?: string;
+  stages: Record<string, number>;
+  counts: Record<string, SourceCounts>;
+  gold: Record<string, number>;
+  contracts: Record<string, string>;
+  inputs: Fingerprint[];
+  published: { kind: string; table: string; path: string; rows: number }[];
+}
+
+export interface RunOutcome {
+  status: 'SUCCESS' | 'FAILED';
+  exitCode: 0 | 1;
+  report: QualityReport;
+  record: RunRecord;
+  recordPath: string;
+}
+
+/** Error-severity dataset rules that failed: what closes the --strict gate. */
+export function gateFailures(checks: readonly CheckResult[]): CheckResult[] {
+  return checks.filter((c) => c.kind === 'dataset' && c.severity === 'error' && (c.status === 'failed' || c.status === 'error'));
+}
+
+function topReasons(checks: readonly CheckResult[]): ReasonSummary[] {
+  return checks
+    .filter((c) => c.kind === 'row' && c.failed_rows > 0)
+    .sort((a, b) => b.failed_rows - a.failed_rows || a.id.localeCompare(b.id))
+    .slice(0, 10)
+    .map((c) => ({ dataset: c.dataset, rule_id: c.id, reason: c.description, count: c.failed_rows, sample_keys: c.sample_keys ?? [] }));
+}
+
+function runIdOf(asOf: string, inputs: Fingerprint[], contracts: Contract[], strict: boolean): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ asOf, strict, inputs: inputs.map((i) => i.sha256), contracts: contracts.map((c) => [c.id, c.version]) }));
+  return `${asOf.replaceAll('-', '')}-${h.digest('hex').slice(0, 10)}`;
+}
+
+export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
+  const log = opts.logger;
+  const startedAt = new Date();
+  const stages: Record<string, number> = {};
+  const timed = async <T>(stage: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const progress = startProgress(stage);
+    try {
+      return await fn();
+    } finally {
+      progress.stop();
+      stages[stage] = Math.round(performance.now() - t0);
+    }
+  };
+
+  const out = resolve(opts.out);
+  const reportsDir = resolve(opts.reports);
+  for (const dir of [out, reportsDir]) {
+    if ((await recoverDirectory(dir)) === 'restored') log.warn({ dir }, 'restored the output of an interrupted publish');
+  }
+
+  const { contracts, config } = await timed('load', async () => ({
+    contracts: await loadContractsOrThrow([opts.contracts]),
+    config: await loadPipelineConfig(opts.pipeline),
+  }));
+  const plan = planRun(contracts, opts.data);
+  const inputs = await Promise.all(plan.datasets.map((d) => fingerprintFile(d.file)));
+  const runId = runIdOf(opts.asOf, inputs, contracts, opts.strict);
+  log.info({ stage: 'load', run_id: runId, contracts: contracts.length, sources: plan.datasets.map((d) => d.dataset), absent: plan.absent, ms: stages['load'] }, 'contracts and config loaded');
+
+  const staging = await createStaging(out, runId);
+  const spill = join(dirname(out), `.etl-spill-${runId}`);
+  const engine = await Engine.open({
+    ...(opts.memoryLimit ? { memoryLimit: opts.memoryLimit } : {}),
+    ...(opts.threads ? { threads: opts.threads } : {}),
+    tempDirectory: spill,
+  });
+  try {
+    // Large COPYs stream instead of buffering when the engine may reorder; outputs are sorted explicitly.
+    await engine.exec(sql`SET preserve_insertion_order = false`);
+    const checks: CheckResult[] = [];
+    const counts: Record<string, SourceCounts> = {};
+    const refs: Record<string, Sql> = {};
+
+    for (const d of dependencyOrder(plan.datasets)) {
+      const bronze = await timed(`bronze:${d.dataset}`, () => ingestBronze(engine, d));
+      log.info({ stage: 'bronze', dataset: d.dataset, records: bronze.read.records, malformed: bronze.read.malformed, ms: stages[`bronze:${d.dataset}`] }, 'bronze');
+      const silver = await timed(`silver:${d.dataset}`, () => buildSilver(engine, d, bronze, refs, opts.asOf));
+      refs[d.dataset] = silver.relation;
+      counts[d.dataset] = silver.counts;
+      checks.push(...silver.checks);
+      log.info({ stage: 'silver', dataset: d.dataset, ...silver.counts, ms: stages[`silver:${d.dataset}`] }, 'silver');
+      await createConformedView(engine, {
+        dataset: d.dataset,
+        silver: silver.relation,
+        contracts: [d.source, d.silver].filter((c): c is Contract => c !== undefined),
+        salt: process.env['ETL_PII_SALT'] ?? config.pii.salt,
+      });
+    }
+
+    const available = plan.datasets.map((d) => d.dataset);
+    const gold = await timed('gold', () => buildGold(engine, { pipelineDir: opts.pipeline, vars: modelVars(config, opts.asOf), available, logger: log }));
+    const built = gold.models.filter((m) => !m.skipped).map((m) => m.name);
+    log.info({ stage: 'gold', models: built.length, skipped: gold.models.filter((m) => m.skipped).map((m) => m.name), ms: stages['gold'] }, 'gold');
+
+    await timed('gold_checks', async () => {
+      const goldRefs: Record<string, Sql> = { ...refs };
+      for (const name of built) goldRefs[name] = sql`gold.${ident(name)}`;
+      for (const c of plan.gold) {
+        if (!built.includes(c.dataset)) {
+          checks.push(skippedContract(c, `model ${c.dataset} was not built (${gold.models.find((m) => m.name === c.dataset)?.skipped ?? 'no such model'})`));
+          continue;
+        }
+        checks.push(...(await evaluateDatasetRules(engine, { dataset: c.dataset, layer: 'gold', relation: sql`gold.${ident(c.dataset)}`, contracts: [c], refs: goldRefs, asOf: opts.asOf })));
+      }
+    });
+    log.info({ stage: 'gold_checks', checks: plan.gold.length, ms: stages['gold_checks'] }, 'gold checks');
+
+    const failures = gateFailures(checks);
+    const closed = opts.strict && failures.length > 0;
+    const status: 'SUCCESS' | 'FAILED' = closed ? 'FAILED' : 'SUCCESS';
+    const contractVersions = Object.fromEntries(contracts.map((c) => [c.id, c.version]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+    const report: QualityReport = {
+      schemaVersion: QUALITY_REPORT_SCHEMA_VERSION,
+      command: 'run',
+      status,
+      strict: opts.strict,
+      run_id: runId,
+      as_of: opts.asOf,
+      sources: counts,
+      checks,
+      top_reasons: topReasons(checks),
+      summary: summarize(checks),
+      contracts: contractVersions,
+    };
+
+    let published: PublishedFile[] = [];
+    if (!closed) {
+      published = await timed('publish', async () => {
+        const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built });
+        const reportsStaging = await createStaging(reportsDir, runId);
+        await writeKpiReports(engine, { dir: reportsStaging, asOf: opts.asOf, config, available });
+        await writeQualityReports(report, reportsStaging);
+        await carryRunHistory(out, staging);
+        await swapDirectory(staging, out);
+        await swapDirectory(reportsStaging, reportsDir);
+        return files;
+      });
+      log.info({ stage: 'publish', files: published.length, ms: stages['publish'] }, 'published');
+    } else {
+      // The gate is closed: nothing is published, but CI still gets the verdict and its reasons.
+      await mkdir(reportsDir, { recursive: true });
+      await writeQualityReports(report, reportsDir);
+      log.error({ stage: 'gate', failed: failures.map((f) => f.id) }, 'strict gate closed: nothing published');
+    }
+
+    const record: RunRecord = {
+      schemaVersion: '1.0.0',
+      run_id: runId,
+      status,
+      strict: opts.strict,
+      as_of: opts.asOf,
+      started_at: startedAt.toISOString(),
+      finished_at: new Date().toISOString(),
+      ...(closed ? { reason: `error-severity dataset rules failed: ${failures.map((f) => f.id).join(', ')}` } : {}),
+      stages,
+      counts,
+      gold: Object.fromEntries(gold.models.filter((m) => !m.skipped).map((m) => [m.name, m.rows])),
+      contracts: contractVersions,
+      inputs,
+      published: published.map((p) => ({ ...p, path: p.path.replace(staging, out) })),
+    };
+    const recordPath = join(out, '_runs', `${runId}.json`);
+    await mkdir(join(out, '_runs'), { recursive: true });
+    await writeFile(recordPath, `${JSON.stringify(record, null, 2)}\n`);
+    return { status, exitCode: closed ? 1 : 0, report, record, recordPath };
+  } finally {
+    engine.close();
+    await rm(spill, { recursive: true, force: true });
+    await recoverDirectory(out);
+  }
+}
+
+/** Earlier run records travel with the output (they are history, not this run's data). */
+async function carryRunHistory(out: string, staging: string): Promise<void> {
+  const from = join(out, '_runs');
+  if (existsSync(from)) await cp(from, join(staging, '_runs'), { recursive: true });
+}
+
+function skippedContract(c: Contract, message: string): CheckResult {
+  return {
+    id: `${c.dataset}.contract`,
+    rule: 'contract',
+    dataset: c.dataset,
+    layer: 'gold',
+    kind: 'dataset',
+    severity: 'warning',
+    description: `gold contract ${c.id}`,
+    failed_rows: 0,
+    status: 'skipped',
+    message,
+    contract: { file: c.file },
+  };
+}

@@ -1,0 +1,77 @@
+// bronze → silver for one dataset: the fused row pass (typed, checked, de-duplicated, foreign keys),
+// malformed bronze records added to the quarantine, then the dataset rules of the source (on bronze)
+// and silver (on silver) contracts.
+import type { Engine } from '../engine/engine.ts';
+import type { Contract } from '../contracts/model.ts';
+import type { CheckResult, SourceCounts } from '../checks/result.ts';
+import { enforceRowRules } from '../checks/enforce.ts';
+import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
+import { ident, sql, type Sql } from '../sql/sql.ts';
+import type { BronzeResult } from './bronze.ts';
+import type { DatasetPlan } from './plan.ts';
+
+export interface SilverResult {
+  relation: Sql;
+  counts: SourceCounts;
+  checks: CheckResult[];
+}
+
+export async function buildSilver(
+  engine: Engine,
+  plan: DatasetPlan,
+  bronze: BronzeResult,
+  refs: Record<string, Sql>,
+  asOf: string,
+): Promise<SilverResult> {
+  const contracts = [plan.source, plan.silver].filter((c): c is Contract => c !== undefined);
+  const ds = ident(plan.dataset);
+  await engine.exec(sql`CREATE SCHEMA IF NOT EXISTS silver; CREATE SCHEMA IF NOT EXISTS quarantine`);
+  const relation = sql`silver.${ds}`;
+  const quarantine = sql`quarantine.${ds}`;
+  const enforced = await enforceRowRules(engine, {
+    dataset: plan.dataset,
+    bronze: bronze.relation,
+    contracts,
+    silverTable: relation,
+    quarantineTable: quarantine,
+    refs,
+    asOf,
+  });
+
+  const malformed = bronze.read.malformed;
+  const ruleId = `${plan.dataset}.malformed_record`;
+  await engine.exec(sql`ALTER TABLE ${quarantine} ADD COLUMN IF NOT EXISTS _raw VARCHAR`);
+  if (malformed > 0) {
+    await engine.exec(sql`INSERT INTO ${quarantine} BY NAME
+      SELECT _source_file, _record_number, _raw, [${ruleId}] AS _rule_ids, ['malformed record: ' || _error] AS _reasons
+      FROM ${bronze.read.malformedRelation}`);
+  }
+  const samples = malformed > 0
+    ? (await engine.rows(sql`SELECT _record_number FROM ${bronze.read.malformedRelation} ORDER BY _record_number LIMIT 5`)).map((r) => `record ${String(r['_record_number'])}`)
+    : [];
+  const malformedCheck: CheckResult = {
+    id: ruleId,
+    rule: 'malformed_record',
+    dataset: plan.dataset,
+    layer: 'bronze',
+    kind: 'row',
+    severity: 'error',
+    description: 'record is well-formed (field count, quoting, valid JSON object)',
+    failed_rows: malformed,
+    status: malformed > 0 ? 'failed' : 'passed',
+    ...(samples.length ? { sample_keys: samples } : {}),
+  };
+  const counts: SourceCounts = {
+    ...enforced.counts,
+    records_in: enforced.counts.records_in + malformed,
+    rows_quarantined: enforced.counts.rows_quarantined + malformed,
+  };
+  const datasetChecks: CheckResult[] = [];
+  if (plan.source) {
+    datasetChecks.push(...(await evaluateDatasetRules(engine, { dataset: plan.dataset, layer: 'source', relation: bronze.relation, contracts: [plan.source], counts, refs, asOf })));
+  }
+  if (plan.silver) {
+    datasetChecks.push(...(await evaluateDatasetRules(engine, { dataset: plan.dataset, layer: 'silver', relation, contracts: [plan.silver], counts, refs, asOf })));
+  }
+  return { relation, counts, checks: [...bronze.checks, malformedCheck, ...enforced.checks, ...datasetChecks] };
+}
