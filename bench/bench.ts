@@ -1,0 +1,44 @@
+// npm run bench -- --orders 1000000
+// Generates (once, cached under bench/.work/) a clean dataset of N order lines, then times the full
+// pipeline and the bare DuckDB script on it, each in its own process, and prints stage times,
+// rows per second, peak RSS and the ratio full / bare.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '1' } } });
+const orders = Number(values.orders);
+const runs = Number(values.runs);
+const root = resolve(import.meta.dirname, '..');
+const base = join(root, 'bench', '.work');
+const data = join(base, `data-${orders}`);
+const node = process.execPath;
+const runTs = join(root, 'bin', 'run-ts.js');
+
+if (!existsSync(join(data, 'orders.csv'))) {
+  const t = performance.now();
+  execFileSync(node, [join(root, 'bin', 'etl.js'), 'generate', '--out', data, '--orders', String(orders), '--seed', '1', '--defect-rate', '0.01', '--log-level', 'warn'], { stdio: 'inherit' });
+  process.stdout.write(`generated ${orders} order lines in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+}
+
+interface Measure { ms: number; maxRssMb: number; stages?: Record<string, number> }
+const measure = (mode: 'full' | 'bare'): Measure => {
+  const outs: Measure[] = [];
+  for (let i = 0; i < runs; i++) {
+    const line = execFileSync(node, [runTs, join(root, 'bench', 'run-one.ts'), mode, data, join(base, `${mode}-${orders}`)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TZ: 'UTC' } });
+    outs.push(JSON.parse(line.trim().split('\n').pop()!) as Measure);
+  }
+  return outs.sort((a, b) => a.ms - b.ms)[Math.floor(outs.length / 2)]!;
+};
+
+const full = measure('full');
+const bare = measure('bare');
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const lines = [`benchmark: ${orders.toLocaleString('en-US')} order lines (median of ${runs})`, '', 'full pipeline stages:'];
+for (const [stage, ms] of Object.entries(full.stages ?? {})) lines.push(`  ${stage.padEnd(24)} ${fmt(ms).padStart(10)}`);
+lines.push('');
+lines.push(`full pipeline   ${fmt(full.ms).padStart(10)}   ${Math.round(orders / (full.ms / 1000)).toLocaleString('en-US').padStart(12)} rows/s   peak RSS ${full.maxRssMb} MB`);
+lines.push(`bare DuckDB SQL ${fmt(bare.ms).padStart(10)}   ${Math.round(orders / (bare.ms / 1000)).toLocaleString('en-US').padStart(12)} rows/s   peak RSS ${bare.maxRssMb} MB`);
+lines.push(`ratio full / bare: ${(full.ms / bare.ms).toFixed(2)}× (target ≤ 1.5×)`);
+process.stdout.write(`${lines.join('\n')}\n`);

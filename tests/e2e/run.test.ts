@@ -1,0 +1,185 @@
+// End to end through the real CLI: generate defective demo data, run the pipeline, and check every
+// output against the quality report, the injected defects and an independent reader.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listFiles, ROOT, runCli, tempDir, treeHashes } from '../helpers/cli.ts';
+import { parquetRowCount, readParquetFile } from '../helpers/parquet.ts';
+
+const AS_OF = '2026-11-20';
+const work = tempDir('etl-e2e-run-');
+const data = join(work, 'data');
+const out = join(work, 'output');
+const reports = join(work, 'reports');
+const runArgs = (extra: string[] = [], o = out, r = reports, d = data) => [
+  'run', '--data', d, '--contracts', join(ROOT, 'contracts'), '--pipeline', join(ROOT, 'pipeline'),
+  '--out', o, '--reports', r, '--as-of', AS_OF, '--log-level', 'warn', ...extra,
+];
+
+interface Counts { records_in: number; rows_out: number; rows_quarantined: number; duplicates_dropped: number }
+let quality: { status: string; schemaVersion: string; run_id: string; sources: Record<string, Counts>; checks: { id: string; kind: string; status: string; severity: string; failed_rows: number; layer: string; dataset: string }[] };
+let defects: { datasets: Record<string, { kinds: Record<string, number>; expected: Counts }> };
+let firstRun: { code: number; stdout: string; stderr: string };
+
+beforeAll(() => {
+  const gen = runCli(['generate', '--out', data, '--orders', '6000', '--seed', '7', '--defect-rate', '0.02', '--as-of', AS_OF]);
+  expect(gen.code, gen.stderr).toBe(0);
+  firstRun = runCli(runArgs());
+  quality = JSON.parse(readFileSync(join(reports, 'quality_report.json'), 'utf8'));
+  defects = JSON.parse(readFileSync(join(data, '_defects.json'), 'utf8'));
+});
+
+describe('etl run on generated data with injected defects', () => {
+  it('exits 0, publishes, and prints a summary without a stack trace', () => {
+    expect(firstRun.code, firstRun.stderr).toBe(0);
+    expect(firstRun.stdout).toMatch(/SUCCESS/);
+    expect(firstRun.stderr).not.toMatch(/\n\s+at /);
+    expect(quality.status).toBe('SUCCESS');
+    expect(quality.schemaVersion).toBeTruthy();
+  });
+
+  it('quarantines exactly the injected defects, per source', () => {
+    for (const [dataset, d] of Object.entries(defects.datasets)) {
+      const got = quality.sources[dataset];
+      expect(got, dataset).toBeDefined();
+      expect({ dataset, ...pick(got!) }).toEqual({ dataset, ...pick(d.expected) });
+    }
+  });
+
+  it('conserves every record: records_in = rows_out + rows_quarantined + duplicates_dropped', () => {
+    for (const [name, c] of Object.entries(quality.sources)) {
+      expect(c.records_in, name).toBe(c.rows_out + c.rows_quarantined + c.duplicates_dropped);
+    }
+  });
+
+  it('writes every output of the layout', () => {
+    const files = listFiles(out);
+    expect(files.some((f) => /^data_lake\/orders_enriched\/year=\d{4}\/month=\d{1,2}\/.+\.parquet$/.test(f))).toBe(true);
+    for (const t of ['fact_orders', 'dim_customers', 'dim_products', 'dim_date', 'agg_daily_sales', 'agg_monthly_sales']) {
+      expect(files.some((f) => f.startsWith(`data_warehouse/${t}/`) && f.endsWith('.parquet')), t).toBe(true);
+    }
+    for (const a of ['top_products', 'rfm', 'out_of_stock', 'stock_rotation']) {
+      expect(files.some((f) => f.startsWith(`data_lake/aggregates/${a}/`)), a).toBe(true);
+    }
+    expect(files.filter((f) => f.startsWith('exports/csv/')).length).toBeGreaterThan(0);
+    expect(files.filter((f) => f.startsWith('exports/json/')).length).toBe(files.filter((f) => f.startsWith('exports/csv/')).length);
+    for (const ds of ['orders', 'customers', 'products', 'inventory']) {
+      expect(existsSync(join(out, 'quarantine', ds, 'data.parquet')), ds).toBe(true);
+    }
+    for (const r of ['sales_report.txt', 'kpis_dashboard.txt', 'kpis.json', 'quality_report.txt', 'quality_report.json', 'junit.xml']) {
+      expect(existsSync(join(reports, r)), r).toBe(true);
+    }
+    const runs = readdirSync(join(out, '_runs'));
+    expect(runs).toContain(`${quality.run_id}.json`);
+    const record = JSON.parse(readFileSync(join(out, '_runs', `${quality.run_id}.json`), 'utf8'));
+    expect(record.status).toBe('SUCCESS');
+    expect(Object.keys(record.stages).length).toBeGreaterThan(3);
+    expect(record.inputs.every((i: { sha256: string }) => /^[0-9a-f]{64}$/.test(i.sha256))).toBe(true);
+  });
+
+  it('every Parquet file reads back with an independent reader, with the counts the report states', () => {
+    const parquet = listFiles(out).filter((f) => f.endsWith('.parquet'));
+    expect(parquet.length).toBeGreaterThan(10);
+    for (const f of parquet) expect(() => readParquetFile(join(out, f)), f).not.toThrow();
+    const lakeRows = parquet.filter((f) => f.startsWith('data_lake/orders_enriched/')).reduce((n, f) => n + parquetRowCount(join(out, f)), 0);
+    expect(lakeRows).toBe(quality.sources['orders']!.rows_out);
+    const factRows = parquet.filter((f) => f.startsWith('data_warehouse/fact_orders/')).reduce((n, f) => n + parquetRowCount(join(out, f)), 0);
+    expect(factRows).toBe(quality.sources['orders']!.rows_out);
+    for (const ds of Object.keys(quality.sources)) {
+      expect(parquetRowCount(join(out, 'quarantine', ds, 'data.parquet')), ds).toBe(quality.sources[ds]!.rows_quarantined);
+    }
+  });
+
+  it('every CSV export parses (RFC 4180) with as many rows as its JSON twin', () => {
+    for (const f of listFiles(join(out, 'exports', 'csv'))) {
+      const rows = parse(readFileSync(join(out, 'exports', 'csv', f)), { columns: true }) as unknown[];
+      const json = JSON.parse(readFileSync(join(out, 'exports', 'json', f.replace(/\.csv$/, '.json')), 'utf8')) as unknown[];
+      expect(rows.length, f).toBe(json.length);
+    }
+  });
+
+  it('kpis.json total revenue equals the sum of fact amounts read independently', () => {
+    const kpis = JSON.parse(readFileSync(join(reports, 'kpis.json'), 'utf8'));
+    let sum = 0;
+    let orders = new Set<string>();
+    for (const f of listFiles(join(out, 'data_warehouse', 'fact_orders'))) {
+      const t = readParquetFile(join(out, 'data_warehouse', 'fact_orders', f));
+      const amount = t.getChild('amount')!;
+      const ids = t.getChild('order_id')!;
+      for (let i = 0; i < t.numRows; i++) {
+        sum += Number(amount.get(i));
+        orders.add(String(ids.get(i)));
+      }
+    }
+    expect(kpis.total_revenue).toBeCloseTo(sum, 1);
+    expect(kpis.order_count).toBe(orders.size);
+    expect(kpis.top_products).toHaveLength(10);
+  });
+
+  it('publishes PII masked only: no raw e-mail or name from customers.json in any published file', () => {
+    const raw = readFileSync(join(data, 'customers.json'), 'utf8').split('\n').slice(0, 200)
+      .flatMap((l) => { try { const o = JSON.parse(l); return [o.email, o.name]; } catch { return []; } })
+      .filter((v): v is string => typeof v === 'string' && v.length > 5);
+    expect(raw.length).toBeGreaterThan(50);
+    const published = [...listFiles(out).filter((f) => !f.startsWith('quarantine/')).map((f) => join(out, f)), ...listFiles(reports).map((f) => join(reports, f))];
+    for (const f of published) {
+      const text = readFileSync(f).toString('latin1');
+      for (const v of raw) expect(text.includes(v), `${v} in ${f}`).toBe(false);
+    }
+  });
+
+  it('is deterministic: a second run on the same input gives the same bytes', () => {
+    const out2 = join(work, 'output2');
+    const reports2 = join(work, 'reports2');
+    const again = runCli(runArgs([], out2, reports2));
+    expect(again.code, again.stderr).toBe(0);
+    expect(treeHashes(out2, /^_runs\//)).toEqual(treeHashes(out, /^_runs\//));
+    expect(treeHashes(reports2)).toEqual(treeHashes(reports));
+  });
+});
+
+describe('etl run --strict', () => {
+  it('publishes nothing, reports FAILED and exits 1 when a gate rule fails; the previous output stays intact', () => {
+    const bad = join(work, 'bad-data');
+    expect(runCli(['generate', '--out', bad, '--orders', '3000', '--seed', '9', '--defect-rate', '0.3', '--as-of', AS_OF]).code).toBe(0);
+    const before = treeHashes(out, /^_runs\//);
+    const r = runCli(runArgs(['--strict'], out, reports, bad));
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/FAILED/);
+    expect(treeHashes(out, /^_runs\//)).toEqual(before);
+    const q = JSON.parse(readFileSync(join(reports, 'quality_report.json'), 'utf8'));
+    expect(q.status).toBe('FAILED');
+    expect(q.strict).toBe(true);
+    expect(q.checks.some((c: { kind: string; severity: string; status: string }) => c.kind === 'dataset' && c.severity === 'error' && c.status === 'failed')).toBe(true);
+    const record = JSON.parse(readFileSync(join(out, '_runs', `${q.run_id}.json`), 'utf8'));
+    expect(record.status).toBe('FAILED');
+  });
+
+  it('the same defective data without --strict publishes and exits 0', () => {
+    const o = join(work, 'lenient-out');
+    const r = runCli(runArgs([], o, join(work, 'lenient-reports'), join(work, 'bad-data')));
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(o, 'data_warehouse', 'fact_orders'))).toBe(true);
+  });
+});
+
+describe('bad input ends in one clear line and exit code 2', () => {
+  it('a missing data directory', () => {
+    const r = runCli(runArgs([], join(work, 'o3'), join(work, 'r3'), join(work, 'nope')));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^SOURCE_NOT_FOUND: .*orders/m);
+    expect(r.stderr).toMatch(/hint:/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('an invalid --as-of', () => {
+    const r = runCli(['run', '--as-of', '2024-13-45']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/as-of/);
+  });
+});
+
+function pick(c: Counts): Counts {
+  return { records_in: c.records_in, rows_out: c.rows_out, rows_quarantined: c.rows_quarantined, duplicates_dropped: c.duplicates_dropped };
+}
