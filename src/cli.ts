@@ -23,7 +23,7 @@ function isoDate(value: string): string {
 }
 
 export function buildProgram(): { program: Command; result: { code: number } } {
-  const result = { code: EXIT.OK };
+  const result: { code: number } = { code: EXIT.OK };
   const program = new Command('etl')
     .description('Contract-driven batch pipeline for e-commerce analytics (ODCS data contracts on DuckDB)')
     .option('--debug', 'print stack traces of errors')
@@ -92,7 +92,7 @@ export function buildProgram(): { program: Command; result: { code: number } } {
     .option('--contracts <dir>', 'contracts directory', 'contracts')
     .action(async (files: string[], opts) => {
       const { lintCommand } = await import('./commands/contracts-lint.ts');
-      result.code = await lintCommand({ files, ...opts, ...program.opts() });
+      result.code = await lintCommand({ ...opts, ...program.opts(), files });
     });
 
   return { program, result };

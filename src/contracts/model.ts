@@ -89,7 +89,13 @@ export interface LibraryRule extends RuleBase {
   metric: 'nullValues' | 'missingValues' | 'invalidValues' | 'duplicateValues' | 'rowCount';
   operator: Operator;
   unit: 'rows' | 'percent';
-  arguments: { validValues?: (string | number | null)[]; missingValues?: (string | number | null)[]; pattern?: string };
+  arguments: {
+    validValues?: (string | number | null)[];
+    missingValues?: (string | number | null)[];
+    pattern?: string;
+    /** duplicateValues at schema level: the columns whose tuple must be unique (composite). */
+    properties?: string[];
+  };
 }
 
 export interface SqlRule extends RuleBase {
@@ -122,6 +128,8 @@ export interface CustomDatasetRule extends RuleBase {
 /** type: text — documentation only, reported as skipped. */
 export interface TextRule extends RuleBase {
   type: 'text';
+  /** Why a rule that looks executable is not run (e.g. a custom rule for another engine). */
+  skipped?: string;
 }
 
 export interface Server {

@@ -1,0 +1,115 @@
+// A raw ODCS property → Property of the model, with the per-property semantic checks
+// (logicalTypeOptions consistent, pattern compiles, mask/severity from customProperties).
+import type { FileContext } from './context.ts';
+import type { LogicalType, MaskStrategy, Property, PropertyOptions, QualityRule } from './model.ts';
+import type { DocPath } from './parse-yaml.ts';
+import { checkPattern, normaliseRule } from './normalise-rule.ts';
+import { toSeverity } from './severity.ts';
+
+type Raw = Record<string, unknown>;
+
+/** Contracts written for other tools often give only a physicalType: map the common ones. */
+function logicalTypeFromPhysical(physical: unknown): LogicalType | undefined {
+  if (typeof physical !== 'string') return undefined;
+  const t = physical.toLowerCase().replace(/\(.*$/, '').trim();
+  if (/^(tinyint|smallint|int|integer|bigint|hugeint|long|int\d+|uinteger|ubigint)$/.test(t)) return 'integer';
+  if (/^(double|float|real|decimal|numeric|number|float\d+)$/.test(t)) return 'number';
+  if (/^(bool|boolean)$/.test(t)) return 'boolean';
+  if (t === 'date') return 'date';
+  if (/^(timestamp|datetime|timestamptz|timestamp_ntz|timestamp_tz|timestamp with time zone)$/.test(t)) return 'timestamp';
+  if (t === 'time') return 'time';
+  if (/^(varchar|string|text|char|uuid)$/.test(t)) return 'string';
+  return undefined;
+}
+
+/** Read `customProperties: [{property, value}]` into a lookup. */
+export function readCustomProperties(raw: unknown): Map<string, { value: unknown; index: number }> {
+  const out = new Map<string, { value: unknown; index: number }>();
+  if (!Array.isArray(raw)) return out;
+  raw.forEach((cp: unknown, index) => {
+    if (cp && typeof cp === 'object' && typeof (cp as Raw).property === 'string') out.set((cp as Raw).property as string, { value: (cp as Raw).value, index });
+  });
+  return out;
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
+function readOptions(ctx: FileContext, raw: Raw, path: DocPath, logicalType: LogicalType, custom: Map<string, { value: unknown }>): PropertyOptions {
+  const lto = (raw.logicalTypeOptions && typeof raw.logicalTypeOptions === 'object' ? raw.logicalTypeOptions : {}) as Raw;
+  const ltoPath = [...path, 'logicalTypeOptions'];
+  const options: PropertyOptions = {};
+  for (const k of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength'] as const) {
+    const v = lto[k];
+    if (v === undefined) continue;
+    const n = num(v);
+    if (n === undefined) {
+      // ODCS writes date bounds as text; etl does not check them (yet) rather than guess a format.
+      ctx.report([...ltoPath, k], `${k} '${String(v)}' on a ${logicalType} is not checked by etl`, {
+        severity: 'warning',
+        hint: 'use a custom row rule instead, e.g. date(col) >= date(\'2020-01-01\')',
+      });
+      continue;
+    }
+    options[k] = n;
+  }
+  if (typeof lto.pattern === 'string') {
+    options.pattern = lto.pattern;
+    checkPattern(ctx, lto.pattern, [...ltoPath, 'pattern']);
+  }
+  if (lto.format === 'email' && logicalType === 'string') options.format = 'email';
+  const valid = custom.get('validValues')?.value;
+  if (Array.isArray(valid)) options.enum = valid as (string | number)[];
+
+  const lower = options.minimum ?? options.exclusiveMinimum;
+  const upper = options.maximum ?? options.exclusiveMaximum;
+  if (lower !== undefined && upper !== undefined) {
+    const exclusive = options.exclusiveMinimum !== undefined || options.exclusiveMaximum !== undefined;
+    if (lower > upper || (exclusive && lower === upper)) {
+      const lowKey = options.minimum !== undefined ? 'minimum' : 'exclusiveMinimum';
+      const highKey = options.maximum !== undefined ? 'maximum' : 'exclusiveMaximum';
+      ctx.report([...ltoPath, lowKey], `${lowKey} (${lower}) is greater than ${highKey} (${upper}): no value can pass`, { hint: 'swap the two bounds' });
+    }
+  }
+  if (options.minLength !== undefined && options.maxLength !== undefined && options.minLength > options.maxLength) {
+    ctx.report([...ltoPath, 'minLength'], `minLength (${options.minLength}) is greater than maxLength (${options.maxLength}): no value can pass`, { hint: 'swap the two bounds' });
+  }
+  return options;
+}
+
+export function normaliseProperty(ctx: FileContext, raw: Raw, path: DocPath, dataset: string): Property {
+  const name = String(raw.name);
+  const custom = readCustomProperties(raw.customProperties);
+  const logicalType = (typeof raw.logicalType === 'string' ? raw.logicalType : logicalTypeFromPhysical(raw.physicalType) ?? 'string') as LogicalType;
+  const severity = toSeverity(custom.get('severity')?.value) ?? 'error';
+  const mask = custom.get('mask')?.value as MaskStrategy | undefined;
+  const classification = typeof raw.classification === 'string' ? raw.classification : undefined;
+
+  const property: Property = {
+    name,
+    logicalType,
+    ...(typeof raw.physicalType === 'string' ? { physicalType: raw.physicalType } : {}),
+    required: raw.required === true,
+    unique: raw.unique === true,
+    primaryKey: raw.primaryKey === true,
+    ...(typeof raw.primaryKeyPosition === 'number' && raw.primaryKeyPosition >= 1 ? { primaryKeyPosition: raw.primaryKeyPosition } : {}),
+    options: readOptions(ctx, raw, path, logicalType, custom),
+    ...(classification !== undefined ? { classification } : {}),
+    severity,
+    quality: [],
+    loc: ctx.loc(path),
+  };
+  if (mask !== undefined) property.mask = mask;
+  else if (classification?.toLowerCase() === 'pii') {
+    // PII must never reach an output unmasked: without an explicit strategy, redact it.
+    property.mask = 'redact';
+    ctx.report([...path, 'classification'], `pii property '${name}' has no mask: it will be redacted`, {
+      severity: 'warning',
+      hint: "add customProperties: [{property: mask, value: hash | initials | redact}]",
+    });
+  }
+  const rules = Array.isArray(raw.quality) ? raw.quality : [];
+  property.quality = rules
+    .map((r, i) => normaliseRule(ctx, r as Raw, [...path, 'quality', i], { dataset, property: name }))
+    .filter((r): r is QualityRule => r !== undefined);
+  return property;
+}
