@@ -17,7 +17,8 @@ export interface GoldModel {
 }
 
 const MODEL_NAME = /^[a-z_][a-z0-9_]*$/;
-const REFERENCE = /\b(gold|conformed|silver|bronze)\s*\.\s*"?([A-Za-z_][A-Za-z0-9_]*)"?/gi;
+// schema.name with either part optionally double-quoted ("silver".x must not slip through).
+const REFERENCE = /(?<![\w"])"?(gold|conformed|silver|bronze)"?\s*\.\s*"?([A-Za-z_][A-Za-z0-9_]*)"?/gi;
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
 /** Text with comments and string literals blanked out, so that they never count as references. */

@@ -1,0 +1,50 @@
+-- Market basket: product pairs (a < b) bought in the same order, in at least basket_min_pair_orders
+-- orders; the top basket_top_pairs by number of orders (then lift, then ids).
+--   support(a,b) = orders with a and b / all orders
+--   confidence(a→b) = orders with a and b / orders with a
+--   lift(a,b) = support(a,b) / (support(a) × support(b))
+-- Only orders with at least two lines can hold a pair (a line is one product of an order).
+WITH multi AS (
+  SELECT order_id FROM gold.order_summary GROUP BY order_id HAVING SUM(order_lines) >= 2
+),
+lines AS (
+  SELECT DISTINCT o.order_id, o.product_id
+  FROM gold.orders_enriched AS o
+  JOIN multi AS m ON m.order_id = o.order_id
+),
+total AS (
+  SELECT COUNT(DISTINCT order_id) AS orders FROM gold.order_summary
+),
+items AS (
+  SELECT product_id, order_count AS orders FROM gold.product_sales
+),
+pairs AS (
+  SELECT a.product_id AS product_a, b.product_id AS product_b, COUNT(*) AS pair_orders
+  FROM lines AS a
+  JOIN lines AS b ON b.order_id = a.order_id AND a.product_id < b.product_id
+  GROUP BY a.product_id, b.product_id
+  HAVING COUNT(*) >= {{ basket_min_pair_orders }}
+),
+measured AS (
+  SELECT
+    p.product_a,
+    p.product_b,
+    p.pair_orders,
+    ia.orders AS orders_a,
+    ib.orders AS orders_b,
+    p.pair_orders * 1.0 / t.orders AS support,
+    p.pair_orders * 1.0 / ia.orders AS confidence_a_to_b,
+    p.pair_orders * 1.0 / ib.orders AS confidence_b_to_a,
+    (p.pair_orders * 1.0 * t.orders) / (ia.orders * ib.orders) AS lift
+  FROM pairs AS p
+  JOIN items AS ia ON ia.product_id = p.product_a
+  JOIN items AS ib ON ib.product_id = p.product_b
+  CROSS JOIN total AS t
+),
+ranked AS (
+  SELECT *, ROW_NUMBER() OVER (ORDER BY pair_orders DESC, lift DESC, product_a, product_b) AS rank
+  FROM measured
+)
+SELECT rank, product_a, product_b, pair_orders, orders_a, orders_b, support, confidence_a_to_b, confidence_b_to_a, lift
+FROM ranked
+WHERE rank <= {{ basket_top_pairs }}

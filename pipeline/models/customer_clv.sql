@@ -1,0 +1,34 @@
+-- Customer lifetime value, one row per customer with at least one valid order:
+--   aov                = revenue / orders                                   (currency per order)
+--   tenure_months      = max(1, (as_of − first_order_date + 1) / 30.4375)   (months since acquisition)
+--   purchase_frequency = orders / tenure_months                             (orders per month)
+--   clv                = aov × purchase_frequency × clv_lifespan_months     (currency over the expected lifespan)
+WITH c AS (
+  SELECT
+    customer_id,
+    MIN(order_date) AS first_order_date,
+    MAX(order_date) AS last_order_date,
+    COUNT(DISTINCT order_id) AS order_count,
+    SUM(revenue) AS revenue
+  FROM gold.order_summary
+  GROUP BY customer_id
+),
+t AS (
+  SELECT
+    *,
+    revenue / order_count AS aov,
+    GREATEST((CAST({{ as_of }} AS DATE) - first_order_date + 1) / 30.4375, 1.0) AS tenure_months
+  FROM c
+)
+SELECT
+  customer_id,
+  first_order_date,
+  last_order_date,
+  order_count,
+  revenue,
+  aov,
+  tenure_months,
+  order_count / tenure_months AS purchase_frequency,
+  {{ clv_lifespan_months }} AS lifespan_months,
+  aov * (order_count / tenure_months) * {{ clv_lifespan_months }} AS clv
+FROM t

@@ -1,0 +1,9 @@
+-- Return rate per category = returned units / sold units.
+SELECT
+  category,
+  SUM(sold_units) AS sold_units,
+  SUM(returned_units) AS returned_units,
+  SUM(return_lines) AS return_lines,
+  SUM(returned_units) * 1.0 / NULLIF(SUM(sold_units), 0) AS return_rate
+FROM gold.returns_by_product
+GROUP BY category

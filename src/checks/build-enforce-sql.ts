@@ -1,0 +1,178 @@
+// The statements of the fused row pass, from a RowRulePlan (pure; golden-tested):
+//   label      ONE scan of bronze: raw text, typed values, FK joins, duplicate windows → every row
+//              labelled with the ids of the rules it broke (materialised once)
+//   silver     passing rows, typed
+//   quarantine failing rows, original text + rule ids + reasons
+//   counts     ONE statement: conservation counts + failures and sample keys of every rule
+import { ident, join, literal, sql, trusted, type Sql } from '../sql/sql.ts';
+import { hasTypeCheck } from './cast-value.ts';
+import { LINEAGE_COLUMNS, type PlannedJoin, type RowRulePlan } from './compile-row-rules.ts';
+
+export interface EnforceTables {
+  bronze: Sql;
+  /** Columns of the bronze relation (to know which declared columns and which lineage columns exist). */
+  bronzeColumns: string[];
+  labelled: Sql;
+  silverTable: Sql;
+  quarantineTable: Sql;
+}
+
+export interface EnforceStatements {
+  label: Sql;
+  silver: Sql;
+  quarantine: Sql;
+  counts: Sql;
+  cleanup: Sql;
+}
+
+/** Samples of failing keys kept per rule. */
+export const SAMPLE_SIZE = 5;
+
+const list0 = trusted('CAST([] AS VARCHAR[])');
+
+function lineageSelect(bronzeColumns: string[]): Sql[] {
+  const has = (n: string): boolean => bronzeColumns.includes(n);
+  return [
+    has('_source_file') ? sql`CAST(b."_source_file" AS VARCHAR) AS "_source_file"` : sql`CAST(NULL AS VARCHAR) AS "_source_file"`,
+    // Without lineage (a plain table handed to validate), the scan order numbers the records.
+    has('_record_number') ? sql`CAST(b."_record_number" AS BIGINT) AS "_record_number"` : sql`CAST(row_number() OVER () AS BIGINT) AS "_record_number"`,
+  ];
+}
+
+function joinSql(j: PlannedJoin): { select: Sql[]; from: Sql } {
+  const alias = ident(`__j${j.index}`);
+  const keys = j.relationship.to.map((to, i) => sql`TRY_CAST(r.${ident(to)} AS ${j.from[i]!.sqlType})`);
+  const keyCols = keys.map((k, i) => sql`${k} AS ${ident(`__k${i}`)}`);
+  const cols = j.columns.map((c, i) => sql`min(r.${ident(c)}) AS ${ident(`__c${i}`)}`);
+  // Grouped by key, so the join can never multiply rows even if the referenced table has duplicates.
+  const sub = sql`SELECT ${join([...keyCols, trusted('TRUE AS "__found"'), ...cols], ', ')} FROM ${j.relation} AS r WHERE ${join(
+    keys.map((k) => sql`${k} IS NOT NULL`),
+    ' AND ',
+  )} GROUP BY ${join(keys, ', ')}`;
+  const on = join(
+    j.from.map((f, i) => sql`typed.${f.typed} = ${alias}.${ident(`__k${i}`)}`),
+    ' AND ',
+  );
+  return {
+    select: [sql`${alias}."__found" AS ${j.found}`, ...j.columns.map((_, i) => sql`${alias}.${ident(`__c${i}`)} AS ${ident(`__j${j.index}_c${i}`)}`)],
+    from: sql`LEFT JOIN (${sub}) AS ${alias} ON ${on}`,
+  };
+}
+
+export function buildEnforceSql(plan: RowRulePlan, t: EnforceTables): EnforceStatements {
+  const rawSelect = [
+    ...plan.columns.map((c) => (c.present ? sql`CAST(b.${ident(c.name)} AS VARCHAR) AS ${c.raw}` : sql`CAST(NULL AS VARCHAR) AS ${c.raw}`)),
+    ...plan.extras.map((x) => sql`CAST(b.${ident(x.name)} AS VARCHAR) AS ${x.raw}`),
+    ...lineageSelect(t.bronzeColumns.filter((n) => LINEAGE_COLUMNS.has(n))),
+  ];
+  const typedSelect = plan.columns.map((c) => sql`${c.cast} AS ${c.typed}`);
+  const joins = plan.joins.map(joinSql);
+  const originals = [...plan.columns.filter((c) => c.present).map((c) => c.raw), ...plan.extras.map((x) => x.raw)];
+  const order = trusted('"_source_file", "_record_number"');
+  const record = originals.length > 0 ? sql`(${join(originals, ', ')})` : trusted('NULL');
+  const distinctOne = trusted('CASE WHEN "__dropped" THEN 0 ELSE 1 END');
+  let windowed: Sql;
+  if (plan.primaryKey.length > 0) {
+    // One sort serves both duplicate kinds: within a key, records ordered by their fields put exact
+    // duplicates next to each other (keep the first, drop the rest), and the key holds different
+    // records exactly when its first and last records differ.
+    const all = trusted('ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING');
+    windowed = sql`SELECT *, lag(${record}) OVER w IS NOT DISTINCT FROM ${record} AS "__dropped", first_value(${record}) OVER (w ${all}) IS DISTINCT FROM last_value(${record}) OVER (w ${all}) AS "__key_conflict" FROM joined
+  WINDOW w AS (PARTITION BY ${join(plan.primaryKey.map((k) => k.typed), ', ')} ORDER BY ${join([...originals, order], ', ')})`;
+  } else {
+    // Exact duplicates: all original fields equal → keep the first record, drop (and count) the rest.
+    const dropped = originals.length > 0 ? sql`row_number() OVER (PARTITION BY ${join(originals, ', ')} ORDER BY ${order}) > 1` : trusted('FALSE');
+    windowed = sql`SELECT *, ${dropped} AS "__dropped" FROM joined`;
+  }
+  // Unique counts are taken over distinct records only, so exact duplicates do not look like conflicts.
+  const windows = plan.uniques.map((u) => sql`sum(${distinctOne}) OVER (PARTITION BY ${u.typed}) AS ${ident(`__u${u.index}_n`)}`);
+  const labels =
+    plan.rules.length > 0
+      ? sql`CAST(list_filter([${join(
+          plan.rules.map((r) => sql`CASE WHEN ${r.predicate} THEN ${r.id} END`),
+          ',\n  ',
+        )}], lambda x: x IS NOT NULL) AS VARCHAR[])`
+      : list0;
+  const errorIds = plan.rules.filter((r) => r.severity === 'error').map((r) => literal(r.id));
+  const quarantined =
+    errorIds.length > 0 ? sql`(NOT "__dropped" AND list_has_any("_rule_ids", [${join(errorIds, ', ')}]))` : trusted('FALSE');
+  // Text columns are not stored twice: silver recomputes their (trivial) typed value from the raw one.
+  const kept = [...plan.columns.flatMap((c) => (hasTypeCheck(c.logicalType) ? [c.raw, c.typed] : [c.raw])), ...plan.extras.map((x) => x.raw), order];
+
+  const label = sql`CREATE OR REPLACE TEMP TABLE ${t.labelled} AS
+WITH src AS (
+  SELECT ${join(rawSelect, ', ')} FROM ${t.bronze} AS b
+), typed AS (
+  SELECT *, ${join(typedSelect.length > 0 ? typedSelect : [trusted('NULL AS "__none"')], ',\n  ')} FROM src
+), joined AS (
+  SELECT ${join([trusted('typed.*'), ...joins.flatMap((j) => j.select)], ', ')} FROM typed${joins.length > 0 ? sql`\n  ${join(
+    joins.map((j) => j.from),
+    '\n',
+  )}` : trusted('')}
+), windowed AS (
+  ${windowed}
+), counted AS (
+  SELECT *${windows.length > 0 ? sql`, ${join(windows, ', ')}` : trusted('')} FROM windowed
+), labelled AS (
+  SELECT *, ${labels} AS "_rule_ids" FROM counted
+)
+SELECT ${join(kept, ', ')}, "__dropped", "_rule_ids", ${quarantined} AS "__quarantined" FROM labelled`;
+
+  const silverCols = plan.columns.map((c) => sql`${hasTypeCheck(c.logicalType) ? c.typed : c.cast} AS ${ident(c.name)}`);
+  const silver = sql`CREATE OR REPLACE TABLE ${t.silverTable} AS SELECT ${join(
+    [...silverCols, order],
+    ', ',
+  )} FROM ${t.labelled} WHERE NOT "__dropped" AND NOT "__quarantined"`;
+
+  const reasons =
+    plan.rules.length > 0
+      ? sql`list_transform("_rule_ids", lambda x: CASE x ${join(
+          plan.rules.map((r) => sql`WHEN ${r.id} THEN ${r.description}`),
+          '\n',
+        )} END)`
+      : list0;
+  const quarantineCols = [
+    ...plan.columns.map((c) => sql`${c.raw} AS ${ident(c.name)}`),
+    ...plan.extras.map((x) => sql`${x.raw} AS ${ident(x.name)}`),
+    order,
+    trusted('CAST(NULL AS VARCHAR) AS "_raw"'),
+    trusted('"_rule_ids"'),
+    sql`${reasons} AS "_reasons"`,
+  ];
+  const quarantine = sql`CREATE OR REPLACE TABLE ${t.quarantineTable} AS SELECT ${join(
+    quarantineCols,
+    ', ',
+  )} FROM ${t.labelled} WHERE "__quarantined" ORDER BY ${order}`;
+
+  // The key when the row has one; the record number when the key itself is missing.
+  const byRecord = trusted(`'record ' || "_record_number"`);
+  const sampleKey =
+    plan.primaryKey.length > 0
+      ? sql`CASE WHEN ${join(plan.primaryKey.map((k) => sql`NULLIF(${k.raw}, '') IS NULL`), ' AND ')} THEN ${byRecord} ELSE concat_ws(', ', ${join(
+          plan.primaryKey.map((k) => sql`coalesce(NULLIF(${k.raw}, ''), 'NULL')`),
+          ', ',
+        )}) END`
+      : byRecord;
+  // Per-rule failures come from the labelled rows that broke something (few), unnested once and
+  // grouped by rule id: the cost follows the defects, not rows × rules.
+  const perRule = sql`(SELECT list({'id': "id", 'n': "n", 's': "s"} ORDER BY "id") FROM (
+    SELECT "id", count(*) AS "n", arg_min("k", "r", ${SAMPLE_SIZE}) AS "s" FROM (
+      SELECT unnest("_rule_ids") AS "id", ${sampleKey} AS "k", ("_source_file", "_record_number") AS "r"
+      FROM ${t.labelled} WHERE len("_rule_ids") > 0 AND NOT "__dropped"
+    ) GROUP BY "id"
+  )) AS "per_rule"`;
+  const counts = sql`SELECT ${join(
+    [
+      trusted('count(*) AS "records_in"'),
+      trusted('count(*) FILTER (WHERE "__dropped") AS "duplicates_dropped"'),
+      trusted('count(*) FILTER (WHERE "__quarantined") AS "rows_quarantined"'),
+      trusted('count(*) FILTER (WHERE NOT "__dropped" AND NOT "__quarantined") AS "rows_out"'),
+      trusted('count(*) FILTER (WHERE NOT "__dropped" AND NOT "__quarantined" AND len("_rule_ids") > 0) AS "rows_flagged"'),
+      perRule,
+    ],
+    ',\n  ',
+  )}
+FROM ${t.labelled}`;
+
+  return { label, silver, quarantine, counts, cleanup: sql`DROP TABLE IF EXISTS ${t.labelled}` };
+}

@@ -1,0 +1,91 @@
+// Casting bronze text to a contract's logicalType. DuckDB's own casts are lenient ('1.5' → 2 as
+// BIGINT, '0x10' → 16, '2024-1-2' → a DATE), so every cast is guarded by a regex that admits only
+// the spellings the contract promises (ISO 8601 for dates and times); anything else is NULL, and
+// the `type` row rule reports it.
+import { sql, trusted, type Sql } from '../sql/sql.ts';
+import type { LogicalType } from '../contracts/model.ts';
+
+const INTEGER_RE = '^\\s*[+-]?[0-9]+\\s*$';
+const NUMBER_RE = '^\\s*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*$';
+/** YYYY-MM-DD, optionally T or space + HH:MM[:SS[.fff]], optionally Z or ±HH:MM. */
+const DATE_TIME_RE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$';
+const OFFSET_RE = '[+-][0-9]{2}:[0-9]{2}$';
+/** DuckDB's TIMESTAMPTZ parser wants seconds before an offset: 10:00+02:00 → 10:00:00+02:00. */
+const NO_SECONDS_RE = '^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2})([+-])';
+const TIME_RE = '^[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?$';
+
+/** DuckDB column type of a silver column (ARCHITECTURE.md). */
+export function sqlTypeOf(t: LogicalType): Sql {
+  switch (t) {
+    case 'integer':
+      return trusted('BIGINT');
+    case 'number':
+      return trusted('DOUBLE');
+    case 'boolean':
+      return trusted('BOOLEAN');
+    case 'date':
+      return trusted('DATE');
+    case 'timestamp':
+      return trusted('TIMESTAMP');
+    case 'time':
+      return trusted('TIME');
+    default:
+      return trusted('VARCHAR');
+  }
+}
+
+/** True when the logical type has a cast that can fail (string, object and array are kept as text). */
+export function hasTypeCheck(t: LogicalType): boolean {
+  return sqlTypeOf(t).text !== 'VARCHAR';
+}
+
+/** A timestamp from ISO text `v` (already matched by DATE_TIME_RE); an offset is converted to UTC. */
+function isoTimestamp(v: Sql): Sql {
+  const withSeconds = sql`regexp_replace(${v}, ${NO_SECONDS_RE}, '\\1:00\\2')`;
+  return sql`CASE WHEN regexp_matches(${v}, ${OFFSET_RE}) THEN CAST(timezone('UTC', TRY_CAST(${withSeconds} AS TIMESTAMPTZ)) AS TIMESTAMP) ELSE TRY_CAST(${v} AS TIMESTAMP) END`;
+}
+
+/**
+ * The typed value of text `v` (NULL and '' are NULL; text that does not spell a value of the type is
+ * NULL too). `v` is evaluated several times, so pass a column reference, not an expensive expression.
+ */
+export function castValue(raw: Sql, t: LogicalType): Sql {
+  const v = sql`NULLIF(${raw}, '')`;
+  switch (t) {
+    case 'integer':
+      return sql`CASE WHEN regexp_full_match(${v}, ${INTEGER_RE}) THEN TRY_CAST(${v} AS BIGINT) END`;
+    case 'number':
+      return sql`CASE WHEN regexp_full_match(${v}, ${NUMBER_RE}) THEN TRY_CAST(${v} AS DOUBLE) END`;
+    case 'boolean':
+      return sql`CASE lower(trim(${v})) WHEN 'true' THEN TRUE WHEN '1' THEN TRUE WHEN 'false' THEN FALSE WHEN '0' THEN FALSE END`;
+    case 'date':
+      // A full timestamp given for a date keeps its calendar date, but its time must still be valid.
+      return sql`CASE WHEN regexp_full_match(${v}, ${DATE_TIME_RE}) AND (length(${v}) = 10 OR ${isoTimestamp(v)} IS NOT NULL) THEN TRY_CAST(left(${v}, 10) AS DATE) END`;
+    case 'timestamp':
+      return sql`CASE WHEN regexp_full_match(${v}, ${DATE_TIME_RE}) THEN ${isoTimestamp(v)} END`;
+    case 'time':
+      return sql`CASE WHEN regexp_full_match(${v}, ${TIME_RE}) THEN TRY_CAST(${v} AS TIME) END`;
+    default:
+      return v;
+  }
+}
+
+/** The phrase used in reasons: `order_date is not an ISO 8601 timestamp`. */
+export function describeType(t: LogicalType): string {
+  switch (t) {
+    case 'integer':
+      return 'an integer';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'a boolean (true/false/1/0)';
+    case 'date':
+      return 'an ISO 8601 date';
+    case 'timestamp':
+      return 'an ISO 8601 timestamp';
+    case 'time':
+      return 'an ISO 8601 time';
+    default:
+      return `a ${t}`;
+  }
+}

@@ -1,0 +1,359 @@
+// Row rules of one dataset: from its source + silver contracts to a plan of SQL predicates over the
+// labelling relation built by build-enforce-sql.ts. Pure: no engine, no data.
+//
+// Every name in the labelling relation is positional (`__o3` raw text of property 3, `__t3` its
+// typed value, `__j0_found` …), so a contract's column names reach SQL only as quoted aliases of the
+// final silver/quarantine SELECTs: a hostile name cannot collide with, or change, the plan.
+import { compileExpression } from '../expr/index.ts';
+import { EtlError } from '../errors.ts';
+import { ident, join, list, literal, sql, type Sql } from '../sql/sql.ts';
+import type { Contract, CustomRowRule, Layer, LogicalType, Property, Relationship, Severity } from '../contracts/model.ts';
+import { castValue, describeType, hasTypeCheck, sqlTypeOf } from './cast-value.ts';
+
+/** One declared property (the union over the dataset's contracts, in contract order). */
+export interface PlannedColumn {
+  name: string;
+  index: number;
+  logicalType: LogicalType;
+  /** false when the bronze relation lacks the column: it reads as all-NULL. */
+  present: boolean;
+  /** Alias of the raw text in the labelling relation. */
+  raw: Sql;
+  /** Alias of the typed value. */
+  typed: Sql;
+  /** Expression computing the typed value from the raw alias. */
+  cast: Sql;
+  sqlType: Sql;
+}
+
+/** A LEFT JOIN to a referenced silver relation, for a foreign key and cross-table predicates. */
+export interface PlannedJoin {
+  index: number;
+  relationship: Relationship;
+  relation: Sql;
+  from: PlannedColumn[];
+  /** Referenced columns read by custom predicates (besides the key). */
+  columns: string[];
+  /** Alias that is TRUE when the key was found. */
+  found: Sql;
+}
+
+export interface RowRule {
+  id: string;
+  /** type, required, minimum, maximum, exclusive_minimum, exclusive_maximum, min_length, max_length,
+   * pattern, format, valid_values, relationship, custom, duplicate_key, unique */
+  rule: string;
+  property?: string;
+  severity: Severity;
+  /** The human reason written next to quarantined rows. */
+  description: string;
+  /** TRUE when the row BREAKS the rule (never NULL). */
+  predicate: Sql;
+  layer: Layer;
+  contract?: { file: string; line?: number };
+}
+
+/** A rule that could not be compiled (bad pattern, unknown column, missing reference): reported, not run. */
+export interface UnrunnableRule {
+  id: string;
+  rule: string;
+  property?: string;
+  severity: Severity;
+  description: string;
+  layer: Layer;
+  status: 'error' | 'skipped';
+  message: string;
+  contract?: { file: string; line?: number };
+}
+
+export interface RowRulePlan {
+  dataset: string;
+  columns: PlannedColumn[];
+  /** Bronze columns the contracts do not declare: kept (raw) in quarantine, dropped from silver. */
+  extras: { name: string; raw: Sql }[];
+  joins: PlannedJoin[];
+  primaryKey: PlannedColumn[];
+  /** `unique: true` columns that are not the whole primary key. */
+  uniques: PlannedColumn[];
+  rules: RowRule[];
+  unrunnable: UnrunnableRule[];
+  /** Layer and contract of each column's declaration, for field_present results. */
+  declaredIn: Map<string, { layer: Layer; file: string; line?: number }>;
+}
+
+export interface CompileRowRulesInput {
+  dataset: string;
+  contracts: Contract[];
+  /** Column names of the bronze relation (lineage columns may be included; they are ignored). */
+  bronzeColumns: string[];
+  /** dataset → its silver relation. */
+  refs: Record<string, Sql>;
+  /** Column names of each ref relation, when known: references to absent columns become unrunnable rules. */
+  refColumns?: Record<string, string[]>;
+  asOf: string;
+  /** Returns an error message when DuckDB cannot compile a regex (checked by the caller, see enforce.ts). */
+  checkPattern?: (pattern: string) => string | undefined;
+}
+
+/** Bronze columns that are lineage, not data. */
+export const LINEAGE_COLUMNS: ReadonlySet<string> = new Set(['_source_file', '_record_number', '_run_id', '_ingested_at', '_raw', '_error']);
+
+const LAYER_ORDER: Record<Layer, number> = { source: 0, silver: 1, gold: 2 };
+const EMAIL_RE = '^[A-Za-z0-9.!#$%&\'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$';
+
+export function asOfLiteral(asOf: string): Sql {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) {
+    throw new EtlError('USAGE_INVALID', `as-of date '${asOf}' is not a YYYY-MM-DD date`, { hint: 'pass --as-of YYYY-MM-DD' });
+  }
+  return sql`DATE ${asOf}`;
+}
+
+function ruleIdOf(dataset: string, id: string): string {
+  return id.startsWith(`${dataset}.`) ? id : `${dataset}.${id}`;
+}
+
+const isNumeric = (t: LogicalType): boolean => t === 'integer' || t === 'number';
+
+/** Compile the row rules of one dataset. Throws only for a bad --as-of; rule problems become `unrunnable`. */
+export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
+  const { dataset } = input;
+  const contracts = [...input.contracts].sort((a, b) => LAYER_ORDER[a.layer] - LAYER_ORDER[b.layer]);
+  const present = new Set(input.bronzeColumns);
+  const asOf = asOfLiteral(input.asOf);
+
+  // Columns: union of declared properties; the latest layer that declares a property sets its type.
+  const byName = new Map<string, PlannedColumn>();
+  const declaredIn = new Map<string, { layer: Layer; file: string; line?: number }>();
+  for (const c of contracts) {
+    for (const p of c.properties) {
+      const existing = byName.get(p.name);
+      const index = existing?.index ?? byName.size;
+      const raw = ident(`__o${index}`);
+      byName.set(p.name, {
+        name: p.name,
+        index,
+        logicalType: p.logicalType,
+        present: present.has(p.name),
+        raw,
+        typed: ident(`__t${index}`),
+        cast: castValue(raw, p.logicalType),
+        sqlType: sqlTypeOf(p.logicalType),
+      });
+      if (!declaredIn.has(p.name)) declaredIn.set(p.name, { layer: c.layer, file: c.file, line: p.loc.line });
+    }
+  }
+  const columns = [...byName.values()];
+  const extras = input.bronzeColumns
+    .filter((n) => !byName.has(n) && !LINEAGE_COLUMNS.has(n))
+    .map((name, i) => ({ name, raw: ident(`__x${i}`) }));
+
+  const rules: RowRule[] = [];
+  const unrunnable: UnrunnableRule[] = [];
+  const seen = new Map<string, string>();
+  const addRule = (r: RowRule): void => {
+    const prior = seen.get(r.id);
+    if (prior !== undefined) {
+      if (prior === r.predicate.text) return; // same rule declared in source and silver: run it once
+      let id = `${r.id}.${r.layer}`;
+      for (let n = 2; seen.has(id); n++) id = `${r.id}.${r.layer}${n}`;
+      r = { ...r, id };
+    }
+    seen.set(r.id, r.predicate.text);
+    rules.push(r);
+  };
+
+  // Type casts, once per column, attributed to the contract whose type was used.
+  const typeDone = new Set<string>();
+  for (const c of [...contracts].reverse()) {
+    for (const p of c.properties) {
+      const col = byName.get(p.name)!;
+      if (typeDone.has(p.name)) continue;
+      typeDone.add(p.name);
+      if (!hasTypeCheck(col.logicalType)) continue;
+      addRule({
+        id: `${dataset}.${p.name}.type`,
+        rule: 'type',
+        property: p.name,
+        severity: p.severity,
+        description: `${p.name} is not ${describeType(col.logicalType)}`,
+        predicate: sql`(NULLIF(${col.raw}, '') IS NOT NULL AND ${col.typed} IS NULL)`,
+        layer: c.layer,
+        contract: { file: c.file, line: p.loc.line },
+      });
+    }
+  }
+
+  for (const c of contracts) {
+    for (const p of c.properties) compilePropertyRules(c, p, byName.get(p.name)!, input, addRule, unrunnable);
+  }
+
+  // Primary key and unique columns: the silver contract's key wins over the source's.
+  const keyed = [...contracts].reverse().find((c) => c.primaryKey.length > 0);
+  const primaryKey = (keyed?.primaryKey ?? []).map((n) => byName.get(n)).filter((c): c is PlannedColumn => c !== undefined);
+  if (keyed && primaryKey.length > 0) {
+    const names = primaryKey.map((c) => c.name);
+    const keyText = names.length === 1 ? names[0]! : `(${names.join(', ')})`;
+    addRule({
+      id: `${dataset}.duplicate_key`,
+      rule: 'duplicate_key',
+      severity: 'error',
+      description: `duplicate key ${keyText} with different values`,
+      predicate: sql`(${join(primaryKey.map((k) => sql`${k.typed} IS NOT NULL`), ' AND ')} AND "__key_conflict")`,
+      layer: keyed.layer,
+      contract: { file: keyed.file, line: keyed.loc.line },
+    });
+  }
+  const uniques: PlannedColumn[] = [];
+  for (const c of contracts) {
+    for (const p of c.properties) {
+      if (!p.unique) continue;
+      const col = byName.get(p.name)!;
+      if (primaryKey.length === 1 && primaryKey[0] === col) continue;
+      if (!uniques.includes(col)) uniques.push(col);
+      addRule({
+        id: `${dataset}.${p.name}.unique`,
+        rule: 'unique',
+        property: p.name,
+        severity: p.severity,
+        description: `${p.name} is not unique`,
+        predicate: sql`(${col.typed} IS NOT NULL AND ${ident(`__u${col.index}_n`)} > 1)`,
+        layer: c.layer,
+        contract: { file: c.file, line: p.loc.line },
+      });
+    }
+  }
+
+  // Relationships: one LEFT JOIN each, on the referenced silver relation.
+  const joins: PlannedJoin[] = [];
+  for (const c of contracts) {
+    for (const rel of c.relationships) {
+      const id = ruleIdOf(dataset, rel.id);
+      const fromText = rel.from.length === 1 ? rel.from[0]! : `(${rel.from.join(', ')})`;
+      const toText = rel.to.length === 1 ? `${rel.toDataset}.${rel.to[0]}` : `${rel.toDataset}.(${rel.to.join(', ')})`;
+      const description = `${fromText} not found in ${toText}`;
+      const base = { id, rule: 'relationship', severity: rel.severity, description, layer: c.layer, contract: { file: c.file, line: rel.loc.line } };
+      if (rel.from.length === 1) Object.assign(base, { property: rel.from[0] });
+      const from = rel.from.map((n) => byName.get(n));
+      const relation = Object.hasOwn(input.refs, rel.toDataset) ? input.refs[rel.toDataset] : undefined;
+      if (from.some((f) => f === undefined) || rel.from.length !== rel.to.length) {
+        unrunnable.push({ ...base, status: 'error', message: `relationship columns ${fromText} are not all declared properties of ${dataset}, or do not match ${toText}` });
+        continue;
+      }
+      if (!relation) {
+        unrunnable.push({ ...base, status: 'skipped', message: `referenced dataset ${rel.toDataset} is not available` });
+        continue;
+      }
+      const known = input.refColumns?.[rel.toDataset];
+      const absent = known ? rel.to.filter((t) => !known.includes(t)) : [];
+      if (absent.length > 0) {
+        unrunnable.push({ ...base, status: 'error', message: `${rel.toDataset} has no column ${absent.join(', ')}` });
+        continue;
+      }
+      const j: PlannedJoin = { index: joins.length, relationship: rel, relation, from: from as PlannedColumn[], columns: [], found: ident(`__j${joins.length}_found`) };
+      joins.push(j);
+      addRule({
+        ...base,
+        predicate: sql`(${join(j.from.map((f) => sql`${f.typed} IS NOT NULL`), ' AND ')} AND ${j.found} IS NULL)`,
+      });
+    }
+  }
+
+  // Custom row predicates (src/expr), cross-table references through the joins above.
+  for (const c of contracts) {
+    for (const r of c.properties.flatMap((p) => p.quality).concat(c.quality)) {
+      if (r.type === 'custom-row') compileCustomRule(c, r, { dataset, byName, joins, asOf, refColumns: input.refColumns }, addRule, unrunnable);
+    }
+  }
+
+  return { dataset, columns, extras, joins, primaryKey, uniques, rules, unrunnable, declaredIn };
+}
+
+function compilePropertyRules(
+  c: Contract,
+  p: Property,
+  col: PlannedColumn,
+  input: CompileRowRulesInput,
+  addRule: (r: RowRule) => void,
+  unrunnable: UnrunnableRule[],
+): void {
+  const { dataset } = input;
+  const v = sql`NULLIF(${col.raw}, '')`;
+  const num = isNumeric(col.logicalType) ? col.typed : sql`TRY_CAST(${v} AS DOUBLE)`;
+  const base = { property: p.name, severity: p.severity, layer: c.layer, contract: { file: c.file, line: p.loc.line } };
+  const add = (rule: string, description: string, predicate: Sql): void =>
+    addRule({ ...base, id: `${dataset}.${p.name}.${rule}`, rule, description, predicate: sql`COALESCE(${predicate}, FALSE)` });
+
+  if (p.required || p.primaryKey) add('required', `${p.name} is required`, sql`${v} IS NULL`);
+  const o = p.options;
+  if (o.minimum !== undefined) add('minimum', `${p.name} must be >= ${o.minimum}`, sql`${num} < ${literal(o.minimum)}`);
+  if (o.exclusiveMinimum !== undefined) add('exclusive_minimum', `${p.name} must be > ${o.exclusiveMinimum}`, sql`${num} <= ${literal(o.exclusiveMinimum)}`);
+  if (o.maximum !== undefined) add('maximum', `${p.name} must be <= ${o.maximum}`, sql`${num} > ${literal(o.maximum)}`);
+  if (o.exclusiveMaximum !== undefined) add('exclusive_maximum', `${p.name} must be < ${o.exclusiveMaximum}`, sql`${num} >= ${literal(o.exclusiveMaximum)}`);
+  if (o.minLength !== undefined) add('min_length', `${p.name} must be at least ${o.minLength} characters`, sql`length(${v}) < ${literal(o.minLength)}`);
+  if (o.maxLength !== undefined) add('max_length', `${p.name} must be at most ${o.maxLength} characters`, sql`length(${v}) > ${literal(o.maxLength)}`);
+  if (o.pattern !== undefined) {
+    const problem = input.checkPattern?.(o.pattern);
+    if (problem) {
+      unrunnable.push({ ...base, id: `${dataset}.${p.name}.pattern`, rule: 'pattern', description: `${p.name} must match /${o.pattern}/`, status: 'error', message: `invalid pattern: ${problem}` });
+    } else {
+      // A search, as in JSON Schema: anchor the pattern (^…$) to match the whole value.
+      add('pattern', `${p.name} must match /${o.pattern}/`, sql`NOT regexp_matches(${v}, ${o.pattern})`);
+    }
+  }
+  if (o.format === 'email') add('format', `${p.name} is not a valid e-mail address`, sql`NOT regexp_full_match(${v}, ${EMAIL_RE})`);
+  if (o.enum !== undefined && o.enum.length > 0) {
+    const shown = o.enum.slice(0, 10).map(String).join(', ') + (o.enum.length > 10 ? ', …' : '');
+    const numbers = o.enum.every((x) => typeof x === 'number');
+    const predicate =
+      numbers && isNumeric(col.logicalType) ? sql`${col.typed} NOT IN (${list(o.enum)})` : sql`${v} NOT IN (${list(o.enum.map(String))})`;
+    add('valid_values', `${p.name} must be one of ${shown}`, predicate);
+  }
+}
+
+interface CustomScope {
+  dataset: string;
+  byName: Map<string, PlannedColumn>;
+  joins: PlannedJoin[];
+  asOf: Sql;
+  refColumns: Record<string, string[]> | undefined;
+}
+
+function compileCustomRule(c: Contract, r: CustomRowRule, scope: CustomScope, addRule: (r: RowRule) => void, unrunnable: UnrunnableRule[]): void {
+  const id = ruleIdOf(scope.dataset, r.id);
+  const base = {
+    id,
+    rule: 'custom',
+    severity: r.severity,
+    description: r.description ?? `${r.expression} does not hold`,
+    layer: c.layer,
+    contract: { file: c.file, line: r.loc.line },
+    ...(r.property === undefined ? {} : { property: r.property }),
+  };
+  let missingRef: string | undefined;
+  const result = compileExpression(r.expression, {
+    allowAggregates: false,
+    asOf: scope.asOf,
+    resolve(ref) {
+      if (ref.dataset === undefined || ref.dataset === scope.dataset) return scope.byName.get(ref.column)?.typed;
+      const j = scope.joins.find((x) => x.relationship.toDataset === ref.dataset);
+      if (!j) {
+        missingRef = ref.dataset;
+        return undefined;
+      }
+      const known = scope.refColumns?.[ref.dataset];
+      if (known && !known.includes(ref.column)) return undefined;
+      if (!j.columns.includes(ref.column)) j.columns.push(ref.column);
+      return ident(`__j${j.index}_c${j.columns.indexOf(ref.column)}`);
+    },
+  });
+  if (!result.ok) {
+    const message =
+      missingRef !== undefined
+        ? `${missingRef} is not reachable: no relationship of ${scope.dataset} to ${missingRef} with an available silver table`
+        : `${result.message} (at character ${result.offset + 1} of '${r.expression}')`;
+    unrunnable.push({ ...base, status: missingRef !== undefined ? 'skipped' : 'error', message });
+    return;
+  }
+  // CHECK-constraint semantics: a predicate that is NULL (a missing operand) does not fail the row.
+  addRule({ ...base, predicate: sql`((${result.sql}) IS FALSE)` });
+}

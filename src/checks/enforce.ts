@@ -1,0 +1,153 @@
+// The fused row pass of one dataset: bronze relation + contracts → silver table + quarantine table +
+// one CheckResult per row rule. Four statements whatever the number of rules (see build-enforce-sql.ts).
+import type { Engine, Row } from '../engine/engine.ts';
+import { ident, sql, type Sql } from '../sql/sql.ts';
+import type { Contract } from '../contracts/model.ts';
+import type { CheckResult, SourceCounts } from './result.ts';
+import { buildEnforceSql } from './build-enforce-sql.ts';
+import { checkPatterns } from './check-patterns.ts';
+import { compileRowRules, type RowRulePlan } from './compile-row-rules.ts';
+
+export interface EnforceInput {
+  dataset: string;
+  /** Relation: declared columns as VARCHAR (some may be missing) + _source_file, _record_number. */
+  bronze: Sql;
+  /** Source and/or silver contracts of this dataset. */
+  contracts: Contract[];
+  /** CREATE OR REPLACE TABLE here: passing rows, typed, + _source_file, _record_number. */
+  silverTable: Sql;
+  /** CREATE OR REPLACE TABLE here: original fields (VARCHAR) + lineage + _raw, _rule_ids, _reasons. */
+  quarantineTable: Sql;
+  /** dataset → its silver relation, for relationships and cross-table predicates. */
+  refs: Record<string, Sql>;
+  /** YYYY-MM-DD */
+  asOf: string;
+}
+
+export interface EnforceOutput {
+  counts: SourceCounts;
+  checks: CheckResult[];
+}
+
+async function describeRefs(engine: Engine, refs: Record<string, Sql>, datasets: string[]): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const d of datasets) {
+    const rel = Object.hasOwn(refs, d) ? refs[d] : undefined;
+    if (rel) out[d] = (await engine.describe(sql`SELECT * FROM ${rel}`)).map((c) => c.name);
+  }
+  return out;
+}
+
+/** Compile the plan of a dataset against the actual bronze and ref columns (shared with validate). */
+export async function planRowRules(engine: Engine, input: Omit<EnforceInput, 'silverTable' | 'quarantineTable'>): Promise<{ plan: RowRulePlan; bronzeColumns: string[] }> {
+  const bronzeColumns = (await engine.describe(sql`SELECT * FROM ${input.bronze}`)).map((c) => c.name);
+  const relDatasets = [...new Set(input.contracts.flatMap((c) => c.relationships.map((r) => r.toDataset)))];
+  const patterns = await checkPatterns(
+    engine,
+    input.contracts.flatMap((c) => c.properties.map((p) => p.options.pattern)).filter((p): p is string => p !== undefined),
+  );
+  const refColumns = await describeRefs(engine, input.refs, relDatasets);
+  const plan = compileRowRules({
+    dataset: input.dataset,
+    contracts: input.contracts,
+    bronzeColumns,
+    refs: input.refs,
+    refColumns,
+    asOf: input.asOf,
+    checkPattern: (p) => patterns.get(p),
+  });
+  return { plan, bronzeColumns };
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
+
+export async function enforceRowRules(engine: Engine, input: EnforceInput): Promise<EnforceOutput> {
+  const { plan, bronzeColumns } = await planRowRules(engine, input);
+  const labelled = ident(`__etl_labelled_${input.dataset}`);
+  const stmts = buildEnforceSql(plan, {
+    bronze: input.bronze,
+    bronzeColumns,
+    labelled,
+    silverTable: input.silverTable,
+    quarantineTable: input.quarantineTable,
+  });
+  await engine.exec(stmts.label);
+  try {
+    await engine.exec(stmts.silver);
+    await engine.exec(stmts.quarantine);
+    const [row] = await engine.rows(stmts.counts);
+    if (!row) throw new Error('the counts query returned no row');
+    const counts: SourceCounts = {
+      records_in: num(row['records_in']),
+      rows_out: num(row['rows_out']),
+      rows_quarantined: num(row['rows_quarantined']),
+      duplicates_dropped: num(row['duplicates_dropped']),
+      rows_flagged: num(row['rows_flagged']),
+    };
+    return { counts, checks: toCheckResults(plan, row, counts) };
+  } finally {
+    await engine.exec(stmts.cleanup);
+  }
+}
+
+function toCheckResults(plan: RowRulePlan, row: Row, counts: SourceCounts): CheckResult[] {
+  const { dataset } = plan;
+  const checks: CheckResult[] = [];
+  // A declared column absent from the data: every row reads it as NULL (ODCS field_is_present).
+  for (const c of plan.columns.filter((x) => !x.present)) {
+    const where = plan.declaredIn.get(c.name);
+    checks.push({
+      id: `${dataset}.${c.name}.field_present`,
+      rule: 'field_present',
+      dataset,
+      layer: where?.layer ?? 'source',
+      kind: 'row',
+      severity: 'error',
+      property: c.name,
+      description: `column ${c.name} is missing from the data`,
+      failed_rows: counts.records_in,
+      status: 'failed',
+      message: `declared column ${c.name} is not in the data; it reads as NULL in every row`,
+      ...(where ? { contract: { file: where.file, ...(where.line === undefined ? {} : { line: where.line }) } } : {}),
+    });
+  }
+  const perRule = new Map<string, { n: number; s: string[] }>();
+  for (const x of Array.isArray(row['per_rule']) ? row['per_rule'] : []) {
+    if (x && typeof x === 'object' && !Array.isArray(x)) perRule.set(String(x['id']), { n: num(x['n']), s: Array.isArray(x['s']) ? x['s'].map(String) : [] });
+  }
+  for (const r of plan.rules) {
+    const failed = perRule.get(r.id)?.n ?? 0;
+    const samples = perRule.get(r.id)?.s ?? [];
+    checks.push({
+      id: r.id,
+      rule: r.rule,
+      dataset,
+      layer: r.layer,
+      kind: 'row',
+      severity: r.severity,
+      ...(r.property === undefined ? {} : { property: r.property }),
+      description: r.description,
+      failed_rows: failed,
+      status: failed === 0 ? 'passed' : r.severity === 'error' ? 'failed' : 'warning',
+      ...(failed > 0 ? { sample_keys: samples } : {}),
+      ...(r.contract ? { contract: r.contract } : {}),
+    });
+  }
+  for (const u of plan.unrunnable) {
+    checks.push({
+      id: u.id,
+      rule: u.rule,
+      dataset,
+      layer: u.layer,
+      kind: 'row',
+      severity: u.severity,
+      ...(u.property === undefined ? {} : { property: u.property }),
+      description: u.description,
+      failed_rows: 0,
+      status: u.status,
+      message: u.message,
+      ...(u.contract ? { contract: u.contract } : {}),
+    });
+  }
+  return checks;
+}

@@ -1,0 +1,295 @@
+// Reads every KPI from the gold tables into one plain, rounded, sorted object: the single result
+// model that kpis.json, sales_report.txt, kpis_dashboard.txt and alerts.json are renderings of.
+// KPIs whose optional source is absent carry `not_available: "no <source>"` and null values.
+import type { PipelineConfig } from '../config.ts';
+import type { Engine, Row } from '../engine/engine.ts';
+import { trusted } from '../sql/sql.ts';
+import { int, money, num, pct, ratio, str } from './round.ts';
+
+export const KPIS_SCHEMA_VERSION = 1;
+
+export const CLV_FORMULA =
+  'CLV = AOV × purchase frequency × lifespan; AOV = revenue / orders (currency per order); ' +
+  'purchase frequency = orders / tenure months (orders per month, tenure = days from first order to as-of inclusive / 30.4375, at least 1); ' +
+  'lifespan = clv.lifespan_months (months). CLV is in currency units.';
+
+export const RFM_RULES = [
+  'recency = days from the last order to as-of, frequency = distinct orders, monetary = revenue',
+  'scores 1–5 by NTILE(5) (5 = most recent / most orders / most revenue; ties split by customer_id)',
+  'Champions: R >= 4 and F >= 4',
+  'Loyal Customers: R >= 3 and F >= 3',
+  'At Risk: R <= 2 and F >= 3',
+  'Potential Loyalists: R >= 3 and F <= 2',
+  'Hibernating: R = 2 and F <= 2',
+  'Lost: R = 1 and F <= 2',
+];
+
+export interface ProductRank {
+  rank: number;
+  product_id: string;
+  product_name: string | null;
+  category: string | null;
+  revenue: number | null;
+  units: number;
+  margin: number | null;
+}
+
+export interface NotAvailable {
+  not_available: string;
+}
+
+export interface Kpis {
+  schemaVersion: number;
+  as_of: string;
+  period: { first_order_date: string | null; last_order_date: string | null; days: number };
+  total_revenue: number | null;
+  total_margin: number | null;
+  margin_rate: number | null;
+  order_count: number;
+  order_lines: number;
+  units_sold: number;
+  customers_with_orders: number;
+  average_order_value: number | null;
+  lines_with_unknown_cost: number;
+  top_products: { product_id: string; revenue: number | null }[];
+  top_products_by_revenue: ProductRank[];
+  top_products_by_units: ProductRank[];
+  most_profitable_products: ProductRank[];
+  revenue_by_category: Record<string, number | string | null>[];
+  sales_daily: Record<string, number | string | null>[];
+  sales_weekly: Record<string, number | string | null>[];
+  sales_monthly: Record<string, number | string | null>[];
+  clv: {
+    formula: string;
+    lifespan_months: number;
+    customers: number;
+    quantiles: Record<string, number | null>;
+    buckets: Record<string, number | null>[];
+    top_customers: Record<string, number | string | null>[];
+  };
+  rfm: { rules: string[]; segments: Record<string, number | string | null>[] };
+  cohorts: { cohort_month: string; cohort_size: number; retention: (number | null)[] }[];
+  inventory: {
+    snapshots: number;
+    zero_snapshots: number;
+    stock_out_rate: number | null;
+    low_stock_threshold: number;
+    cover_window_days: number;
+    out_of_stock: Record<string, number | string | null>[];
+    low_stock_alerts: Record<string, number | string | null>[];
+    stock_rotation: Record<string, number | string | null>[];
+    days_of_cover: Record<string, number | string | null>[];
+  };
+  returns:
+    | (NotAvailable & { return_rate: null; by_product: null; by_category: null })
+    | { sold_units: number; returned_units: number; return_rate: number | null; by_product: Record<string, number | string | null>[]; by_category: Record<string, number | string | null>[] };
+  conversion:
+    | (NotAvailable & { conversion_rate: null; daily: null })
+    | { sessions: number; purchase_sessions: number; conversion_rate: number | null; daily: Record<string, number | string | null>[] };
+  promotions: (NotAvailable & { impact: null }) | { impact: Record<string, number | string | null>[] };
+  forecast: {
+    method: string;
+    season_days: number;
+    horizons: { days: number; revenue: number | null }[];
+    backtest: { days: number; days_used: number; mape_pct: number | null };
+    daily: { date: string; revenue: number | null }[];
+  } | (NotAvailable & { horizons: null });
+  anomalies: {
+    window_days: number;
+    z_threshold: number;
+    min_history_days: number;
+    days_scored: number;
+    alerts: { day: string; metric: string; value: number | null; baseline_median: number | null; robust_z: number | null; direction: string | null }[];
+  };
+  market_basket: { min_pair_orders: number; pairs: Record<string, number | string | null>[] };
+}
+
+export interface CollectOptions {
+  asOf: string;
+  config: PipelineConfig;
+  /** Datasets present in this run. */
+  available: string[];
+}
+
+type Shape = Record<string, (v: unknown) => number | string | null>;
+
+async function select(engine: Engine, query: string, shape: Shape): Promise<Record<string, number | string | null>[]> {
+  const rows: Row[] = await engine.rows(trusted(query));
+  return rows.map((r) => Object.fromEntries(Object.entries(shape).map(([k, f]) => [k, f(r[k])])));
+}
+
+async function goldTables(engine: Engine): Promise<Set<string>> {
+  const rows = await engine.rows(trusted("SELECT table_name FROM information_schema.tables WHERE table_schema = 'gold'"));
+  return new Set(rows.map((r) => String(r['table_name'])));
+}
+
+const productShape: Shape = { rank: int, product_id: str, product_name: str, category: str, revenue: money, units: int, margin: money };
+
+async function productRanking(engine: Engine, rankColumn: 'revenue_rank' | 'units_rank' | 'margin_rank'): Promise<ProductRank[]> {
+  // rankColumn is one of three fixed names written in this file, never user input.
+  const rows = await select(engine, `SELECT ${rankColumn} AS rank, product_id, product_name, category, revenue, units, margin FROM gold.product_sales WHERE ${rankColumn} <= 10 ORDER BY ${rankColumn}`, productShape);
+  return rows as unknown as ProductRank[];
+}
+
+const notAvailable = (source: string): NotAvailable => ({ not_available: `no ${source}` });
+
+export async function collectKpis(engine: Engine, opts: CollectOptions): Promise<Kpis> {
+  const tables = await goldTables(engine);
+  const has = (t: string): boolean => tables.has(t);
+  const available = new Set(opts.available);
+  const { config } = opts;
+
+  const [totals] = await engine.rows(trusted(`
+    SELECT COALESCE(SUM(amount), 0) AS revenue, CASE WHEN COUNT(*) = 0 THEN 0 ELSE SUM(margin) END AS margin,
+      SUM(margin) / NULLIF(SUM(CASE WHEN margin IS NOT NULL THEN amount END), 0) AS margin_rate,
+      COUNT(DISTINCT order_id) AS orders, COUNT(*) AS lines, COALESCE(SUM(quantity), 0) AS units,
+      COUNT(DISTINCT customer_id) AS customers, SUM(CASE WHEN margin IS NULL THEN 1 ELSE 0 END) AS unknown_cost,
+      CAST(MIN(date_key) AS VARCHAR) AS first_day, CAST(MAX(date_key) AS VARCHAR) AS last_day,
+      COALESCE(MAX(date_key) - MIN(date_key) + 1, 0) AS days
+    FROM gold.fact_orders`));
+  const t = totals ?? {};
+  const revenue = t['revenue'] === null || t['revenue'] === undefined ? null : Number(t['revenue']);
+  const orders = int(t['orders']);
+
+  const topByRevenue = await productRanking(engine, 'revenue_rank');
+  const daily = await select(engine, 'SELECT CAST(order_date AS VARCHAR) AS date, revenue, margin, order_count, units, aov FROM gold.agg_daily_sales ORDER BY order_date',
+    { date: str, revenue: money, margin: money, order_count: int, units: int, aov: money });
+
+  const cohortRows = await engine.rows(trusted('SELECT CAST(cohort_month AS VARCHAR) AS cohort_month, cohort_size, months_since_first, retention_rate FROM gold.cohort_retention ORDER BY cohort_month, months_since_first'));
+  const cohorts = new Map<string, { cohort_month: string; cohort_size: number; retention: (number | null)[] }>();
+  for (const r of cohortRows) {
+    const key = String(r['cohort_month']);
+    const c = cohorts.get(key) ?? { cohort_month: key, cohort_size: int(r['cohort_size']), retention: [] };
+    c.retention[int(r['months_since_first'])] = ratio(r['retention_rate']);
+    cohorts.set(key, c);
+  }
+
+  const [inv] = await engine.rows(trusted('SELECT snapshots, zero_snapshots, stock_out_rate FROM gold.inventory_summary'));
+
+  const [clvQ] = await engine.rows(trusted('SELECT * FROM gold.clv_quantiles'));
+
+  const forecastDaily = has('revenue_forecast')
+    ? await select(engine, 'SELECT CAST(forecast_date AS VARCHAR) AS date, forecast_revenue AS revenue, step FROM gold.revenue_forecast ORDER BY step', { date: str, revenue: money, step: int })
+    : [];
+  const [backtest] = has('forecast_backtest') ? await engine.rows(trusted('SELECT * FROM gold.forecast_backtest')) : [];
+
+  return {
+    schemaVersion: KPIS_SCHEMA_VERSION,
+    as_of: opts.asOf,
+    period: { first_order_date: str(t['first_day']), last_order_date: str(t['last_day']), days: int(t['days']) },
+    total_revenue: money(revenue),
+    total_margin: money(t['margin']),
+    margin_rate: ratio(t['margin_rate']),
+    order_count: orders,
+    order_lines: int(t['lines']),
+    units_sold: int(t['units']),
+    customers_with_orders: int(t['customers']),
+    average_order_value: revenue === null || orders === 0 ? null : money(revenue / orders),
+    lines_with_unknown_cost: int(t['unknown_cost']),
+    top_products: topByRevenue.map((p) => ({ product_id: p.product_id, revenue: p.revenue })),
+    top_products_by_revenue: topByRevenue,
+    top_products_by_units: await productRanking(engine, 'units_rank'),
+    most_profitable_products: await productRanking(engine, 'margin_rank'),
+    revenue_by_category: await select(engine, 'SELECT category, revenue, margin, margin_rate, units, order_count, revenue_share FROM gold.category_sales ORDER BY revenue DESC, category',
+      { category: str, revenue: money, margin: money, margin_rate: ratio, units: int, order_count: int, revenue_share: ratio }),
+    sales_daily: daily,
+    sales_weekly: await select(engine, 'SELECT iso_year, iso_week, CAST(week_start AS VARCHAR) AS week_start, revenue, margin, order_count, aov FROM gold.agg_weekly_sales ORDER BY week_start',
+      { iso_year: int, iso_week: int, week_start: str, revenue: money, margin: money, order_count: int, aov: money }),
+    sales_monthly: await select(engine, 'SELECT year, month, revenue, margin, margin_rate, order_count, customers, aov FROM gold.agg_monthly_sales ORDER BY year, month',
+      { year: int, month: int, revenue: money, margin: money, margin_rate: ratio, order_count: int, customers: int, aov: money }),
+    clv: {
+      formula: CLV_FORMULA,
+      lifespan_months: config.clv.lifespan_months,
+      customers: int(clvQ?.['customers']),
+      quantiles: Object.fromEntries(['mean', 'min', 'p10', 'p25', 'median', 'p75', 'p90', 'max'].map((k) => [k, money(clvQ?.[k])])),
+      buckets: (await select(engine, 'SELECT bucket_order, lower_bound, upper_bound, customers, customer_share FROM gold.clv_distribution ORDER BY bucket_order',
+        { bucket_order: int, lower_bound: money, upper_bound: money, customers: int, customer_share: ratio })) as Record<string, number | null>[],
+      top_customers: await select(engine, 'SELECT customer_id, order_count, revenue, aov, purchase_frequency, clv FROM gold.customer_clv ORDER BY clv DESC, customer_id LIMIT 10',
+        { customer_id: str, order_count: int, revenue: money, aov: money, purchase_frequency: num, clv: money }),
+    },
+    rfm: {
+      rules: RFM_RULES,
+      segments: await select(engine, 'SELECT segment, customers, customer_share, revenue, avg_recency_days, avg_frequency FROM gold.rfm_segments ORDER BY customers DESC, segment',
+        { segment: str, customers: int, customer_share: ratio, revenue: money, avg_recency_days: num, avg_frequency: num }),
+    },
+    cohorts: [...cohorts.values()],
+    inventory: {
+      snapshots: int(inv?.['snapshots']),
+      zero_snapshots: int(inv?.['zero_snapshots']),
+      stock_out_rate: ratio(inv?.['stock_out_rate']),
+      low_stock_threshold: config.low_stock.threshold,
+      cover_window_days: config.inventory.cover_window_days,
+      out_of_stock: await select(engine, 'SELECT product_id, product_name, category, CAST(latest_snapshot_date AS VARCHAR) AS snapshot_date FROM gold.out_of_stock ORDER BY product_id',
+        { product_id: str, product_name: str, category: str, snapshot_date: str }),
+      low_stock_alerts: await select(engine, 'SELECT product_id, product_name, latest_stock, level, days_of_cover FROM gold.low_stock_alerts ORDER BY latest_stock, product_id',
+        { product_id: str, product_name: str, latest_stock: int, level: str, days_of_cover: num }),
+      stock_rotation: await select(engine, 'SELECT product_id, product_name, units_sold, avg_stock, rotation FROM gold.stock_rotation ORDER BY rotation DESC NULLS LAST, product_id',
+        { product_id: str, product_name: str, units_sold: int, avg_stock: num, rotation: num }),
+      days_of_cover: await select(engine, 'SELECT product_id, product_name, latest_stock, units_in_window, avg_daily_units, days_of_cover FROM gold.days_of_cover ORDER BY days_of_cover NULLS LAST, product_id',
+        { product_id: str, product_name: str, latest_stock: int, units_in_window: int, avg_daily_units: num, days_of_cover: num }),
+    },
+    returns: available.has('returns') && has('returns_summary')
+      ? await collectReturns(engine)
+      : { ...notAvailable('returns'), return_rate: null, by_product: null, by_category: null },
+    conversion: available.has('web_events') && has('conversion_daily')
+      ? await collectConversion(engine)
+      : { ...notAvailable('web_events'), conversion_rate: null, daily: null },
+    promotions: available.has('promotions') && has('promotion_impact')
+      ? {
+          impact: await select(engine, `SELECT promotion_id, product_id, category, discount_pct, CAST(start_date AS VARCHAR) AS start_date, CAST(end_date AS VARCHAR) AS end_date, length_days,
+              before_days, during_days, after_days, before_revenue_per_day, during_revenue_per_day, after_revenue_per_day, during_delta, during_delta_pct, after_delta, after_delta_pct
+            FROM gold.promotion_impact ORDER BY start_date, promotion_id`,
+            { promotion_id: str, product_id: str, category: str, discount_pct: num, start_date: str, end_date: str, length_days: int, before_days: int, during_days: int, after_days: int,
+              before_revenue_per_day: money, during_revenue_per_day: money, after_revenue_per_day: money, during_delta: money, during_delta_pct: pct, after_delta: money, after_delta_pct: pct }),
+        }
+      : { ...notAvailable('promotions'), impact: null },
+    forecast: backtest
+      ? {
+          method: String(backtest['method']),
+          season_days: int(backtest['season_days']),
+          horizons: [...config.forecast.horizons].sort((a, b) => a - b).map((days) => ({
+            days,
+            revenue: forecastDaily.length === 0 ? null : money(forecastDaily.filter((f) => Number(f['step']) <= days).reduce((s, f) => s + Number(f['revenue']), 0)),
+          })),
+          backtest: { days: int(backtest['backtest_days']), days_used: int(backtest['days_used']), mape_pct: pct(backtest['mape']) },
+          daily: forecastDaily.map((f) => ({ date: String(f['date']), revenue: f['revenue'] as number | null })),
+        }
+      : { ...notAvailable('daily sales'), horizons: null },
+    anomalies: {
+      window_days: config.anomalies.window_days,
+      z_threshold: config.anomalies.z_threshold,
+      min_history_days: config.anomalies.min_history_days,
+      days_scored: has('daily_anomalies') ? int(await engine.scalar(trusted("SELECT COUNT(*) FROM gold.daily_anomalies WHERE metric = 'revenue'"))) : 0,
+      alerts: has('daily_anomalies')
+        ? ((await select(engine, 'SELECT CAST(day AS VARCHAR) AS day, metric, value, baseline_median, robust_z, direction FROM gold.daily_anomalies WHERE is_anomaly ORDER BY day, metric',
+            { day: str, metric: str, value: money, baseline_median: money, robust_z: num, direction: str })) as Kpis['anomalies']['alerts'])
+        : [],
+    },
+    market_basket: {
+      min_pair_orders: config.basket.min_pair_orders,
+      pairs: await select(engine, 'SELECT rank, product_a, product_b, pair_orders, support, confidence_a_to_b, confidence_b_to_a, lift FROM gold.basket_pairs ORDER BY rank',
+        { rank: int, product_a: str, product_b: str, pair_orders: int, support: ratio, confidence_a_to_b: ratio, confidence_b_to_a: ratio, lift: ratio }),
+    },
+  };
+}
+
+async function collectReturns(engine: Engine): Promise<Kpis['returns']> {
+  const [s] = await engine.rows(trusted('SELECT sold_units, returned_units, return_rate FROM gold.returns_summary'));
+  return {
+    sold_units: int(s?.['sold_units']),
+    returned_units: int(s?.['returned_units']),
+    return_rate: ratio(s?.['return_rate']),
+    by_product: await select(engine, 'SELECT product_id, product_name, category, sold_units, returned_units, return_rate FROM gold.returns_by_product ORDER BY return_rate DESC NULLS LAST, product_id',
+      { product_id: str, product_name: str, category: str, sold_units: int, returned_units: int, return_rate: ratio }),
+    by_category: await select(engine, 'SELECT category, sold_units, returned_units, return_rate FROM gold.returns_by_category ORDER BY return_rate DESC NULLS LAST, category',
+      { category: str, sold_units: int, returned_units: int, return_rate: ratio }),
+  };
+}
+
+async function collectConversion(engine: Engine): Promise<Kpis['conversion']> {
+  const daily = await select(engine, 'SELECT CAST(session_date AS VARCHAR) AS date, sessions, purchase_sessions, conversion_rate FROM gold.conversion_daily ORDER BY session_date',
+    { date: str, sessions: int, purchase_sessions: int, conversion_rate: ratio });
+  const sessions = daily.reduce((s, d) => s + Number(d['sessions']), 0);
+  const purchases = daily.reduce((s, d) => s + Number(d['purchase_sessions']), 0);
+  return { sessions, purchase_sessions: purchases, conversion_rate: sessions === 0 ? null : ratio(purchases / sessions), daily };
+}

@@ -1,0 +1,229 @@
+// The sections of the KPI text reports, each a rendering of one part of the KPI model. The sales
+// report and the dashboard compose them (the dashboard with shorter tables).
+import type { Kpis, ProductRank } from '../kpi/collect-kpis.ts';
+import { cell, fmtInt, fmtMoney, fmtNum, fmtPct, fmtRatio, notAvailable, renderPairs, renderTable, section } from './kpi-format.ts';
+
+
+export function renderHeader(title: string, k: Kpis): string {
+  const p = k.period;
+  const period = p.first_order_date ? `${p.first_order_date} to ${p.last_order_date} (${p.days} days)` : 'no orders';
+  return [
+    title,
+    '='.repeat(title.length),
+    renderPairs([
+      ['As of', k.as_of],
+      ['Period covered', period],
+      ['Units', 'money in the currency of the product prices, rounded to cents; rates in percent'],
+    ], ''),
+    '',
+  ].join('\n');
+}
+
+export function productTable(rows: ProductRank[]): string {
+  return renderTable(
+    [{ title: '#', align: 'right' }, { title: 'product' }, { title: 'name' }, { title: 'category' }, { title: 'revenue', align: 'right' }, { title: 'units', align: 'right' }, { title: 'margin', align: 'right' }],
+    rows.map((p) => [String(p.rank), p.product_id, cell(p.product_name), cell(p.category), fmtMoney(p.revenue), fmtInt(p.units), fmtMoney(p.margin)]),
+  );
+}
+
+export function renderSummary(k: Kpis): string {
+  return section('Summary', renderPairs([
+    ['Revenue', fmtMoney(k.total_revenue)],
+    ['Orders (distinct order ids)', fmtInt(k.order_count)],
+    ['Order lines', fmtInt(k.order_lines)],
+    ['Units sold', fmtInt(k.units_sold)],
+    ['Average order value (AOV)', fmtMoney(k.average_order_value)],
+    ['Margin', fmtMoney(k.total_margin)],
+    ['Margin rate', fmtRatio(k.margin_rate)],
+    ['Lines with unknown cost', `${fmtInt(k.lines_with_unknown_cost)} (excluded from margin and margin rate)`],
+    ['Customers with orders', fmtInt(k.customers_with_orders)],
+  ]));
+}
+
+export function renderReturns(k: Kpis, withDetail: boolean): string {
+  const r = k.returns;
+  if ('not_available' in r) return section('Returns', notAvailable(r.not_available));
+  const body = [renderPairs([
+    ['Return rate (returned units / sold units)', `${fmtRatio(r.return_rate)} (${fmtInt(r.returned_units)} / ${fmtInt(r.sold_units)})`],
+  ])];
+  body.push('', '  By category', renderTable([{ title: 'category' }, { title: 'sold', align: 'right' }, { title: 'returned', align: 'right' }, { title: 'return rate', align: 'right' }],
+    r.by_category.map((c) => [cell(c['category']), fmtInt(c['sold_units'] as number), fmtInt(c['returned_units'] as number), fmtRatio(c['return_rate'] as number | null)])));
+  if (withDetail) {
+    body.push('', '  By product', renderTable([{ title: 'product' }, { title: 'category' }, { title: 'sold', align: 'right' }, { title: 'returned', align: 'right' }, { title: 'return rate', align: 'right' }],
+      r.by_product.map((p) => [cell(p['product_id']), cell(p['category']), fmtInt(p['sold_units'] as number), fmtInt(p['returned_units'] as number), fmtRatio(p['return_rate'] as number | null)])));
+  }
+  return section('Returns', body.join('\n'));
+}
+
+export function renderConversion(k: Kpis, withDaily: boolean): string {
+  const c = k.conversion;
+  if ('not_available' in c) return section('Conversion (sessions with a purchase / sessions)', notAvailable(c.not_available));
+  const body = [renderPairs([['Conversion rate', `${fmtRatio(c.conversion_rate)} (${fmtInt(c.purchase_sessions)} / ${fmtInt(c.sessions)} sessions)`]])];
+  if (withDaily) {
+    body.push('', renderTable([{ title: 'day' }, { title: 'sessions', align: 'right' }, { title: 'with purchase', align: 'right' }, { title: 'conversion', align: 'right' }],
+      c.daily.map((d) => [cell(d['date']), fmtInt(d['sessions'] as number), fmtInt(d['purchase_sessions'] as number), fmtRatio(d['conversion_rate'] as number | null)])));
+  }
+  return section('Conversion (sessions with a purchase / sessions)', body.join('\n'));
+}
+
+export function renderForecast(k: Kpis): string {
+  const f = k.forecast;
+  const title = 'Revenue forecast';
+  if ('not_available' in f) return section(title, notAvailable(f.not_available));
+  const method = `${f.method} (each future day = the same weekday of the last observed ${f.season_days}-day season)`;
+  return section(title, [
+    renderPairs([
+      ['Method', method],
+      [`Backtest MAPE (last ${f.backtest.days} days)`, f.backtest.mape_pct === null ? 'n/a (not enough history or no sales in the held-out days)' : `${fmtPct(f.backtest.mape_pct)} over ${f.backtest.days_used} days with sales`],
+    ]),
+    '',
+    renderTable([{ title: 'horizon' }, { title: 'forecast revenue', align: 'right' }], f.horizons.map((h) => [`next ${h.days} days`, fmtMoney(h.revenue)])),
+  ].join('\n'));
+}
+
+export function renderPromotions(k: Kpis): string {
+  const p = k.promotions;
+  const title = 'Promotion impact (revenue per day of the promoted scope)';
+  if ('not_available' in p) return section(title, notAvailable(p.not_available));
+  return section(title, [
+    '  Windows of the promotion length: before = the L days before start, after = the L days after end; clipped to observed days.',
+    renderTable(
+      [{ title: 'promotion' }, { title: 'scope' }, { title: 'dates' }, { title: 'before/day', align: 'right' }, { title: 'during/day', align: 'right' }, { title: 'after/day', align: 'right' },
+        { title: 'during Δ', align: 'right' }, { title: 'during Δ %', align: 'right' }, { title: 'after Δ', align: 'right' }, { title: 'after Δ %', align: 'right' }],
+      p.impact.map((x) => [cell(x['promotion_id']), x['product_id'] ? `product ${cell(x['product_id'])}` : `category ${cell(x['category'])}`, `${cell(x['start_date'])}..${cell(x['end_date'])}`,
+        fmtMoney(x['before_revenue_per_day'] as number | null), fmtMoney(x['during_revenue_per_day'] as number | null), fmtMoney(x['after_revenue_per_day'] as number | null),
+        fmtMoney(x['during_delta'] as number | null), fmtPct(x['during_delta_pct'] as number | null, true), fmtMoney(x['after_delta'] as number | null), fmtPct(x['after_delta_pct'] as number | null, true)]),
+    ),
+  ].join('\n'));
+}
+
+export function renderCohorts(k: Kpis, maxCohorts = Number.POSITIVE_INFINITY, maxMonths = Number.POSITIVE_INFINITY): string {
+  const cohorts = k.cohorts.slice(Math.max(0, k.cohorts.length - maxCohorts));
+  const width = Math.min(maxMonths + 1, Math.max(0, ...cohorts.map((c) => c.retention.length)));
+  // Percent with one decimal and no space keeps a wide matrix readable.
+  const share = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${(v * 100).toFixed(1)}%`);
+  const columns = [{ title: 'cohort' }, { title: 'size', align: 'right' as const }, ...Array.from({ length: width }, (_, i) => ({ title: `M+${i}`, align: 'right' as const }))];
+  const limited = cohorts.length < k.cohorts.length || width < Math.max(0, ...k.cohorts.map((c) => c.retention.length));
+  const title = 'Monthly acquisition cohorts (share of the cohort active in month +k)';
+  return section(title, [
+    ...(limited ? [`  the latest ${cohorts.length} cohorts, months +0..+${width - 1}; the full matrix is in kpis.json and the cohort_retention table`] : []),
+    renderTable(columns, cohorts.map((c) => [c.cohort_month.slice(0, 7), fmtInt(c.cohort_size), ...Array.from({ length: width }, (_, i) => (i < c.retention.length ? share(c.retention[i]) : ''))])),
+  ].join('\n'));
+}
+
+const money = (v: unknown): string => fmtMoney(v as number | null);
+
+/** Monthly, weekly and (the last `dailyRows`) daily revenue, orders and AOV. */
+export function renderSalesPeriods(k: Kpis, opts: { weekly: boolean; dailyRows: number }): string {
+  const out = [
+    section('Monthly sales', renderTable(
+      [{ title: 'month' }, { title: 'revenue', align: 'right' }, { title: 'orders', align: 'right' }, { title: 'AOV', align: 'right' }, { title: 'margin', align: 'right' }, { title: 'margin rate', align: 'right' }],
+      k.sales_monthly.map((m) => [`${m['year']}-${String(m['month']).padStart(2, '0')}`, money(m['revenue']), fmtInt(m['order_count'] as number), money(m['aov']), money(m['margin']), fmtRatio(m['margin_rate'] as number | null)]),
+    )),
+  ];
+  if (opts.weekly) {
+    out.push(section('Weekly sales (ISO weeks)', renderTable(
+      [{ title: 'week' }, { title: 'starts' }, { title: 'revenue', align: 'right' }, { title: 'orders', align: 'right' }, { title: 'AOV', align: 'right' }],
+      k.sales_weekly.map((w) => [`${w['iso_year']}-W${String(w['iso_week']).padStart(2, '0')}`, cell(w['week_start']), money(w['revenue']), fmtInt(w['order_count'] as number), money(w['aov'])]),
+    )));
+  } else {
+    const w = k.sales_weekly.at(-1);
+    out.push(section('Weekly sales (ISO weeks)', w
+      ? renderPairs([[`Last week ${w['iso_year']}-W${String(w['iso_week']).padStart(2, '0')}`, `${money(w['revenue'])} revenue, ${fmtInt(w['order_count'] as number)} orders, AOV ${money(w['aov'])}`], ['Weeks in the period', fmtInt(k.sales_weekly.length)]])
+      : '  (none)'));
+  }
+  const rows = Math.min(opts.dailyRows, k.sales_daily.length);
+  out.push(section(`Daily sales (last ${rows} days of the period; every day in kpis.json)`, renderTable(
+    [{ title: 'day' }, { title: 'revenue', align: 'right' }, { title: 'orders', align: 'right' }, { title: 'AOV', align: 'right' }],
+    k.sales_daily.slice(k.sales_daily.length - rows).map((d) => [cell(d['date']), money(d['revenue']), fmtInt(d['order_count'] as number), money(d['aov'])]),
+  )));
+  return out.join('\n');
+}
+
+export function renderCategories(k: Kpis): string {
+  return section('Revenue by category', renderTable(
+    [{ title: 'category' }, { title: 'revenue', align: 'right' }, { title: 'share', align: 'right' }, { title: 'margin', align: 'right' }, { title: 'margin rate', align: 'right' }, { title: 'units', align: 'right' }],
+    k.revenue_by_category.map((c) => [cell(c['category']), money(c['revenue']), fmtRatio(c['revenue_share'] as number | null), money(c['margin']), fmtRatio(c['margin_rate'] as number | null), fmtInt(c['units'] as number)]),
+  ));
+}
+
+export function renderProducts(k: Kpis): string {
+  return [
+    section('Top 10 products by revenue', productTable(k.top_products_by_revenue)),
+    section('Top 10 products by units', productTable(k.top_products_by_units)),
+    section('Most profitable products (by margin)', productTable(k.most_profitable_products)),
+  ].join('\n');
+}
+
+export function renderClv(k: Kpis, detail: boolean): string {
+  const quantiles = ['mean', 'min', 'p10', 'p25', 'median', 'p75', 'p90', 'max'];
+  const body = [
+    ...k.clv.formula.split('; ').map((part) => `  ${part}`),
+    `  Expected lifespan: ${k.clv.lifespan_months} months. Customers with orders: ${fmtInt(k.clv.customers)}.`,
+    '',
+    renderTable(quantiles.map((q) => ({ title: q, align: 'right' as const })), [quantiles.map((q) => fmtMoney(k.clv.quantiles[q]))]),
+    '',
+    renderTable([{ title: 'CLV bucket' }, { title: 'customers', align: 'right' }, { title: 'share', align: 'right' }],
+      k.clv.buckets.map((b) => [b['upper_bound'] === null ? `>= ${fmtMoney(b['lower_bound'])}` : `${fmtMoney(b['lower_bound'])} – < ${fmtMoney(b['upper_bound'])}`, fmtInt(b['customers']), fmtRatio(b['customer_share'])])),
+  ];
+  if (detail) {
+    body.push('', '  Top 10 customers by CLV (every customer in the customer_clv table)',
+      renderTable([{ title: 'customer' }, { title: 'orders', align: 'right' }, { title: 'revenue', align: 'right' }, { title: 'AOV', align: 'right' }, { title: 'orders/month', align: 'right' }, { title: 'CLV', align: 'right' }],
+        k.clv.top_customers.map((c) => [cell(c['customer_id']), fmtInt(c['order_count'] as number), money(c['revenue']), money(c['aov']), fmtNum(c['purchase_frequency'] as number | null), money(c['clv'])])));
+  }
+  return section('Customer lifetime value (CLV)', body.join('\n'));
+}
+
+export function renderRfm(k: Kpis): string {
+  return section('RFM segments', [
+    ...k.rfm.rules.map((r) => `  ${r}`),
+    '',
+    renderTable([{ title: 'segment' }, { title: 'customers', align: 'right' }, { title: 'share', align: 'right' }, { title: 'revenue', align: 'right' }, { title: 'avg recency (days)', align: 'right' }, { title: 'avg orders', align: 'right' }],
+      k.rfm.segments.map((s) => [cell(s['segment']), fmtInt(s['customers'] as number), fmtRatio(s['customer_share'] as number | null), money(s['revenue']), fmtNum(s['avg_recency_days'] as number | null), fmtNum(s['avg_frequency'] as number | null)])),
+  ].join('\n'));
+}
+
+export function renderBasket(k: Kpis, rows: number): string {
+  return section('Market basket (product pairs in the same order)', [
+    `  support = pair orders / all orders; confidence(A→B) = pair orders / orders with A; lift = support / (support(A) × support(B)); pairs in >= ${k.market_basket.min_pair_orders} orders`,
+    renderTable([{ title: '#', align: 'right' }, { title: 'A' }, { title: 'B' }, { title: 'orders', align: 'right' }, { title: 'support', align: 'right' }, { title: 'conf A→B', align: 'right' }, { title: 'conf B→A', align: 'right' }, { title: 'lift', align: 'right' }],
+      k.market_basket.pairs.slice(0, rows).map((p) => [cell(p['rank']), cell(p['product_a']), cell(p['product_b']), fmtInt(p['pair_orders'] as number), fmtRatio(p['support'] as number | null), fmtRatio(p['confidence_a_to_b'] as number | null), fmtRatio(p['confidence_b_to_a'] as number | null), fmtNum(p['lift'] as number | null, 4)])),
+  ].join('\n'));
+}
+
+export function renderAnomalies(k: Kpis, maxRows = Number.POSITIVE_INFINITY): string {
+  const a = k.anomalies;
+  const shown = a.alerts.slice(Math.max(0, a.alerts.length - maxRows));
+  return section(`Alerts: anomalies (robust z over the previous ${a.window_days} days, |z| > ${a.z_threshold}, >= ${a.min_history_days} days of history)`, [
+    `  ${a.alerts.length} anomalies (day × metric); ${a.days_scored} days scored per metric (revenue, orders)${shown.length < a.alerts.length ? `; the latest ${shown.length} below, all in alerts.json` : ''}`,
+    renderTable([{ title: 'day' }, { title: 'metric' }, { title: 'value', align: 'right' }, { title: 'baseline median', align: 'right' }, { title: 'robust z', align: 'right' }, { title: 'direction' }],
+      shown.map((x) => [x.day, x.metric, x.metric === 'revenue' ? fmtMoney(x.value) : fmtInt(x.value), x.metric === 'revenue' ? fmtMoney(x.baseline_median) : fmtNum(x.baseline_median), x.robust_z === null ? 'n/a (flat baseline)' : fmtNum(x.robust_z), cell(x.direction)])),
+  ].join('\n'));
+}
+
+export function renderStockAlerts(k: Kpis): string {
+  const inv = k.inventory;
+  return section(`Alerts: low stock (latest stock <= ${inv.low_stock_threshold})`, renderTable(
+    [{ title: 'product' }, { title: 'name' }, { title: 'stock', align: 'right' }, { title: 'level' }, { title: 'days of cover', align: 'right' }],
+    inv.low_stock_alerts.map((x) => [cell(x['product_id']), cell(x['product_name']), fmtInt(x['latest_stock'] as number), cell(x['level']), fmtNum(x['days_of_cover'] as number | null)]),
+  ));
+}
+
+export function renderInventory(k: Kpis, rows: number): string {
+  const inv = k.inventory;
+  return section('Inventory', [
+    renderPairs([
+      ['Out-of-stock products (latest snapshot at 0)', `${fmtInt(inv.out_of_stock.length)}${inv.out_of_stock.length > 0 ? `: ${inv.out_of_stock.slice(0, rows).map((p) => cell(p['product_id'])).join(', ')}${inv.out_of_stock.length > rows ? ', …' : ''}` : ''}`],
+      ['Stock-out rate (snapshots at 0 / snapshots)', `${fmtRatio(inv.stock_out_rate)} (${fmtInt(inv.zero_snapshots)} / ${fmtInt(inv.snapshots)})`],
+      ['Low-stock products', fmtInt(inv.low_stock_alerts.length)],
+    ]),
+    '',
+    `  Days of cover (latest stock / average daily units sold over the last ${inv.cover_window_days} days), lowest first`,
+    renderTable([{ title: 'product' }, { title: 'stock', align: 'right' }, { title: 'units sold', align: 'right' }, { title: 'units/day', align: 'right' }, { title: 'days of cover', align: 'right' }],
+      inv.days_of_cover.slice(0, rows).map((x) => [cell(x['product_id']), fmtInt(x['latest_stock'] as number), fmtInt(x['units_in_window'] as number), fmtNum(x['avg_daily_units'] as number | null), fmtNum(x['days_of_cover'] as number | null)])),
+    '',
+    '  Stock rotation (units sold / average stock), highest first',
+    renderTable([{ title: 'product' }, { title: 'units sold', align: 'right' }, { title: 'avg stock', align: 'right' }, { title: 'rotation', align: 'right' }],
+      inv.stock_rotation.slice(0, rows).map((x) => [cell(x['product_id']), fmtInt(x['units_sold'] as number), fmtNum(x['avg_stock'] as number | null), fmtNum(x['rotation'] as number | null)])),
+  ].join('\n'));
+}

@@ -1,0 +1,115 @@
+// reports/quality_report.txt: the same QualityReport for people — verdict first, then the per-source
+// counts (conservation at a glance), every check with its status and threshold, then why rows failed.
+import type { CheckResult, QualityReport } from '../checks/result.ts';
+import { sortChecks, sortReasons } from './quality-json.ts';
+
+/** Sample keys shown per reason: enough to find the rows, short enough to read. */
+const MAX_SAMPLE_KEYS = 5;
+
+type Align = 'left' | 'right';
+
+/** Columns padded to their widest cell; numbers right-aligned. Trailing spaces trimmed. */
+function formatTable(header: string[], rows: string[][], align: Align[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    `  ${cells
+      .map((cell, i) => (align[i] === 'right' ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')}`.trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+function verdict(report: QualityReport): string {
+  if (report.command === 'validate') {
+    if (report.status === 'FAILED') return 'FAILED';
+    return report.checks.some((c) => c.status !== 'passed' && c.status !== 'skipped') ? 'PASSED with warnings' : 'PASSED';
+  }
+  return report.status;
+}
+
+function renderSources(report: QualityReport): string[] {
+  const names = Object.keys(report.sources).sort();
+  if (names.length === 0) return ['Sources', '  (none)'];
+  const rows = names.map((name) => {
+    const s = report.sources[name]!;
+    return [
+      name,
+      String(s.records_in),
+      String(s.rows_out),
+      String(s.rows_quarantined),
+      String(s.duplicates_dropped),
+      String(s.rows_flagged),
+    ];
+  });
+  return [
+    'Sources',
+    ...formatTable(
+      ['source', 'records_in', 'rows_out', 'rows_quarantined', 'duplicates_dropped', 'rows_flagged'],
+      rows,
+      ['left', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  ];
+}
+
+function renderChecks(checks: CheckResult[]): string[] {
+  if (checks.length === 0) return ['Checks', '  (none)'];
+  const sorted = sortChecks(checks);
+  const rows = sorted.map((c) => [
+    c.status,
+    `${c.dataset}.${c.layer}`,
+    c.id,
+    c.severity,
+    String(c.failed_rows),
+    c.threshold ?? '',
+  ]);
+  const table = formatTable(
+    ['status', 'boundary', 'check', 'severity', 'failed_rows', 'threshold'],
+    rows,
+    ['left', 'left', 'left', 'left', 'right', 'left'],
+  );
+  // Errors and skips say why under their row; a bare status would leave the reader guessing.
+  const out = ['Checks', table[0]!];
+  sorted.forEach((c, i) => {
+    out.push(table[i + 1]!);
+    if (c.message && (c.status === 'error' || c.status === 'skipped' || c.status === 'failed')) {
+      out.push(`      ↳ ${oneLine(c.message)}`);
+    }
+  });
+  return out;
+}
+
+/** One printable line: whitespace runs collapse to a space, other control characters are dropped. */
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').replace(/[\u0000-\u001F\u007F]/g, '').trim();
+}
+
+function renderReasons(report: QualityReport): string[] {
+  const reasons = sortReasons(report.top_reasons);
+  if (reasons.length === 0) return ['Top reasons', '  (none)'];
+  const out = ['Top reasons'];
+  for (const r of reasons) {
+    out.push(`  ${r.count}  ${r.dataset}  ${r.rule_id}: ${oneLine(r.reason)}`);
+    if (r.sample_keys.length > 0) {
+      const shown = r.sample_keys.slice(0, MAX_SAMPLE_KEYS).join(', ');
+      const more = r.sample_keys.length > MAX_SAMPLE_KEYS ? ', …' : '';
+      out.push(`      sample keys: ${shown}${more}`);
+    }
+  }
+  return out;
+}
+
+export function renderQualityText(report: QualityReport): string {
+  const s = report.summary;
+  const lines = [
+    `etl quality report (schemaVersion ${report.schemaVersion})`,
+    `status: ${verdict(report)}`,
+    `command: ${report.command}  strict: ${report.strict ? 'yes' : 'no'}  as_of: ${report.as_of}  run_id: ${report.run_id}`,
+    `checks: ${s.passed} passed, ${s.warning} warning, ${s.failed} failed, ${s.error} error, ${s.skipped} skipped`,
+    '',
+    ...renderSources(report),
+    '',
+    ...renderChecks(report.checks),
+    '',
+    ...renderReasons(report),
+  ];
+  return `${lines.join('\n')}\n`;
+}

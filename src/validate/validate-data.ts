@@ -1,0 +1,121 @@
+// The heart of `etl validate`: one contract, one data source (file or glob), every rule of the contract.
+// Row rules go through the same fused pass as `etl run` (enforceRowRules) into a temporary silver and
+// quarantine; dataset rules (evaluateDatasetRules) see every record, typed as the contract declares.
+// Unlike a run, validate tests and never repairs: no record is de-duplicated away, so two records
+// sharing a unique value fail the unique check even when they are identical.
+import type { CheckResult, SourceCounts } from '../checks/result.ts';
+import { castValue } from '../checks/cast-value.ts';
+import { enforceRowRules } from '../checks/enforce.ts';
+import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
+import type { Contract } from '../contracts/model.ts';
+import type { Engine } from '../engine/engine.ts';
+import { detectFormat, readSource, resolveSourceFiles, type SourceFormat } from '../io/read-source.ts';
+import { ident, join, sql, type Sql } from '../sql/sql.ts';
+import { checkPhysicalTypes } from './check-physical-types.ts';
+import { readDeclaredTypes } from './read-declared-types.ts';
+import type { DataSource } from './resolve-data-source.ts';
+
+/**
+ * A column holding each record's lineage, added to the records before the row pass: no two records are
+ * then exact duplicates, so the pass drops none and every unique/primary-key clash counts as a failure.
+ * It is removed again from everything validate writes.
+ */
+export const RECORD_ID_COLUMN = '__etl_validate_record';
+
+export interface ValidateDataResult {
+  counts: SourceCounts;
+  checks: CheckResult[];
+  files: string[];
+  format: SourceFormat;
+  /** Quarantined records: original fields, lineage, _raw, _rule_ids, _reasons. */
+  quarantine: Sql;
+}
+
+async function readRecords(engine: Engine, contract: Contract, source: DataSource) {
+  const files = await resolveSourceFiles(engine, source.pattern);
+  const format = source.format ?? detectFormat(files[0] ?? '');
+  const read = await readSource(engine, {
+    files,
+    ...(format ? { format } : {}),
+    ...(source.jsonLayout ? { jsonLayout: source.jsonLayout } : {}),
+    schema: 'bronze',
+    table: contract.dataset,
+  });
+  return { read, files, format: format ?? 'csv' };
+}
+
+/** Every record typed as the contract declares (absent columns read as typed NULL), for dataset rules. */
+async function createTypedView(engine: Engine, contract: Contract, records: Sql, columns: readonly string[], view: Sql): Promise<void> {
+  const declared = new Set(contract.properties.map((p) => p.name));
+  const typed = contract.properties.map((p) =>
+    columns.includes(p.name) ? sql`${castValue(sql`r.${ident(p.name)}`, p.logicalType)} AS ${ident(p.name)}` : sql`${castValue(sql`CAST(NULL AS VARCHAR)`, p.logicalType)} AS ${ident(p.name)}`,
+  );
+  const others = columns.filter((c) => !declared.has(c) && c !== RECORD_ID_COLUMN).map((c) => sql`r.${ident(c)}`);
+  await engine.exec(sql`CREATE OR REPLACE VIEW ${view} AS SELECT ${join([...typed, ...others], ', ')} FROM ${records} AS r`);
+}
+
+async function addMalformedRecords(engine: Engine, contract: Contract, malformed: Sql, count: number, quarantine: Sql): Promise<CheckResult> {
+  const id = `${contract.dataset}.malformed_record`;
+  let samples: string[] = [];
+  if (count > 0) {
+    await engine.exec(sql`INSERT INTO ${quarantine} BY NAME
+      SELECT _source_file, _record_number, _raw, [${id}] AS _rule_ids, ['malformed record: ' || _error] AS _reasons FROM ${malformed}`);
+    const rows = await engine.rows(sql`SELECT _record_number FROM ${malformed} ORDER BY _source_file, _record_number LIMIT 5`);
+    samples = rows.map((r) => `record ${String(r['_record_number'])}`);
+  }
+  return {
+    id,
+    rule: 'malformed_record',
+    dataset: contract.dataset,
+    layer: 'bronze',
+    kind: 'row',
+    severity: 'error',
+    description: 'record is well-formed (field count, quoting, valid JSON object)',
+    failed_rows: count,
+    status: count > 0 ? 'failed' : 'passed',
+    ...(samples.length > 0 ? { sample_keys: samples } : {}),
+  };
+}
+
+export async function validateData(engine: Engine, contract: Contract, source: DataSource, asOf: string): Promise<ValidateDataResult> {
+  const { read, files, format } = await readRecords(engine, contract, source);
+  const ds = ident(contract.dataset);
+  await engine.exec(sql`CREATE SCHEMA IF NOT EXISTS validate; CREATE SCHEMA IF NOT EXISTS silver; CREATE SCHEMA IF NOT EXISTS quarantine`);
+  const records = sql`validate.${ds}`;
+  await engine.exec(sql`CREATE OR REPLACE VIEW ${records} AS
+    SELECT *, concat(_source_file, ':', _record_number) AS ${ident(RECORD_ID_COLUMN)} FROM ${read.relation}`);
+  const quarantine = sql`quarantine.${ds}`;
+  const enforced = await enforceRowRules(engine, {
+    dataset: contract.dataset,
+    bronze: records,
+    contracts: [contract],
+    silverTable: sql`silver.${ds}`,
+    quarantineTable: quarantine,
+    refs: {},
+    asOf,
+  });
+  await engine.exec(sql`ALTER TABLE ${quarantine} DROP COLUMN IF EXISTS ${ident(RECORD_ID_COLUMN)}`);
+  const malformedCheck = await addMalformedRecords(engine, contract, read.malformedRelation, read.malformed, quarantine);
+  const counts: SourceCounts = {
+    ...enforced.counts,
+    records_in: enforced.counts.records_in + read.malformed,
+    rows_quarantined: enforced.counts.rows_quarantined + read.malformed,
+  };
+
+  // Only typed formats carry column types to compare with the contract; CSV and JSON are text.
+  const typeChecks =
+    format === 'parquet' ? checkPhysicalTypes(contract, read.columns, await readDeclaredTypes(contract.file, contract.object)) : [];
+
+  const typed = sql`validate.${ident(`${contract.dataset}__typed`)}`;
+  await createTypedView(engine, contract, read.relation, read.columns.map((c) => c.name), typed);
+  const datasetChecks = await evaluateDatasetRules(engine, {
+    dataset: contract.dataset,
+    layer: contract.layer,
+    relation: typed,
+    contracts: [contract],
+    counts,
+    refs: {},
+    asOf,
+  });
+  return { counts, checks: [malformedCheck, ...typeChecks, ...enforced.checks, ...datasetChecks], files, format, quarantine };
+}

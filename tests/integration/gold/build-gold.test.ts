@@ -1,0 +1,116 @@
+// The model runner on throw-away pipelines: dependency order, skipping on absent sources, refusals.
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { withEngine, type Engine } from '../../../src/engine/engine.ts';
+import { EtlError } from '../../../src/errors.ts';
+import { trusted } from '../../../src/sql/sql.ts';
+import { buildGold } from '../../../src/stages/gold.ts';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function pipeline(models: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'etl-gold-'));
+  dirs.push(dir);
+  await mkdir(join(dir, 'models'));
+  for (const [name, text] of Object.entries(models)) await writeFile(join(dir, 'models', `${name}.sql`), text);
+  return dir;
+}
+
+async function conformed(engine: Engine): Promise<void> {
+  await engine.exec(trusted(`CREATE SCHEMA conformed;
+    CREATE TABLE conformed.orders AS SELECT * FROM (VALUES ('O1', 2), ('O2', 3)) t(order_id, quantity);
+    CREATE TABLE conformed.returns AS SELECT * FROM (VALUES ('O1', 1)) t(order_id, quantity);`));
+}
+
+async function failure(p: Promise<unknown>): Promise<EtlError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof EtlError) return e;
+    throw e;
+  }
+  throw new Error('expected an EtlError');
+}
+
+describe('buildGold', () => {
+  it('runs models in dependency order and replaces placeholders by literals', async () => {
+    const dir = await pipeline({
+      // Alphabetical order would run a_total before its input z_lines.
+      a_total: 'SELECT SUM(quantity) AS units, MAX(label) AS label FROM gold.z_lines',
+      z_lines: 'SELECT order_id, quantity, {{ label }} AS label FROM conformed.orders WHERE quantity >= {{ min_qty }}',
+    });
+    await withEngine(async (engine) => {
+      await conformed(engine);
+      const result = await buildGold(engine, { pipelineDir: dir, vars: { label: "it's", min_qty: 3 }, available: ['orders'] });
+      expect(result.models.map((m) => [m.name, m.rows, m.skipped])).toEqual([['z_lines', 1, undefined], ['a_total', 1, undefined]]);
+      expect(await engine.rows(trusted('SELECT * FROM gold.a_total'))).toEqual([{ units: 3, label: "it's" }]);
+    });
+  });
+
+  it('skips a model whose optional source is absent, and every model depending on it', async () => {
+    const dir = await pipeline({
+      orders_total: 'SELECT SUM(quantity) AS units FROM conformed.orders',
+      return_lines: 'SELECT * FROM conformed.returns',
+      return_rate: 'SELECT (SELECT SUM(quantity) FROM gold.return_lines) * 1.0 / units AS rate FROM gold.orders_total',
+    });
+    await withEngine(async (engine) => {
+      await conformed(engine);
+      // A stale table from an earlier build must not survive a skip.
+      await engine.exec(trusted('CREATE SCHEMA gold; CREATE TABLE gold.return_rate AS SELECT 0.5 AS rate'));
+      const result = await buildGold(engine, { pipelineDir: dir, vars: {}, available: ['orders'] });
+      expect(result.models.map((m) => [m.name, m.rows, m.skipped])).toEqual([
+        ['orders_total', 1, undefined],
+        ['return_lines', 0, 'no returns'],
+        ['return_rate', 0, 'no returns'],
+      ]);
+      expect(await engine.scalar(trusted("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'gold'"))).toBe(1);
+      // With the source present, the same pipeline builds everything: 1 / 5 = 0.2.
+      await buildGold(engine, { pipelineDir: dir, vars: {}, available: ['orders', 'returns'] });
+      expect(await engine.scalar(trusted('SELECT rate FROM gold.return_rate'))).toBe(0.2);
+    });
+  });
+
+  it('refuses a model that reads silver or bronze (MODEL_INVALID, nothing built)', async () => {
+    const dir = await pipeline({ a_ok: 'SELECT 1 AS x', leak: 'SELECT email FROM silver.customers' });
+    await withEngine(async (engine) => {
+      const e = await failure(buildGold(engine, { pipelineDir: dir, vars: {}, available: [] }));
+      expect(e.code).toBe('MODEL_INVALID');
+      expect(e.location?.file).toBe(join(dir, 'models', 'leak.sql'));
+      expect(await engine.scalar(trusted("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'gold'"))).toBe(0);
+    });
+  });
+
+  it('refuses an unknown placeholder', async () => {
+    const dir = await pipeline({ a: 'SELECT {{ threshold }} AS t' });
+    await withEngine(async (engine) => {
+      const e = await failure(buildGold(engine, { pipelineDir: dir, vars: { as_of: '2024-01-01' }, available: [] }));
+      expect(e.code).toBe('MODEL_INVALID');
+      expect(e.message).toContain('{{ threshold }}');
+    });
+  });
+
+  it('refuses a cycle and an unknown model reference', async () => {
+    const cyclic = await pipeline({ a: 'SELECT * FROM gold.b', b: 'SELECT * FROM gold.a' });
+    const unknown = await pipeline({ a: 'SELECT * FROM gold.nowhere' });
+    await withEngine(async (engine) => {
+      expect((await failure(buildGold(engine, { pipelineDir: cyclic, vars: {}, available: [] }))).message).toBe('dependency cycle between models: a, b');
+      expect((await failure(buildGold(engine, { pipelineDir: unknown, vars: {}, available: [] }))).message).toContain('gold.nowhere');
+    });
+  });
+
+  it('reports a model that fails in the engine with its file', async () => {
+    const dir = await pipeline({ broken: 'SELECT no_such_column FROM conformed.orders' });
+    await withEngine(async (engine) => {
+      await conformed(engine);
+      const e = await failure(buildGold(engine, { pipelineDir: dir, vars: {}, available: ['orders'] }));
+      expect(e.code).toBe('ENGINE_QUERY_FAILED');
+      expect(e.message).toMatch(/^model broken: /);
+      expect(e.location?.file).toBe(join(dir, 'models', 'broken.sql'));
+    });
+  });
+});

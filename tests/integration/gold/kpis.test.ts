@@ -1,0 +1,262 @@
+// Every KPI of the tiny fixture (tests/fixtures/kpi) against values computed by hand.
+//
+// Products: P1 price 10 cost 6 (A) · P2 20/15 (A) · P3 5/2 (B) · P4 50/unknown (B) · P5 100/70 (C, never sold)
+// Orders (as-of 2024-03-10), amount = quantity × price:
+//   O1  C1 01-05  P1×2=20  P3×4=20   → 40   margin 2×4 + 4×3 = 20
+//   O2  C2 01-12  P2×1=20  P1×1=10   → 30   margin 5 + 4 = 9
+//   O3  C1 01-20  P4×1=50            → 50   margin unknown
+//   O4  C3 01-25  P1×3=30  P3×2=10   → 40   margin 12 + 6 = 18
+//   O5  C2 02-03  P2×2=40            → 40   margin 10
+//   O6  C4 02-10  P1 10  P2 20  P3 5 → 35   margin 4 + 5 + 3 = 12
+//   O7  C1 02-14  P3×2=10  P1×1=10   → 20   margin 6 + 4 = 10
+//   O8  C3 03-01  P2×1=20            → 20   margin 5
+//   O9  C1 03-05  P4×2=100           → 100  margin unknown
+//   O10 C4 03-08  P1×2=20  P3×1=5    → 25   margin 8 + 3 = 11
+// Revenue 400 over 10 orders (17 lines, 28 units); margin 95 over the 250 of revenue with a known cost.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePipelineConfig, modelVars, type PipelineConfig } from '../../../src/config.ts';
+import { Engine, type Row } from '../../../src/engine/engine.ts';
+import { collectKpis, type Kpis } from '../../../src/kpi/collect-kpis.ts';
+import { trusted } from '../../../src/sql/sql.ts';
+import { buildGold } from '../../../src/stages/gold.ts';
+import { AS_OF, FIXTURE_DIR, loadKpiFixture } from '../../fixtures/kpi/load-fixture.ts';
+import { readFileSync } from 'node:fs';
+
+const PIPELINE_DIR = new URL('../../../pipeline/', import.meta.url).pathname;
+
+let engine: Engine;
+let config: PipelineConfig;
+let kpis: Kpis;
+const rows = (q: string): Promise<Row[]> => engine.rows(trusted(q));
+
+beforeAll(async () => {
+  engine = await Engine.open();
+  const available = await loadKpiFixture(engine);
+  config = parsePipelineConfig(readFileSync(`${FIXTURE_DIR}config.yaml`, 'utf8'), 'config.yaml');
+  await buildGold(engine, { pipelineDir: PIPELINE_DIR, vars: modelVars(config, AS_OF), available, config });
+  kpis = await collectKpis(engine, { asOf: AS_OF, config, available });
+});
+afterAll(() => engine.close());
+
+describe('sales KPIs', () => {
+  it('revenue, orders, AOV, margin and margin rate', () => {
+    expect(kpis.total_revenue).toBe(400);
+    expect(kpis.order_count).toBe(10);
+    expect(kpis.order_lines).toBe(17);
+    expect(kpis.units_sold).toBe(28);
+    expect(kpis.average_order_value).toBe(40); // 400 / 10
+    expect(kpis.total_margin).toBe(95); // 20+9+18+10+12+10+5+11
+    expect(kpis.margin_rate).toBe(0.38); // 95 / (400 − 150 of P4, whose cost is unknown)
+    expect(kpis.lines_with_unknown_cost).toBe(2); // O3 and O9
+    expect(kpis.customers_with_orders).toBe(4);
+    expect(kpis.period).toEqual({ first_order_date: '2024-01-05', last_order_date: '2024-03-08', days: 64 }); // 27 + 29 + 8
+  });
+
+  it('revenue and orders per month and ISO week', () => {
+    // Jan: O1..O4 = 40+30+50+40 = 160; Feb: O5..O7 = 40+35+20 = 95; Mar: O8..O10 = 20+100+25 = 145.
+    expect(kpis.sales_monthly.map((m) => [m['month'], m['revenue'], m['order_count'], m['aov']])).toEqual([
+      [1, 160, 4, 40],
+      [2, 95, 3, 31.67],
+      [3, 145, 3, 48.33],
+    ]);
+    // Jan margin 20 + 9 + 18 = 47 over 160 − 50 = 110 of known-cost revenue → 0.4273
+    expect(kpis.sales_monthly[0]!['margin_rate']).toBe(0.4273);
+    // ISO week 2024-W10 (Mar 4–10): O9 100 + O10 25 = 125, 2 orders; W08 has no order (absent).
+    expect(kpis.sales_weekly.map((w) => w['iso_week'])).toEqual([1, 2, 3, 4, 5, 6, 7, 9, 10]);
+    expect(kpis.sales_weekly.at(-1)).toMatchObject({ iso_year: 2024, iso_week: 10, week_start: '2024-03-04', revenue: 125, order_count: 2, aov: 62.5 });
+  });
+
+  it('revenue and orders per day, with 0 on days without orders', () => {
+    expect(kpis.sales_daily).toHaveLength(64);
+    expect(kpis.sales_daily[0]).toMatchObject({ date: '2024-01-05', revenue: 40, order_count: 1, aov: 40 });
+    expect(kpis.sales_daily[1]).toMatchObject({ date: '2024-01-06', revenue: 0, order_count: 0, aov: null });
+    expect(kpis.sales_daily.reduce((s, d) => s + Number(d['revenue']), 0)).toBe(400);
+  });
+
+  it('revenue by category', () => {
+    // A = P1 100 + P2 100 = 200 (margin 40 + 25 = 65, rate 65/200); B = P3 50 + P4 150 = 200 (margin 30 over 50).
+    // Orders with an A line: O1 O2 O4 O5 O6 O7 O8 O10 = 8; with a B line: O1 O3 O4 O6 O7 O9 O10 = 7.
+    expect(kpis.revenue_by_category).toEqual([
+      { category: 'A', revenue: 200, margin: 65, margin_rate: 0.325, units: 15, order_count: 8, revenue_share: 0.5 },
+      { category: 'B', revenue: 200, margin: 30, margin_rate: 0.6, units: 13, order_count: 7, revenue_share: 0.5 },
+    ]);
+  });
+
+  it('top products by revenue, by units and by margin', () => {
+    // P1: 10 units → 100, margin 40 · P2: 5 → 100, 25 · P3: 10 → 50, 30 · P4: 3 → 150, unknown.
+    expect(kpis.top_products).toEqual([
+      { product_id: 'P4', revenue: 150 },
+      { product_id: 'P1', revenue: 100 }, // tie with P2, broken by product_id
+      { product_id: 'P2', revenue: 100 },
+      { product_id: 'P3', revenue: 50 },
+    ]);
+    expect(kpis.top_products_by_units.map((p) => [p.product_id, p.units])).toEqual([['P1', 10], ['P3', 10], ['P2', 5], ['P4', 3]]);
+    expect(kpis.most_profitable_products.map((p) => [p.product_id, p.margin])).toEqual([['P1', 40], ['P3', 30], ['P2', 25], ['P4', null]]);
+  });
+
+  it('flags premium customers (lifetime revenue >= 150) and low stock on the order lines', async () => {
+    // C1: 40 + 50 + 20 + 100 = 210 ≥ 150; C2 70, C3 60, C4 60.
+    const premium = await rows('SELECT DISTINCT customer_id FROM gold.orders_enriched WHERE is_premium_customer ORDER BY 1');
+    expect(premium.map((r) => r['customer_id'])).toEqual(['C1']);
+    // Latest stock ≤ 10: P1 (8), P2 (0); P3 30, P4 12.
+    const low = await rows('SELECT DISTINCT product_id FROM gold.orders_enriched WHERE low_stock ORDER BY 1');
+    expect(low.map((r) => r['product_id'])).toEqual(['P1', 'P2']);
+    const parts = await rows('SELECT year, month, COUNT(*) AS n FROM gold.orders_enriched GROUP BY ALL ORDER BY ALL');
+    expect(parts).toEqual([{ year: 2024, month: 1, n: 7 }, { year: 2024, month: 2, n: 6 }, { year: 2024, month: 3, n: 4 }]);
+  });
+});
+
+describe('customer KPIs', () => {
+  it('CLV = AOV × orders per month × 12 months', async () => {
+    // tenure = days from first order to 2024-03-10 inclusive / 30.4375, at least 1 month:
+    //   C1 first 01-05: 66 days → CLV = 52.5 × (4 / (66/30.4375)) × 12 = 210 × 365.25 / 66 = 1162.159…
+    //   C2 first 01-12: 59 days → 70 × 365.25 / 59 = 433.347…
+    //   C3 first 01-25: 46 days → 60 × 365.25 / 46 = 476.413…
+    //   C4 first 02-10: 30 days < 30.4375 → 1 month → 30 × 2 × 12 = 720
+    const clv = await rows('SELECT customer_id, clv FROM gold.customer_clv ORDER BY customer_id');
+    expect(clv.map((r) => r['customer_id'])).toEqual(['C1', 'C2', 'C3', 'C4']);
+    expect(clv.map((r) => r['clv'] as number)).toEqual([
+      expect.closeTo((210 * 365.25) / 66, 9),
+      expect.closeTo((70 * 365.25) / 59, 9),
+      expect.closeTo((60 * 365.25) / 46, 9),
+      expect.closeTo(720, 9),
+    ]);
+    expect(kpis.clv.top_customers[0]).toEqual({ customer_id: 'C1', order_count: 4, revenue: 210, aov: 52.5, purchase_frequency: 1.84, clv: 1162.16 });
+  });
+
+  it('CLV distribution: quantiles and buckets', () => {
+    // Sorted: 433.35, 476.41, 720, 1162.16. median = (476.413 + 720) / 2 = 598.21;
+    // p25 = 433.347 + 0.75 × (476.413 − 433.347) = 465.65; p90 = 720 + 0.7 × (1162.159 − 720) = 1029.51.
+    expect(kpis.clv.quantiles).toEqual({ mean: 697.98, min: 433.35, p10: 446.27, p25: 465.65, median: 598.21, p75: 830.54, p90: 1029.51, max: 1162.16 });
+    // Buckets: 250–500: C2, C3; 500–1000: C4; 1000–2500: C1.
+    expect(kpis.clv.buckets.filter((b) => b['customers']! > 0).map((b) => [b['lower_bound'], b['customers'], b['customer_share']])).toEqual([
+      [250, 2, 0.5],
+      [500, 1, 0.25],
+      [1000, 1, 0.25],
+    ]);
+  });
+
+  it('RFM scores by NTILE(5) and segments', async () => {
+    // recency: C1 5 days (03-05), C2 36 (02-03), C3 9 (03-01), C4 2 (03-08); frequency 4, 2, 2, 2; monetary 210, 70, 60, 60.
+    // 4 customers in 5 tiles → tiles 1..4. R (recency desc): C2 1, C3 2, C1 3, C4 4.
+    // F (asc, ties by id): C2 1, C3 2, C4 3, C1 4. M (asc, ties by id): C3 1, C4 2, C2 3, C1 4.
+    // C1 R3 F4 → Loyal Customers; C2 R1 F1 → Lost; C3 R2 F2 → Hibernating; C4 R4 F3 → Loyal Customers.
+    const rfm = await rows('SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, segment FROM gold.rfm ORDER BY customer_id');
+    expect(rfm).toEqual([
+      { customer_id: 'C1', recency_days: 5, frequency: 4, monetary: 210, r_score: 3, f_score: 4, m_score: 4, segment: 'Loyal Customers' },
+      { customer_id: 'C2', recency_days: 36, frequency: 2, monetary: 70, r_score: 1, f_score: 1, m_score: 3, segment: 'Lost' },
+      { customer_id: 'C3', recency_days: 9, frequency: 2, monetary: 60, r_score: 2, f_score: 2, m_score: 1, segment: 'Hibernating' },
+      { customer_id: 'C4', recency_days: 2, frequency: 2, monetary: 60, r_score: 4, f_score: 3, m_score: 2, segment: 'Loyal Customers' },
+    ]);
+    expect(kpis.rfm.segments.map((s) => [s['segment'], s['customers'], s['revenue']])).toEqual([
+      ['Loyal Customers', 2, 270],
+      ['Hibernating', 1, 60],
+      ['Lost', 1, 70],
+    ]);
+  });
+
+  it('monthly cohorts and the retention matrix', () => {
+    // Cohorts: Jan = C1, C2, C3; Feb = C4. Active: Feb = C1, C2, C4; Mar = C1, C3, C4.
+    // Jan cohort: M+0 3/3, M+1 {C1, C2} 2/3, M+2 {C1, C3} 2/3. Feb cohort: M+0 1/1, M+1 {C4} 1/1.
+    expect(kpis.cohorts).toEqual([
+      { cohort_month: '2024-01-01', cohort_size: 3, retention: [1, 0.6667, 0.6667] },
+      { cohort_month: '2024-02-01', cohort_size: 1, retention: [1, 1] },
+    ]);
+  });
+});
+
+describe('inventory KPIs', () => {
+  it('out of stock, stock-out rate, low-stock alerts', () => {
+    // Latest snapshots ≤ as-of: P1 8, P2 0, P3 30, P4 12, P5 4 (its 03-20 snapshot is after as-of).
+    expect(kpis.inventory.out_of_stock.map((p) => p['product_id'])).toEqual(['P2']);
+    // 8 snapshots ≤ as-of, 2 at 0 (P2 03-01, P3 02-01) → 0.25
+    expect([kpis.inventory.snapshots, kpis.inventory.zero_snapshots, kpis.inventory.stock_out_rate]).toEqual([8, 2, 0.25]);
+    expect(kpis.inventory.low_stock_alerts.map((a) => [a['product_id'], a['latest_stock'], a['level']])).toEqual([
+      ['P2', 0, 'out_of_stock'],
+      ['P5', 4, 'low'],
+      ['P1', 8, 'low'],
+    ]);
+  });
+
+  it('stock rotation = units sold / average stock', () => {
+    // P2 5 / avg(5, 0) = 2 · P1 10 / avg(20, 8) = 0.714 · P3 10 / avg(0, 30) = 0.667 · P4 3 / 12 = 0.25 · P5 0 / 4 = 0
+    expect(kpis.inventory.stock_rotation.map((r) => [r['product_id'], r['rotation']])).toEqual([['P2', 2], ['P1', 0.71], ['P3', 0.67], ['P4', 0.25], ['P5', 0]]);
+  });
+
+  it('days of cover = stock / average daily units over the last 28 days', () => {
+    // Window 02-12..03-10: P1 1 (O7) + 2 (O10) = 3 → 8 / (3/28) = 74.67; P2 1 (O8) → 0 / … = 0;
+    // P3 2 (O7) + 1 (O10) = 3 → 30 × 28 / 3 = 280; P4 2 (O9) → 12 × 28 / 2 = 168; P5 nothing sold → null.
+    expect(kpis.inventory.days_of_cover.map((r) => [r['product_id'], r['units_in_window'], r['days_of_cover']])).toEqual([
+      ['P2', 1, 0],
+      ['P1', 3, 74.67],
+      ['P4', 2, 168],
+      ['P3', 3, 280],
+      ['P5', 0, null],
+    ]);
+  });
+});
+
+describe('returns, conversion, promotions, basket', () => {
+  it('return rate overall, per product and per category', () => {
+    // R1: 2 × P3, R2: 1 × P4 → 3 returned / 28 sold = 0.1071; P3 2/10, P4 1/3; B 3/13, A 0/15.
+    expect(kpis.returns).toMatchObject({ sold_units: 28, returned_units: 3, return_rate: 0.1071 });
+    if ('not_available' in kpis.returns) throw new Error('returns are present');
+    expect(kpis.returns.by_product.map((p) => [p['product_id'], p['return_rate']])).toEqual([['P4', 0.3333], ['P3', 0.2], ['P1', 0], ['P2', 0]]);
+    expect(kpis.returns.by_category.map((c) => [c['category'], c['return_rate']])).toEqual([['B', 0.2308], ['A', 0]]);
+  });
+
+  it('conversion = sessions with a purchase / sessions, per day', () => {
+    // 03-01: S1 (purchase), S2 → 1/2; 03-05: S3 (purchase), S4, S5 → 1/3; overall 2/5.
+    expect(kpis.conversion).toEqual({
+      sessions: 5,
+      purchase_sessions: 2,
+      conversion_rate: 0.4,
+      daily: [
+        { date: '2024-03-01', sessions: 2, purchase_sessions: 1, conversion_rate: 0.5 },
+        { date: '2024-03-05', sessions: 3, purchase_sessions: 1, conversion_rate: 0.3333 },
+      ],
+    });
+  });
+
+  it('promotion impact: revenue per day before, during and after, with deltas', () => {
+    if ('not_available' in kpis.promotions) throw new Error('promotions are present');
+    const [pr1, pr2] = kpis.promotions.impact;
+    // PR1 category A, 02-01..02-14 (L = 14). Before 01-18..01-31: O4 P1 30 → 30/14 = 2.14.
+    // During: O5 40 + O6 (P1 10 + P2 20) + O7 P1 10 = 80 → 80/14 = 5.71. After 02-15..02-28: 0.
+    // Δ during = 50/14 = 3.57 (+166.67 %: 50/30); Δ after = −30/14 = −2.14 (−100 %).
+    expect(pr1).toMatchObject({ promotion_id: 'PR1', length_days: 14, before_days: 14, during_days: 14, after_days: 14,
+      before_revenue_per_day: 2.14, during_revenue_per_day: 5.71, after_revenue_per_day: 0, during_delta: 3.57, during_delta_pct: 166.67, after_delta: -2.14, after_delta_pct: -100 });
+    // PR2 product P4, 03-08..03-12 (L = 5), clipped at as-of 03-10. Before 03-03..03-07: O9 100 → 20/day.
+    // During 03-08..03-10 (3 observed days): 0. After 03-13..03-17: no observed day → null.
+    expect(pr2).toMatchObject({ promotion_id: 'PR2', before_days: 5, during_days: 3, after_days: 0,
+      before_revenue_per_day: 20, during_revenue_per_day: 0, after_revenue_per_day: null, during_delta: -20, during_delta_pct: -100, after_delta: null });
+  });
+
+  it('market basket: support, confidence, lift of pairs in >= 2 orders', () => {
+    // Orders with P1: 6, P2: 4, P3: 5 of 10. {P1,P3}: O1 O4 O6 O7 O10 = 5; {P1,P2}: O2 O6 = 2; {P2,P3}: O6 = 1 (< 2, dropped).
+    // {P1,P3}: support 5/10, conf P1→P3 5/6, P3→P1 5/5, lift 0.5 / (0.6 × 0.5) = 1.6667
+    // {P1,P2}: support 2/10, conf 2/6 and 2/4, lift 0.2 / (0.6 × 0.4) = 0.8333
+    expect(kpis.market_basket.pairs).toEqual([
+      { rank: 1, product_a: 'P1', product_b: 'P3', pair_orders: 5, support: 0.5, confidence_a_to_b: 0.8333, confidence_b_to_a: 1, lift: 1.6667 },
+      { rank: 2, product_a: 'P1', product_b: 'P2', pair_orders: 2, support: 0.2, confidence_a_to_b: 0.3333, confidence_b_to_a: 0.5, lift: 0.8333 },
+    ]);
+  });
+});
+
+describe('forecast and anomalies on the fixture', () => {
+  it('forecasts 7, 30 and 90 days by repeating the last week, with its backtest', () => {
+    if ('not_available' in kpis.forecast) throw new Error('forecast expected');
+    // Last week 03-02..03-08 = [0, 0, 0, 100, 0, 0, 25] → 7 days 125; 30 days = 4 weeks (500) + [0, 0];
+    // 90 days = 12 weeks (1500) + [0, 0, 0, 100, 0, 0] = 1600.
+    expect(kpis.forecast.horizons).toEqual([{ days: 7, revenue: 125 }, { days: 30, revenue: 500 }, { days: 90, revenue: 1600 }]);
+    expect(kpis.forecast.daily[0]).toEqual({ date: '2024-03-09', revenue: 0 });
+    expect(kpis.forecast.daily[3]).toEqual({ date: '2024-03-12', revenue: 100 });
+    // Held out 02-10..03-08, forecast from the week 02-03..02-09 = [40, 0, 0, 0, 0, 0, 0].
+    // Days with sales: 02-10 35 vs 40 → 5/35; 02-14, 03-01, 03-05, 03-08 vs 0 → 1 each. MAPE = (1/7 + 4) / 5 = 82.86 %.
+    expect(kpis.forecast.backtest).toEqual({ days: 28, days_used: 5, mape_pct: 82.86 });
+  });
+
+  it('stores the forecast in gold.revenue_forecast', async () => {
+    expect(await rows('SELECT COUNT(*) AS n, MIN(forecast_date) AS first, MAX(forecast_date) AS last FROM gold.revenue_forecast')).toEqual([{ n: 90, first: '2024-03-09', last: '2024-06-06' }]);
+  });
+});

@@ -1,0 +1,1 @@
+CREATE OR REPLACE TABLE "silver"."orders" AS SELECT NULLIF("__o0", '') AS "order_id", NULLIF("__o1", '') AS "customer_id", NULLIF("__o2", '') AS "product_id", "__t3" AS "quantity", "__t4" AS "order_date", "_source_file", "_record_number" FROM "__etl_labelled_orders" WHERE NOT "__dropped" AND NOT "__quarantined"

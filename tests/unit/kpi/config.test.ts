@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { loadPipelineConfig, modelVars, parsePipelineConfig } from '../../../src/config.ts';
+import { EtlError } from '../../../src/errors.ts';
+
+const PIPELINE_DIR = new URL('../../../pipeline/', import.meta.url).pathname;
+
+function configError(text: string): EtlError {
+  try {
+    parsePipelineConfig(text, 'config.yaml');
+  } catch (e) {
+    if (e instanceof EtlError) return e;
+    throw e;
+  }
+  throw new Error('expected CONFIG_INVALID');
+}
+
+describe('pipeline config', () => {
+  it('loads the shipped pipeline/config.yaml', async () => {
+    const c = await loadPipelineConfig(PIPELINE_DIR);
+    expect(c.anomalies).toEqual({ window_days: 28, z_threshold: 3.5, min_history_days: 14 });
+    expect(c.forecast.horizons).toEqual([7, 30, 90]);
+    expect(c.publish.lake['orders_enriched']?.partition_by).toEqual(['year', 'month']);
+    expect(c.publish.warehouse).toEqual(['fact_orders', 'dim_customers', 'dim_products', 'dim_date', 'agg_daily_sales', 'agg_monthly_sales']);
+    expect(modelVars(c, '2024-03-10')).toEqual({
+      as_of: '2024-03-10', premium_min_revenue: 1000, low_stock_threshold: 10, cover_window_days: 28,
+      clv_lifespan_months: 12, basket_min_pair_orders: 2, basket_top_pairs: 20,
+    });
+  });
+
+  it('reports a wrong type as CONFIG_INVALID at the line of the value', async () => {
+    const text = (await readFile(`${PIPELINE_DIR}config.yaml`, 'utf8')).replace('z_threshold: 3.5', 'z_threshold: high');
+    const line = text.split('\n').findIndex((l) => l.includes('z_threshold: high')) + 1;
+    const e = configError(text);
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.message).toMatch(/^anomalies\.z_threshold: /);
+    expect(e.location).toEqual({ file: 'config.yaml', line, col: 16 });
+  });
+
+  it('reports a missing section at its parent and an unknown key', () => {
+    expect(configError('premium: { min_lifetime_revenue: 1 }\n').message).toMatch(/^low_stock: /);
+    const e = configError('premium: { min_lifetime_revenue: 1, typo: 2 }\n');
+    expect(e.message).toContain('typo');
+    expect(e.location?.line).toBe(1);
+  });
+
+  it('reports invalid YAML with its line', () => {
+    const e = configError('premium:\n  min_lifetime_revenue: [1\n');
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.message).toMatch(/^invalid YAML/);
+    expect(e.location?.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses min_history_days above window_days', async () => {
+    const text = (await readFile(`${PIPELINE_DIR}config.yaml`, 'utf8')).replace('min_history_days: 14', 'min_history_days: 40');
+    expect(configError(text).message).toMatch(/^anomalies\.min_history_days: min_history_days must be ≤ window_days/);
+  });
+});
