@@ -30,7 +30,7 @@ SELECT
   b.upper_bound,
   COUNT(x.clv) AS customers,
   COUNT(x.clv) * 1.0 / NULLIF((SELECT COUNT(*) FROM gold.customer_clv), 0) AS customer_share,
-  COALESCE(SUM(x.clv), 0.0) AS clv_sum
+  COALESCE(SUM(CAST(x.clv AS DECIMAL(18, 4))), 0) AS clv_sum  -- decimal: an exact, order-independent sum
 FROM buckets AS b
 LEFT JOIN bucketed AS x ON x.bucket_order = b.bucket_order
 GROUP BY b.bucket_order, b.lower_bound, b.upper_bound

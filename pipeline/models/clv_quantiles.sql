@@ -1,7 +1,7 @@
 -- CLV distribution summary: one row with count, mean and quantiles (continuous percentiles).
 SELECT
   COUNT(*) AS customers,
-  AVG(clv) AS mean,
+  AVG(CAST(clv AS DECIMAL(18, 4))) AS mean,
   MIN(clv) AS min,
   PERCENTILE_CONT(0.10) WITHIN GROUP (ORDER BY clv) AS p10,
   PERCENTILE_CONT(0.25) WITHIN GROUP (ORDER BY clv) AS p25,

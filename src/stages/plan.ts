@@ -44,6 +44,12 @@ export function planRun(contracts: Contract[], dataDir: string): RunPlan {
       });
     }
   }
+  if (!existsSync(dataDir)) {
+    throw new EtlError('SOURCE_NOT_FOUND', `the data directory ${dataDir} does not exist`, {
+      location: { file: dataDir },
+      hint: 'run `etl generate` for demo data, or pass --data DIR pointing at your exports',
+    });
+  }
   const datasets: DatasetPlan[] = [];
   const absent: string[] = [];
   for (const [dataset, { source, silver }] of [...byDataset.entries()].sort(([a], [b]) => a.localeCompare(b))) {

@@ -1,6 +1,6 @@
 // End to end through the real CLI: generate defective demo data, run the pipeline, and check every
 // output against the quality report, the injected defects and an independent reader.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -102,13 +102,15 @@ describe('etl run on generated data with injected defects', () => {
   it('kpis.json total revenue equals the sum of fact amounts read independently', () => {
     const kpis = JSON.parse(readFileSync(join(reports, 'kpis.json'), 'utf8'));
     let sum = 0;
-    let orders = new Set<string>();
+    const orders = new Set<string>();
     for (const f of listFiles(join(out, 'data_warehouse', 'fact_orders'))) {
       const t = readParquetFile(join(out, 'data_warehouse', 'fact_orders', f));
       const amount = t.getChild('amount')!;
       const ids = t.getChild('order_id')!;
+      // Money is DECIMAL: Arrow hands back the unscaled integer.
+      const scale = (t.schema.fields.find((x) => x.name === 'amount')!.type as { scale?: number }).scale ?? 0;
       for (let i = 0; i < t.numRows; i++) {
-        sum += Number(amount.get(i));
+        sum += Number(amount.get(i)) / 10 ** scale;
         orders.add(String(ids.get(i)));
       }
     }
@@ -168,9 +170,19 @@ describe('bad input ends in one clear line and exit code 2', () => {
   it('a missing data directory', () => {
     const r = runCli(runArgs([], join(work, 'o3'), join(work, 'r3'), join(work, 'nope')));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^SOURCE_NOT_FOUND: .*orders/m);
+    expect(r.stderr).toMatch(/^SOURCE_NOT_FOUND: the data directory .*nope does not exist/m);
     expect(r.stderr).toMatch(/hint:/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a missing core source file', () => {
+    const partial = join(work, 'partial');
+    expect(runCli(['generate', '--out', partial, '--orders', '500', '--no-optional']).code).toBe(0);
+    rmSync(join(partial, 'products.parquet'));
+    const r = runCli(runArgs([], join(work, 'o4'), join(work, 'r4'), partial));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^SOURCE_NOT_FOUND: missing source file for products: .*products\.parquet/m);
+    expect(r.stderr.trim().split('\n')).toHaveLength(2);
   });
 
   it('an invalid --as-of', () => {

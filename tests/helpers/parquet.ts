@@ -3,13 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tableFromIPC, type Table } from 'apache-arrow';
+import { initSync, readParquet } from 'parquet-wasm/esm';
 
 const require = createRequire(import.meta.url);
-// The node build of parquet-wasm is CommonJS and loads its .wasm synchronously.
-const wasm = require('parquet-wasm/node') as typeof import('parquet-wasm/node');
+// The ESM build needs its WebAssembly module handed over once (no fetch in Node).
+initSync({ module: readFileSync(require.resolve('parquet-wasm/esm/parquet_wasm_bg.wasm')) });
 
 export function readParquetFile(path: string): Table {
-  const table = wasm.readParquet(new Uint8Array(readFileSync(path)));
+  const table = readParquet(new Uint8Array(readFileSync(path)));
   return tableFromIPC(table.intoIPCStream());
 }
 

@@ -102,7 +102,7 @@ describe('sales KPIs', () => {
     const low = await rows('SELECT DISTINCT product_id FROM gold.orders_enriched WHERE low_stock ORDER BY 1');
     expect(low.map((r) => r['product_id'])).toEqual(['P1', 'P2']);
     const parts = await rows('SELECT year, month, COUNT(*) AS n FROM gold.orders_enriched GROUP BY ALL ORDER BY ALL');
-    expect(parts).toEqual([{ year: 2024, month: 1, n: 7 }, { year: 2024, month: 2, n: 6 }, { year: 2024, month: 3, n: 4 }]);
+    expect(parts).toEqual([{ year: 2024, month: '01', n: 7 }, { year: 2024, month: '02', n: 6 }, { year: 2024, month: '03', n: 4 }]);
   });
 });
 
