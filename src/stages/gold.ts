@@ -64,7 +64,7 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
     const rows = Number(await engine.scalar(sql`SELECT COUNT(*) FROM ${ident('gold')}.${ident(model.name)}`));
     const ms = Math.round(performance.now() - started);
     results.push({ name: model.name, rows, ms });
-    logger.info({ model: model.name, rows, ms }, 'gold model built');
+    logger.debug({ model: model.name, rows, ms }, 'gold model built');
   }
 
   if (ordered.some((m) => m.name === SERIES_KPIS_INPUT) && !skipped.has(SERIES_KPIS_INPUT)) {
