@@ -73,12 +73,14 @@ export function buildEnforceSql(plan: RowRulePlan, t: EnforceTables): EnforceSta
   const distinctOne = trusted('CASE WHEN "__dropped" THEN 0 ELSE 1 END');
   let windowed: Sql;
   if (plan.primaryKey.length > 0) {
-    // One sort serves both duplicate kinds: within a key, records ordered by their fields put exact
-    // duplicates next to each other (keep the first, drop the rest), and the key holds different
-    // records exactly when its first and last records differ.
+    // One sort serves both duplicate kinds: within a key, records ordered by the hash of their fields
+    // put exact duplicates next to each other (keep the first, drop the rest), and the key holds
+    // different records exactly when its first and last records differ. Sorting on one 64-bit hash
+    // instead of every text field is what keeps this pass fast (a collision, 2^-64, could only
+    // separate two equal records).
     const all = trusted('ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING');
     windowed = sql`SELECT *, lag(${record}) OVER w IS NOT DISTINCT FROM ${record} AS "__dropped", first_value(${record}) OVER (w ${all}) IS DISTINCT FROM last_value(${record}) OVER (w ${all}) AS "__key_conflict" FROM joined
-  WINDOW w AS (PARTITION BY ${join(plan.primaryKey.map((k) => k.typed), ', ')} ORDER BY ${join([...originals, order], ', ')})`;
+  WINDOW w AS (PARTITION BY ${join(plan.primaryKey.map((k) => k.typed), ', ')} ORDER BY hash(${record}), ${order})`;
   } else {
     // Exact duplicates: all original fields equal → keep the first record, drop (and count) the rest.
     const dropped = originals.length > 0 ? sql`row_number() OVER (PARTITION BY ${join(originals, ', ')} ORDER BY ${order}) > 1` : trusted('FALSE');

@@ -24,16 +24,24 @@ async function rowCount(engine: Engine, relation: Sql): Promise<number> {
   return Number(await engine.scalar(sql`SELECT count(*) FROM ${relation}`));
 }
 
-/** Sorted by every column: deterministic bytes whatever order the engine produced the rows in. */
-function sorted(relation: Sql): Sql {
-  return sql`SELECT * FROM ${relation} ORDER BY ALL`;
+/** Sorted, so that the bytes do not depend on the order the engine produced the rows in: by the
+ * primary key the gold contract declares (cheap, and unique), else by every column. */
+function sortedBy(keys: Record<string, string[]>) {
+  return (table: string, relation: Sql): Sql => {
+    const key = keys[table] ?? [];
+    return key.length > 0
+      ? sql`SELECT * FROM ${relation} ORDER BY ${joinSql(key.map((k) => ident(k)), ', ')}`
+      : sql`SELECT * FROM ${relation} ORDER BY ALL`;
+  };
 }
 
 export async function publishOutputs(
   engine: Engine,
-  opts: { staging: string; config: PipelineConfig; quarantined: string[]; builtModels: string[] },
+  opts: { staging: string; config: PipelineConfig; quarantined: string[]; builtModels: string[]; keys?: Record<string, string[]> },
 ): Promise<PublishedFile[]> {
   const { staging, config } = opts;
+  const order = sortedBy(opts.keys ?? {});
+  const sorted = (relation: Sql, table: string) => order(table, relation);
   const built = new Set(opts.builtModels);
   const files: PublishedFile[] = [];
   const gold = (t: string) => sql`gold.${ident(t)}`;
@@ -47,16 +55,16 @@ export async function publishOutputs(
     const dir = join(staging, 'data_lake', table);
     await mkdir(dir, { recursive: true });
     if (partition_by.length > 0) {
-      await engine.exec(sql`COPY (${sorted(gold(table))}) TO ${dir} (FORMAT parquet, PARTITION_BY (${joinSql(partition_by.map((c) => ident(c)), ', ')}), OVERWRITE_OR_IGNORE true)`);
+      await engine.exec(sql`COPY (${sorted(gold(table), table)}) TO ${dir} (FORMAT parquet, PARTITION_BY (${joinSql(partition_by.map((c) => ident(c)), ', ')}), OVERWRITE_OR_IGNORE true)`);
     } else {
-      await engine.exec(sql`COPY (${sorted(gold(table))}) TO ${join(dir, 'data.parquet')} (FORMAT parquet)`);
+      await engine.exec(sql`COPY (${sorted(gold(table), table)}) TO ${join(dir, 'data.parquet')} (FORMAT parquet)`);
     }
     files.push({ kind: 'lake', table, path: dir, rows: await rowCount(engine, gold(table)) });
   }
   const single = async (kind: PublishedFile['kind'], table: string, dir: string) => {
     await mkdir(dir, { recursive: true });
     const path = join(dir, 'data.parquet');
-    await engine.exec(sql`COPY (${sorted(gold(table))}) TO ${path} (FORMAT parquet)`);
+    await engine.exec(sql`COPY (${sorted(gold(table), table)}) TO ${path} (FORMAT parquet)`);
     files.push({ kind, table, path, rows: await rowCount(engine, gold(table)) });
   };
   for (const table of config.publish.aggregates) if (await need(table)) await single('aggregate', table, join(staging, 'data_lake', 'aggregates', table));
@@ -67,10 +75,10 @@ export async function publishOutputs(
     if (!(await need(table))) continue;
     const rows = await rowCount(engine, gold(table));
     const csv = join(staging, 'exports', 'csv', `${table}.csv`);
-    await engine.exec(sql`COPY (${sorted(gold(table))}) TO ${csv} (FORMAT csv, HEADER true)`);
+    await engine.exec(sql`COPY (${sorted(gold(table), table)}) TO ${csv} (FORMAT csv, HEADER true)`);
     files.push({ kind: 'export_csv', table, path: csv, rows });
     const json = join(staging, 'exports', 'json', `${table}.json`);
-    await engine.exec(sql`COPY (${sorted(gold(table))}) TO ${json} (FORMAT json, ARRAY true)`);
+    await engine.exec(sql`COPY (${sorted(gold(table), table)}) TO ${json} (FORMAT json, ARRAY true)`);
     files.push({ kind: 'export_json', table, path: json, rows });
   }
   for (const dataset of opts.quarantined) {

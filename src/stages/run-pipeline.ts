@@ -180,7 +180,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     let published: PublishedFile[] = [];
     if (!closed) {
       published = await timed('publish', async () => {
-        const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built });
+        const keys = Object.fromEntries(plan.gold.map((c) => [c.dataset, c.primaryKey]));
+        const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys });
         const reportsStaging = await createStaging(reportsDir, runId);
         await writeKpiReports(engine, { dir: reportsStaging, asOf: opts.asOf, config, available });
         await writeQualityReports(report, reportsStaging);

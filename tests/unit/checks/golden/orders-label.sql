@@ -12,7 +12,7 @@ WITH src AS (
   LEFT JOIN (SELECT TRY_CAST(r."customer_id" AS VARCHAR) AS "__k0", TRUE AS "__found", min(r."registration_date") AS "__c0" FROM "silver"."customers" AS r WHERE TRY_CAST(r."customer_id" AS VARCHAR) IS NOT NULL GROUP BY TRY_CAST(r."customer_id" AS VARCHAR)) AS "__j0" ON typed."__t1" = "__j0"."__k0"
 ), windowed AS (
   SELECT *, lag(("__o0", "__o1", "__o2", "__o3", "__o4")) OVER w IS NOT DISTINCT FROM ("__o0", "__o1", "__o2", "__o3", "__o4") AS "__dropped", first_value(("__o0", "__o1", "__o2", "__o3", "__o4")) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) IS DISTINCT FROM last_value(("__o0", "__o1", "__o2", "__o3", "__o4")) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS "__key_conflict" FROM joined
-  WINDOW w AS (PARTITION BY "__t0", "__t2" ORDER BY "__o0", "__o1", "__o2", "__o3", "__o4", "_source_file", "_record_number")
+  WINDOW w AS (PARTITION BY "__t0", "__t2" ORDER BY hash(("__o0", "__o1", "__o2", "__o3", "__o4")), "_source_file", "_record_number")
 ), counted AS (
   SELECT * FROM windowed
 ), labelled AS (
