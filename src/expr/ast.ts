@@ -21,39 +21,41 @@ export type Expr =
   /** `star` is true for count(*) only. */
   | { type: 'call'; name: string; args: Expr[]; star: boolean; offset: number };
 
+/** The direct sub-expressions of a node, in source order: the one place that knows the tree's shape. */
+export function childrenOf(e: Expr): Expr[] {
+  switch (e.type) {
+    case 'literal':
+    case 'column':
+      return [];
+    case 'unary':
+    case 'isNull':
+      return [e.arg];
+    case 'binary':
+    case 'logical':
+      return [e.left, e.right];
+    case 'in':
+      return [e.arg, ...e.list];
+    case 'between':
+      return [e.arg, e.low, e.high];
+    case 'call':
+      return e.args;
+  }
+}
+
 /** Every column the expression reads, in order of first appearance, without duplicates. */
 export function expressionRefs(ast: Expr): ColumnRef[] {
   const seen = new Set<string>();
   const out: ColumnRef[] = [];
   const visit = (e: Expr): void => {
-    switch (e.type) {
-      case 'literal':
-        return;
-      case 'column': {
-        const key = `${e.dataset ?? ''}\u0000${e.column}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          out.push(e.dataset === undefined ? { column: e.column } : { dataset: e.dataset, column: e.column });
-        }
-        return;
+    if (e.type === 'column') {
+      const key = `${e.dataset ?? ''}\u0000${e.column}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        out.push(e.dataset === undefined ? { column: e.column } : { dataset: e.dataset, column: e.column });
       }
-      case 'unary':
-      case 'isNull':
-        return visit(e.arg);
-      case 'binary':
-      case 'logical':
-        visit(e.left);
-        return visit(e.right);
-      case 'in':
-        visit(e.arg);
-        return e.list.forEach(visit);
-      case 'between':
-        visit(e.arg);
-        visit(e.low);
-        return visit(e.high);
-      case 'call':
-        return e.args.forEach(visit);
+      return;
     }
+    childrenOf(e).forEach(visit);
   };
   visit(ast);
   return out;
