@@ -1,4 +1,4 @@
-// npm run bench -- --orders 1000000
+// npm run bench -- --orders 1000000        (ETL_MEMORY_LIMIT=3GB sets DuckDB's memory_limit for both jobs)
 // Generates (once, cached under bench/.work/) a clean dataset of N order lines, then times the full
 // pipeline and the bare DuckDB script on it, each in its own process, and prints stage times,
 // rows per second, peak RSS and the ratio full / bare.
@@ -35,7 +35,8 @@ const measure = (mode: 'full' | 'bare'): Measure => {
 const full = measure('full');
 const bare = measure('bare');
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const lines = [`benchmark: ${orders.toLocaleString('en-US')} order lines (median of ${runs})`, '', 'full pipeline stages:'];
+const limit = process.env['ETL_MEMORY_LIMIT'];
+const lines = [`benchmark: ${orders.toLocaleString('en-US')} order lines (median of ${runs})${limit ? `, DuckDB memory_limit ${limit}` : ''}`, '', 'full pipeline stages:'];
 for (const [stage, ms] of Object.entries(full.stages ?? {})) lines.push(`  ${stage.padEnd(24)} ${fmt(ms).padStart(10)}`);
 lines.push('');
 lines.push(`full pipeline   ${fmt(full.ms).padStart(10)}   ${Math.round(orders / (full.ms / 1000)).toLocaleString('en-US').padStart(12)} rows/s   peak RSS ${full.maxRssMb} MB`);

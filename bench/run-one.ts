@@ -34,7 +34,7 @@ if (mode === 'full') {
   });
   stages = outcome.record.stages;
 } else {
-  const engine = await Engine.open({ tempDirectory: join(work, '.spill') });
+  const engine = await Engine.open({ tempDirectory: join(work, '.spill'), ...(process.env['ETL_MEMORY_LIMIT'] ? { memoryLimit: process.env['ETL_MEMORY_LIMIT'] } : {}) });
   const text = readFileSync(join(root, 'bench', 'bare.sql'), 'utf8').replaceAll('{{data}}', resolve(data).replaceAll("'", "''"));
   await engine.exec(trusted(text));
   const pipelineDir = join(root, 'pipeline');
