@@ -47,6 +47,38 @@ describe('etl run on generated data with injected defects', () => {
     }
   });
 
+  it('catches each injected defect with the rule meant for it, exactly as many times', () => {
+    const failed = (id: string) => quality.checks.find((c) => c.id === id)?.failed_rows ?? 0;
+    const k = (dataset: string, kind: string) => defects.datasets[dataset]!.kinds[kind] ?? 0;
+    const expectations: [string, number, number][] = [
+      ['orders missing keys', failed('orders.order_id.required') + failed('orders.customer_id.required') + failed('orders.product_id.required'), k('orders', 'missing_key')],
+      ['orders.quantity.exclusive_minimum', failed('orders.quantity.exclusive_minimum'), k('orders', 'non_positive_quantity')],
+      ['orders.quantity.type', failed('orders.quantity.type'), k('orders', 'non_integer_quantity')],
+      ['orders.order_date.type', failed('orders.order_date.type'), k('orders', 'unparsable_date')],
+      ['orders future dates', failed('orders.orders_order_date_not_in_future'), k('orders', 'future_date')],
+      ['orders before registration', failed('orders.orders_order_date_after_registration'), k('orders', 'before_registration')],
+      ['orders.duplicate_key (pairs)', failed('orders.duplicate_key'), 2 * k('orders', 'conflicting_key')],
+      ['orders.customer_id.relationship', failed('orders.customer_id.relationship'), k('orders', 'orphan_customer')],
+      ['orders.product_id.relationship', failed('orders.product_id.relationship'), k('orders', 'orphan_product')],
+      ['orders.malformed_record', failed('orders.malformed_record'), k('orders', 'malformed_record')],
+      ['orders duplicates dropped', quality.sources['orders']!.duplicates_dropped, k('orders', 'exact_duplicate')],
+      ['customers.malformed_record', failed('customers.malformed_record'), k('customers', 'invalid_json')],
+      ['customers.customer_id.required', failed('customers.customer_id.required'), k('customers', 'missing_key')],
+      ['customers.registration_date.type', failed('customers.registration_date.type'), k('customers', 'unparsable_date')],
+      ['customers.duplicate_key (pairs)', failed('customers.duplicate_key'), 2 * k('customers', 'conflicting_key')],
+      ['customers.email.format (kept, flagged)', failed('customers.email.format'), k('customers', 'malformed_email')],
+      ['inventory.stock_quantity.minimum', failed('inventory.stock_quantity.minimum'), k('inventory', 'negative_stock')],
+      ['inventory.product_id.relationship', failed('inventory.product_id.relationship'), k('inventory', 'orphan_product')],
+      ['inventory.snapshot_date.type', failed('inventory.snapshot_date.type'), k('inventory', 'unparsable_date')],
+      ['returns.quantity.exclusive_minimum', failed('returns.quantity.exclusive_minimum'), k('returns', 'non_positive_quantity')],
+      ['returns.order_line.relationship', failed('returns.order_line.relationship'), k('returns', 'unknown_order')],
+      ['web_events.event_type.valid_values', failed('web_events.event_type.valid_values'), k('web_events', 'unknown_event_type')],
+      ['web_events.event_timestamp.type', failed('web_events.event_timestamp.type'), k('web_events', 'unparsable_timestamp')],
+    ];
+    for (const [what, got, want] of expectations) expect({ what, got }).toEqual({ what, got: want });
+    expect(k('orders', 'missing_key')).toBeGreaterThan(0);
+  });
+
   it('conserves every record: records_in = rows_out + rows_quarantined + duplicates_dropped', () => {
     for (const [name, c] of Object.entries(quality.sources)) {
       expect(c.records_in, name).toBe(c.rows_out + c.rows_quarantined + c.duplicates_dropped);
