@@ -11,6 +11,7 @@ import { loadPipelineConfig, modelVars, type PipelineConfig } from '../config.ts
 import type { Contract } from '../contracts/model.ts';
 import { QUALITY_REPORT_SCHEMA_VERSION, summarize, type CheckResult, type QualityReport, type ReasonSummary, type SourceCounts } from '../checks/result.ts';
 import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
+import { evaluatePropertyRules } from '../checks/property-rules.ts';
 import { writeQualityReports } from '../report/write-quality-reports.ts';
 import { writeKpiReports } from '../report/write-kpi-reports.ts';
 import { ident, sql, type Sql } from '../sql/sql.ts';
@@ -154,7 +155,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
           checks.push(skippedContract(c, `model ${c.dataset} was not built (${gold.models.find((m) => m.name === c.dataset)?.skipped ?? 'no such model'})`));
           continue;
         }
-        checks.push(...(await evaluateDatasetRules(engine, { dataset: c.dataset, layer: 'gold', relation: sql`gold.${ident(c.dataset)}`, contracts: [c], refs: goldRefs, asOf: opts.asOf })));
+        const relation = sql`gold.${ident(c.dataset)}`;
+        checks.push(...(await evaluatePropertyRules(engine, { dataset: c.dataset, layer: 'gold', relation, contract: c })));
+        checks.push(...(await evaluateDatasetRules(engine, { dataset: c.dataset, layer: 'gold', relation, contracts: [c], refs: goldRefs, asOf: opts.asOf })));
       }
     });
     log.info({ stage: 'gold_checks', checks: plan.gold.length, ms: stages['gold_checks'] }, 'gold checks');

@@ -1,0 +1,32 @@
+// Property rules of a typed gold table, counted in one aggregation: exact counts, NULLs only break `required`.
+import { describe, expect, it } from 'vitest';
+import { withEngine } from '../../../src/engine/engine.ts';
+import { sql } from '../../../src/sql/sql.ts';
+import { evaluatePropertyRules } from '../../../src/checks/property-rules.ts';
+import { contract, prop } from './contract-fixtures.ts';
+
+describe('evaluatePropertyRules', () => {
+  it('counts the rows that break each property rule, one result per rule', async () => {
+    await withEngine(async (e) => {
+      await e.exec(sql`CREATE TABLE t AS SELECT * FROM (VALUES
+        ('a', 0.5, 'high'), ('b', 1.5, 'low'), (NULL, -0.1, 'sideways'), ('d', NULL, NULL), ('e''s', 1.0, 'high')) v(k, rate, direction)`);
+      const c = contract('t', 'gold', [
+        prop('k', 'string', { required: true, primaryKey: true, options: { maxLength: 1 } }),
+        prop('rate', 'number', { options: { minimum: 0, maximum: 1 } }),
+        prop('direction', 'string', { options: { enum: ['high', 'low'] }, severity: 'warning' }),
+        prop('absent', 'string', { required: true }),
+      ]);
+      const results = await evaluatePropertyRules(e, { dataset: 't', layer: 'gold', relation: sql`t`, contract: c });
+      const byId = Object.fromEntries(results.map((r) => [r.id, [r.failed_rows, r.status]]));
+      expect(byId).toEqual({
+        't.absent.field_present': [0, 'failed'],
+        't.k.required': [1, 'failed'],
+        't.k.max_length': [1, 'failed'], // "e's"
+        't.rate.minimum': [1, 'failed'],
+        't.rate.maximum': [1, 'failed'],
+        't.direction.valid_values': [1, 'warning'], // NULL is not invalid
+      });
+      expect(results.every((r) => r.kind === 'dataset' && r.layer === 'gold')).toBe(true);
+    });
+  });
+});
