@@ -7,9 +7,11 @@ import type { LogicalType } from '../contracts/model.ts';
 
 const INTEGER_RE = '^\\s*[+-]?[0-9]+\\s*$';
 const NUMBER_RE = '^\\s*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*$';
-/** YYYY-MM-DD, optionally T or space + HH:MM[:SS[.fff]], optionally Z or ±HH:MM. */
-const DATE_TIME_RE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$';
-const OFFSET_RE = '[+-][0-9]{2}:[0-9]{2}$';
+/** YYYY-MM-DD, optionally T or space + HH:MM[:SS[.fff]], optionally Z or an ISO 8601 offset ±HH[[:]MM]
+ * (DuckDB writes TIMESTAMPTZ as text with `+00`, so a Parquet source's timestamps read back as valid). */
+const DATE_TIME_RE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$';
+/** An offset after a time (never the day of a bare date such as 2024-01-05). */
+const OFFSET_RE = '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?[+-][0-9]{2}(:?[0-9]{2})?$';
 /** DuckDB's TIMESTAMPTZ parser wants seconds before an offset: 10:00+02:00 → 10:00:00+02:00. */
 const NO_SECONDS_RE = '^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2})([+-])';
 const TIME_RE = '^[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?$';

@@ -61,6 +61,22 @@ describe('type casts', () => {
     });
   });
 
+  test('every ISO 8601 offset spelling (±HH:MM, ±HHMM, ±HH) becomes UTC; a bare date is not read as an offset', async () => {
+    await withEngine(async (e) => {
+      const b = await makeBronze(e, 'b', columns, [
+        ['r1', '1', '1', 'true', '2024-01-05', '2024-01-05 10:00:00+00'],
+        ['r2', '1', '1', 'true', '2024-01-05', '2024-01-05T10:00:00+0200'],
+        ['r3', '1', '1', 'true', '2024-01-05', '2024-01-05T10:00:00-03'],
+        ['r4', '1', '1', 'true', '2024-01-05', '2024-01-05'],
+        ['r5', '1', '1', 'true', '2024-01-05', '2024-01-05T10:00:00+2'],
+      ]);
+      const out = await enforce(e, 't', b, [types]);
+      expect(check(out, 't.ts.type').failed_rows).toBe(1);
+      const rows = await e.rows(sql`SELECT _record_number AS r, CAST(ts AS VARCHAR) AS ts FROM ${S} ORDER BY _record_number`);
+      expect(rows.map((x) => x['ts'])).toEqual(['2024-01-05 10:00:00', '2024-01-05 08:00:00', '2024-01-05 13:00:00', '2024-01-05 00:00:00']);
+    });
+  });
+
   test('silver columns are typed; offsets become UTC; a date given a timestamp keeps its calendar date', async () => {
     await withEngine(async (e) => {
       const b = await makeBronze(e, 'b', columns, [['r1', ' 7 ', '-.5', 'False', '2024-03-01T23:59:59.5+02:00', '2024-01-02 10:00+02:00']]);
