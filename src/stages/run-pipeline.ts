@@ -143,7 +143,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     }
 
     const available = plan.datasets.map((d) => d.dataset);
-    const gold = await timed('gold', () => buildGold(engine, { pipelineDir: opts.pipeline, vars: modelVars(config, opts.asOf), available, logger: log }));
+    const gold = await timed('gold', () => buildGold(engine, { pipelineDir: opts.pipeline, vars: modelVars(config, opts.asOf), available, logger: log, config }));
     const built = gold.models.filter((m) => !m.skipped).map((m) => m.name);
     log.info({ stage: 'gold', models: built.length, skipped: gold.models.filter((m) => m.skipped).map((m) => m.name), ms: stages['gold'] }, 'gold');
 

@@ -40,7 +40,6 @@ export async function buildSilver(
 
   const malformed = bronze.read.malformed;
   const ruleId = `${plan.dataset}.malformed_record`;
-  await engine.exec(sql`ALTER TABLE ${quarantine} ADD COLUMN IF NOT EXISTS _raw VARCHAR`);
   if (malformed > 0) {
     await engine.exec(sql`INSERT INTO ${quarantine} BY NAME
       SELECT _source_file, _record_number, _raw, [${ruleId}] AS _rule_ids, ['malformed record: ' || _error] AS _reasons
