@@ -38,6 +38,8 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const limit = process.env['ETL_MEMORY_LIMIT'];
 const lines = [`benchmark: ${orders.toLocaleString('en-US')} order lines (median of ${runs})${limit ? `, DuckDB memory_limit ${limit}` : ''}`, '', 'full pipeline stages:'];
 for (const [stage, ms] of Object.entries(full.stages ?? {})) lines.push(`  ${stage.padEnd(24)} ${fmt(ms).padStart(10)}`);
+lines.push('', 'bare script stages:');
+for (const [stage, ms] of Object.entries(bare.stages ?? {})) lines.push(`  ${stage.padEnd(24)} ${fmt(ms).padStart(10)}`);
 lines.push('');
 lines.push(`full pipeline   ${fmt(full.ms).padStart(10)}   ${Math.round(orders / (full.ms / 1000)).toLocaleString('en-US').padStart(12)} rows/s   peak RSS ${full.maxRssMb} MB`);
 lines.push(`bare DuckDB SQL ${fmt(bare.ms).padStart(10)}   ${Math.round(orders / (bare.ms / 1000)).toLocaleString('en-US').padStart(12)} rows/s   peak RSS ${bare.maxRssMb} MB`);

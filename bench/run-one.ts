@@ -36,15 +36,19 @@ if (mode === 'full') {
 } else {
   const engine = await Engine.open({ tempDirectory: join(work, '.spill'), ...(process.env['ETL_MEMORY_LIMIT'] ? { memoryLimit: process.env['ETL_MEMORY_LIMIT'] } : {}) });
   const text = readFileSync(join(root, 'bench', 'bare.sql'), 'utf8').replaceAll('{{data}}', resolve(data).replaceAll("'", "''"));
+  const lap = (() => { let t = performance.now(); return (name: string) => { const n = performance.now(); (stages ??= {})[name] = Math.round(n - t); t = n; }; })();
   await engine.exec(trusted(text));
+  lap('load (bare.sql)');
   const pipelineDir = join(root, 'pipeline');
   const config = await loadPipelineConfig(pipelineDir);
   const available = ['orders', 'customers', 'products', 'inventory', 'promotions', 'returns', 'web_events'];
   const gold = await buildGold(engine, { pipelineDir, vars: modelVars(config, '2026-11-20'), available, config });
+  lap('gold');
   const built = gold.models.filter((m) => !m.skipped).map((m) => m.name);
   await publishOutputs(engine, { staging: join(work, 'output'), config, quarantined: [], builtModels: built, keys });
   mkdirSync(join(work, 'reports'), { recursive: true });
   await writeKpiReports(engine, { dir: join(work, 'reports'), asOf: '2026-11-20', config, available });
+  lap('publish');
   engine.close();
 }
 const ms = Math.round(performance.now() - t0);

@@ -70,34 +70,50 @@ export function buildEnforceSql(plan: RowRulePlan, t: EnforceTables): EnforceSta
   const originals = [...plan.columns.filter((c) => c.present).map((c) => c.raw), ...plan.extras.map((x) => x.raw)];
   const order = trusted('"_source_file", "_record_number"');
   const record = originals.length > 0 ? sql`(${join(originals, ', ')})` : trusted('NULL');
-  const distinctOne = trusted('CASE WHEN "__dropped" THEN 0 ELSE 1 END');
+  // Duplicates are rare, so the sorting window runs on the few suspect records only. A hash aggregate
+  // finds the partition values seen more than once (grouped by a 64-bit hash: a collision only adds
+  // suspects, which the window then tells apart exactly); the window over the suspects, partitioned
+  // by the real values, marks exact duplicates (all fields equal: keep the first, drop the rest) and,
+  // with a primary key, keys held by different records (first and last record of the key differ);
+  // every other record is neither. Sorting within a partition on the hash of the record puts equal
+  // records next to each other.
+  const partition = plan.primaryKey.length > 0 ? plan.primaryKey.map((k) => k.typed) : originals;
   let windowed: Sql;
-  if (plan.primaryKey.length > 0) {
-    // One sort serves both duplicate kinds: within a key, records ordered by the hash of their fields
-    // put exact duplicates next to each other (keep the first, drop the rest), and the key holds
-    // different records exactly when its first and last records differ. Sorting on one 64-bit hash
-    // instead of every text field is what keeps this pass fast (a collision, 2^-64, could only
-    // separate two equal records).
+  if (partition.length > 0) {
     const all = trusted('ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING');
-    windowed = sql`SELECT *, lag(${record}) OVER w IS NOT DISTINCT FROM ${record} AS "__dropped", first_value(${record}) OVER (w ${all}) IS DISTINCT FROM last_value(${record}) OVER (w ${all}) AS "__key_conflict" FROM joined
-  WINDOW w AS (PARTITION BY ${join(plan.primaryKey.map((k) => k.typed), ', ')} ORDER BY hash(${record}), ${order})`;
+    const conflict =
+      plan.primaryKey.length > 0
+        ? sql`first_value(${record}) OVER (w ${all}) IS DISTINCT FROM last_value(${record}) OVER (w ${all})`
+        : trusted('FALSE');
+    const partitionHash = (alias: string) => sql`hash(${join(partition.map((c) => sql`${trusted(alias)}.${c}`), ', ')})`;
+    windowed = sql`SELECT joined.*, coalesce(s."__d", FALSE) AS "__dropped", coalesce(s."__kc", FALSE) AS "__key_conflict"
+  FROM joined LEFT JOIN (
+    SELECT "_source_file" AS "__sf", "_record_number" AS "__rn", lag(${record}) OVER w IS NOT DISTINCT FROM ${record} AS "__d", ${conflict} AS "__kc"
+    FROM typed WHERE ${partitionHash('typed')} IN (SELECT ${partitionHash('t')} AS "__h" FROM typed AS t GROUP BY "__h" HAVING count(*) > 1)
+    WINDOW w AS (PARTITION BY ${join(partition, ', ')} ORDER BY hash(${record}), ${order})
+  ) AS s ON joined."_record_number" = s."__rn" AND joined."_source_file" IS NOT DISTINCT FROM s."__sf"`;
   } else {
-    // Exact duplicates: all original fields equal → keep the first record, drop (and count) the rest.
-    const dropped = originals.length > 0 ? sql`row_number() OVER (PARTITION BY ${join(originals, ', ')} ORDER BY ${order}) > 1` : trusted('FALSE');
-    windowed = sql`SELECT *, ${dropped} AS "__dropped" FROM joined`;
+    windowed = trusted('SELECT *, FALSE AS "__dropped", FALSE AS "__key_conflict" FROM joined');
   }
-  // Unique counts are taken over distinct records only, so exact duplicates do not look like conflicts.
-  const windows = plan.uniques.map((u) => sql`sum(${distinctOne}) OVER (PARTITION BY ${u.typed}) AS ${ident(`__u${u.index}_n`)}`);
+  // Unique columns: the values held by more than one kept record (exact duplicates do not count).
+  const windows = plan.uniques.map(
+    (u) => sql`coalesce(${u.typed} IN (SELECT ${u.typed} FROM windowed WHERE NOT "__dropped" AND ${u.typed} IS NOT NULL GROUP BY ${u.typed} HAVING count(*) > 1), FALSE) AS ${ident(`__u${u.index}_dup`)}`,
+  );
+  // Most records break nothing: the list of broken rules is built only for those that break something
+  // (NULL otherwise), which keeps the labelled table small.
   const labels =
     plan.rules.length > 0
-      ? sql`CAST(list_filter([${join(
+      ? sql`CASE WHEN ${join(
+          plan.rules.map((r) => sql`(${r.predicate})`),
+          ' OR ',
+        )} THEN CAST(list_filter([${join(
           plan.rules.map((r) => sql`CASE WHEN ${r.predicate} THEN ${r.id} END`),
           ',\n  ',
-        )}], lambda x: x IS NOT NULL) AS VARCHAR[])`
-      : list0;
+        )}], lambda x: x IS NOT NULL) AS VARCHAR[]) END`
+      : trusted('CAST(NULL AS VARCHAR[])');
   const errorIds = plan.rules.filter((r) => r.severity === 'error').map((r) => literal(r.id));
   const quarantined =
-    errorIds.length > 0 ? sql`(NOT "__dropped" AND list_has_any("_rule_ids", [${join(errorIds, ', ')}]))` : trusted('FALSE');
+    errorIds.length > 0 ? sql`(NOT "__dropped" AND coalesce(list_has_any("_rule_ids", [${join(errorIds, ', ')}]), FALSE))` : trusted('FALSE');
   // Text columns are not stored twice: silver recomputes their (trivial) typed value from the raw one.
   const kept = [...plan.columns.flatMap((c) => (hasTypeCheck(c.logicalType) ? [c.raw, c.typed] : [c.raw])), ...plan.extras.map((x) => x.raw), order];
 

@@ -216,7 +216,7 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
         property: p.name,
         severity: p.severity,
         description: `${p.name} is not unique`,
-        predicate: sql`(${col.typed} IS NOT NULL AND ${ident(`__u${col.index}_n`)} > 1)`,
+        predicate: sql`(${col.typed} IS NOT NULL AND ${ident(`__u${col.index}_dup`)})`,
         layer: c.layer,
         contract: { file: c.file, line: p.loc.line },
       });

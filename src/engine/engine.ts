@@ -1,5 +1,6 @@
 // The engine: the only module that imports DuckDB. Everything else speaks Sql (sql/sql.ts) to it
 // and receives plain JSON-like rows back. Only small results should cross into JavaScript.
+import { appendFileSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { EtlError } from '../errors.ts';
 import { trusted, literal, type Sql } from '../sql/sql.ts';
@@ -36,6 +37,20 @@ function toCell(v: unknown): Cell {
   return String(v);
 }
 
+// ETL_PROFILE_SQL=<file>: every statement's wall time and opening text appended to <file> (benchmark
+// and profiling aid; off by default).
+const profileFile = process.env['ETL_PROFILE_SQL'];
+async function profiled<T>(q: Sql, run: () => Promise<T>): Promise<T> {
+  if (!profileFile) return run();
+  const t0 = performance.now();
+  try {
+    return await run();
+  } finally {
+    const ms = Math.round(performance.now() - t0);
+    appendFileSync(profileFile, `${String(ms).padStart(7)} ms  ${q.text.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+  }
+}
+
 function firstLine(message: string): string {
   return (message.split('\n')[0] ?? message).trim();
 }
@@ -63,7 +78,7 @@ export class Engine {
   /** Run one or more statements; nothing is read back. */
   async exec(q: Sql, params?: Params): Promise<void> {
     try {
-      await this.conn.run(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined);
+      await profiled(q, () => this.conn.run(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined));
     } catch (cause) {
       throw this.wrap(cause, q);
     }
@@ -72,7 +87,7 @@ export class Engine {
   /** Run a query and read its (small) result as plain rows. */
   async rows<T extends Row = Row>(q: Sql, params?: Params): Promise<T[]> {
     try {
-      const reader = await this.conn.runAndReadAll(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined);
+      const reader = await profiled(q, () => this.conn.runAndReadAll(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined));
       return reader.getRowObjectsJS().map((r) => {
         const out: Row = {};
         for (const [k, v] of Object.entries(r)) out[k] = toCell(v);
@@ -86,7 +101,7 @@ export class Engine {
   /** The first column of the first row, or null. */
   async scalar(q: Sql, params?: Params): Promise<Cell> {
     try {
-      const reader = await this.conn.runAndReadAll(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined);
+      const reader = await profiled(q, () => this.conn.runAndReadAll(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined));
       const rows = reader.getRowsJS();
       return rows.length > 0 && rows[0]!.length > 0 ? toCell(rows[0]![0]) : null;
     } catch (cause) {

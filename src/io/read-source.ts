@@ -140,10 +140,30 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
       FROM ${bad}) GROUP BY thresh`);
   const cols = join(header.map((h) => sql`r.${ident(h)}`), ', ');
   const records = trusted(`${ident(schema).text}.${ident(stem).text}`);
-  await engine.exec(sql`CREATE OR REPLACE VIEW ${records} AS
-    SELECT ${cols}, ${file} AS _source_file, (r.rowid + 2 + coalesce(a.j, 0))::BIGINT AS _record_number
-    FROM ${raw} r ASOF LEFT JOIN ${adj} a ON r.rowid + 1 > a.thresh`);
+  const steps = (await engine.rows(sql`SELECT thresh, j FROM ${adj} ORDER BY thresh LIMIT ${MAX_LINE_STEPS + 1}`)).map((r) => ({ thresh: Number(r['thresh']), j: Number(r['j']) }));
+  if (steps.length <= MAX_LINE_STEPS) {
+    // Few rejects (the usual case): the shift is a binary search written as nested CASEs over constants,
+    // far cheaper than a join on every row.
+    await engine.exec(sql`CREATE OR REPLACE VIEW ${records} AS
+      SELECT ${cols}, ${file} AS _source_file, (r.rowid + 2 + ${lineShift(trusted('(r.rowid + 1)'), steps)})::BIGINT AS _record_number
+      FROM ${raw} r`);
+  } else {
+    await engine.exec(sql`CREATE OR REPLACE VIEW ${records} AS
+      SELECT ${cols}, ${file} AS _source_file, (r.rowid + 2 + coalesce(a.j, 0))::BIGINT AS _record_number
+      FROM ${raw} r ASOF LEFT JOIN ${adj} a ON r.rowid + 1 > a.thresh`);
+  }
   return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad };
+}
+
+/** Above this many rejected-line runs, line numbers come from an ASOF join instead of a CASE tree. */
+const MAX_LINE_STEPS = 2048;
+
+/** The rejected lines before good record k: steps[i].j for the last step with thresh < k, else 0. */
+function lineShift(k: Sql, steps: { thresh: number; j: number }[], lo = 0, hi = steps.length, below = 0): Sql {
+  if (lo >= hi) return literal(below);
+  const mid = (lo + hi) >> 1;
+  const step = steps[mid]!;
+  return sql`CASE WHEN ${k} > ${literal(step.thresh)} THEN ${lineShift(k, steps, mid + 1, hi, step.j)} ELSE ${lineShift(k, steps, lo, mid, below)} END`;
 }
 
 async function readParquetFile(engine: Engine, file: string, schema: string, stem: string) {

@@ -11,12 +11,16 @@ WITH src AS (
   SELECT typed.*, "__j0"."__found" AS "__j0_found", "__j0"."__c0" AS "__j0_c0" FROM typed
   LEFT JOIN (SELECT TRY_CAST(r."customer_id" AS VARCHAR) AS "__k0", TRUE AS "__found", min(r."registration_date") AS "__c0" FROM "silver"."customers" AS r WHERE TRY_CAST(r."customer_id" AS VARCHAR) IS NOT NULL GROUP BY TRY_CAST(r."customer_id" AS VARCHAR)) AS "__j0" ON typed."__t1" = "__j0"."__k0"
 ), windowed AS (
-  SELECT *, lag(("__o0", "__o1", "__o2", "__o3", "__o4")) OVER w IS NOT DISTINCT FROM ("__o0", "__o1", "__o2", "__o3", "__o4") AS "__dropped", first_value(("__o0", "__o1", "__o2", "__o3", "__o4")) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) IS DISTINCT FROM last_value(("__o0", "__o1", "__o2", "__o3", "__o4")) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS "__key_conflict" FROM joined
-  WINDOW w AS (PARTITION BY "__t0", "__t2" ORDER BY hash(("__o0", "__o1", "__o2", "__o3", "__o4")), "_source_file", "_record_number")
+  SELECT joined.*, coalesce(s."__d", FALSE) AS "__dropped", coalesce(s."__kc", FALSE) AS "__key_conflict"
+  FROM joined LEFT JOIN (
+    SELECT "_source_file" AS "__sf", "_record_number" AS "__rn", lag(("__o0", "__o1", "__o2", "__o3", "__o4")) OVER w IS NOT DISTINCT FROM ("__o0", "__o1", "__o2", "__o3", "__o4") AS "__d", first_value(("__o0", "__o1", "__o2", "__o3", "__o4")) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) IS DISTINCT FROM last_value(("__o0", "__o1", "__o2", "__o3", "__o4")) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS "__kc"
+    FROM typed WHERE hash(typed."__t0", typed."__t2") IN (SELECT hash(t."__t0", t."__t2") AS "__h" FROM typed AS t GROUP BY "__h" HAVING count(*) > 1)
+    WINDOW w AS (PARTITION BY "__t0", "__t2" ORDER BY hash(("__o0", "__o1", "__o2", "__o3", "__o4")), "_source_file", "_record_number")
+  ) AS s ON joined."_record_number" = s."__rn" AND joined."_source_file" IS NOT DISTINCT FROM s."__sf"
 ), counted AS (
   SELECT * FROM windowed
 ), labelled AS (
-  SELECT *, CAST(list_filter([CASE WHEN (NULLIF("__o3", '') IS NOT NULL AND "__t3" IS NULL) THEN 'orders.quantity.type' END,
+  SELECT *, CASE WHEN ((NULLIF("__o3", '') IS NOT NULL AND "__t3" IS NULL)) OR ((NULLIF("__o4", '') IS NOT NULL AND "__t4" IS NULL)) OR (COALESCE(NULLIF("__o0", '') IS NULL, FALSE)) OR (COALESCE(NULLIF("__o1", '') IS NULL, FALSE)) OR (COALESCE(NULLIF("__o2", '') IS NULL, FALSE)) OR (COALESCE(NULLIF("__o3", '') IS NULL, FALSE)) OR (COALESCE("__t3" <= 0, FALSE)) OR (COALESCE(NULLIF("__o4", '') IS NULL, FALSE)) OR (("__t0" IS NOT NULL AND "__t2" IS NOT NULL AND "__key_conflict")) OR (("__t1" IS NOT NULL AND "__j0_found" IS NULL)) OR ((((TRY_CAST("__t4" AS DATE) >= "__j0_c0")) IS FALSE)) THEN CAST(list_filter([CASE WHEN (NULLIF("__o3", '') IS NOT NULL AND "__t3" IS NULL) THEN 'orders.quantity.type' END,
   CASE WHEN (NULLIF("__o4", '') IS NOT NULL AND "__t4" IS NULL) THEN 'orders.order_date.type' END,
   CASE WHEN COALESCE(NULLIF("__o0", '') IS NULL, FALSE) THEN 'orders.order_id.required' END,
   CASE WHEN COALESCE(NULLIF("__o1", '') IS NULL, FALSE) THEN 'orders.customer_id.required' END,
@@ -26,6 +30,6 @@ WITH src AS (
   CASE WHEN COALESCE(NULLIF("__o4", '') IS NULL, FALSE) THEN 'orders.order_date.required' END,
   CASE WHEN ("__t0" IS NOT NULL AND "__t2" IS NOT NULL AND "__key_conflict") THEN 'orders.duplicate_key' END,
   CASE WHEN ("__t1" IS NOT NULL AND "__j0_found" IS NULL) THEN 'orders.customer_fk' END,
-  CASE WHEN (((TRY_CAST("__t4" AS DATE) >= "__j0_c0")) IS FALSE) THEN 'orders.after_registration' END], lambda x: x IS NOT NULL) AS VARCHAR[]) AS "_rule_ids" FROM counted
+  CASE WHEN (((TRY_CAST("__t4" AS DATE) >= "__j0_c0")) IS FALSE) THEN 'orders.after_registration' END], lambda x: x IS NOT NULL) AS VARCHAR[]) END AS "_rule_ids" FROM counted
 )
-SELECT "__o0", "__o1", "__o2", "__o3", "__t3", "__o4", "__t4", "_source_file", "_record_number", "__dropped", "_rule_ids", (NOT "__dropped" AND list_has_any("_rule_ids", ['orders.quantity.type', 'orders.order_date.type', 'orders.order_id.required', 'orders.customer_id.required', 'orders.product_id.required', 'orders.quantity.required', 'orders.quantity.exclusive_minimum', 'orders.order_date.required', 'orders.duplicate_key', 'orders.customer_fk', 'orders.after_registration'])) AS "__quarantined" FROM labelled
+SELECT "__o0", "__o1", "__o2", "__o3", "__t3", "__o4", "__t4", "_source_file", "_record_number", "__dropped", "_rule_ids", (NOT "__dropped" AND coalesce(list_has_any("_rule_ids", ['orders.quantity.type', 'orders.order_date.type', 'orders.order_id.required', 'orders.customer_id.required', 'orders.product_id.required', 'orders.quantity.required', 'orders.quantity.exclusive_minimum', 'orders.order_date.required', 'orders.duplicate_key', 'orders.customer_fk', 'orders.after_registration']), FALSE)) AS "__quarantined" FROM labelled
