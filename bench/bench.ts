@@ -23,17 +23,20 @@ if (!existsSync(join(data, 'orders.csv'))) {
 }
 
 interface Measure { ms: number; maxRssMb: number; stages?: Record<string, number> }
-const measure = (mode: 'full' | 'bare'): Measure => {
-  const outs: Measure[] = [];
-  for (let i = 0; i < runs; i++) {
-    const line = execFileSync(node, [runTs, join(root, 'bench', 'run-one.ts'), mode, data, join(base, `${mode}-${orders}`)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TZ: 'UTC' } });
-    outs.push(JSON.parse(line.trim().split('\n').pop()!) as Measure);
-  }
-  return outs.sort((a, b) => a.ms - b.ms)[Math.floor(outs.length / 2)]!;
+const once = (mode: 'full' | 'bare'): Measure => {
+  const line = execFileSync(node, [runTs, join(root, 'bench', 'run-one.ts'), mode, data, join(base, `${mode}-${orders}`)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TZ: 'UTC' } });
+  return JSON.parse(line.trim().split('\n').pop()!) as Measure;
 };
-
-const full = measure('full');
-const bare = measure('bare');
+// Runs alternate (full, bare, full, bare …) so that a slow spell of the machine hits both alike.
+const fulls: Measure[] = [];
+const bares: Measure[] = [];
+for (let i = 0; i < runs; i++) {
+  fulls.push(once('full'));
+  bares.push(once('bare'));
+}
+const median = (xs: Measure[]): Measure => [...xs].sort((a, b) => a.ms - b.ms)[Math.floor(xs.length / 2)]!;
+const full = median(fulls);
+const bare = median(bares);
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const limit = process.env['ETL_MEMORY_LIMIT'];
 const lines = [`benchmark: ${orders.toLocaleString('en-US')} order lines (median of ${runs})${limit ? `, DuckDB memory_limit ${limit}` : ''}`, '', 'full pipeline stages:'];

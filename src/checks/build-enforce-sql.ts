@@ -5,24 +5,23 @@
 //   quarantine failing rows, original text + rule ids + reasons
 //   counts     ONE statement: conservation counts + failures and sample keys of every rule
 import { ident, join, literal, sql, trusted, type Sql } from '../sql/sql.ts';
-import { hasTypeCheck } from './cast-value.ts';
-import { LINEAGE_COLUMNS, type PlannedJoin, type RowRulePlan } from './compile-row-rules.ts';
+import { INTERNAL_PREFIX, LINEAGE_COLUMNS, type PlannedColumn, type PlannedJoin, type RowRulePlan } from './compile-row-rules.ts';
 
 export interface EnforceTables {
   bronze: Sql;
   /** Columns of the bronze relation (to know which declared columns and which lineage columns exist). */
   bronzeColumns: string[];
-  labelled: Sql;
   silverTable: Sql;
   quarantineTable: Sql;
 }
 
+/** In order: label (creates the silver table with every row), quarantine, counts, then silver
+ * (deletes the rows that did not pass and drops the helper columns). */
 export interface EnforceStatements {
   label: Sql;
-  silver: Sql;
   quarantine: Sql;
   counts: Sql;
-  cleanup: Sql;
+  silver: Sql;
 }
 
 /** Samples of failing keys kept per rule. */
@@ -114,10 +113,31 @@ export function buildEnforceSql(plan: RowRulePlan, t: EnforceTables): EnforceSta
   const errorIds = plan.rules.filter((r) => r.severity === 'error').map((r) => literal(r.id));
   const quarantined =
     errorIds.length > 0 ? sql`(NOT "__dropped" AND coalesce(list_has_any("_rule_ids", [${join(errorIds, ', ')}]), FALSE))` : trusted('FALSE');
-  // Text columns are not stored twice: silver recomputes their (trivial) typed value from the raw one.
-  const kept = [...plan.columns.flatMap((c) => (hasTypeCheck(c.logicalType) ? [c.raw, c.typed] : [c.raw])), ...plan.extras.map((x) => x.raw), order];
+  // The labelled rows land in the silver table itself, typed under their contract names, with the
+  // original text kept only for rows that broke something (NULL, hence nearly free, elsewhere).
+  // Quarantine and counts read it; then the dropped and quarantined rows are deleted and the helper
+  // columns dropped, which costs milliseconds where a copy of the passing rows would cost a full pass.
+  const helper = {
+    raw: (i: number) => ident(`${INTERNAL_PREFIX}o${i}`),
+    extra: (i: number) => ident(`${INTERNAL_PREFIX}x${i}`),
+    dropped: ident(`${INTERNAL_PREFIX}dropped`),
+    quarantined: ident(`${INTERNAL_PREFIX}quarantined`),
+    ruleIds: ident(`${INTERNAL_PREFIX}rule_ids`),
+  };
+  const present = plan.columns.filter((c) => c.present);
+  const helpers = [...present.map((c) => helper.raw(c.index)), ...plan.extras.map((_, i) => helper.extra(i)), helper.dropped, helper.quarantined, helper.ruleIds];
+  const flaggedRaw = (raw: Sql, as: Sql) => sql`CASE WHEN "_rule_ids" IS NOT NULL THEN ${raw} END AS ${as}`;
+  const labelSelect = [
+    ...plan.columns.map((c) => sql`${c.typed} AS ${ident(c.name)}`),
+    order,
+    ...present.map((c) => flaggedRaw(c.raw, helper.raw(c.index))),
+    ...plan.extras.map((x, i) => flaggedRaw(x.raw, helper.extra(i))),
+    sql`"__dropped" AS ${helper.dropped}`,
+    sql`${quarantined} AS ${helper.quarantined}`,
+    sql`"_rule_ids" AS ${helper.ruleIds}`,
+  ];
 
-  const label = sql`CREATE OR REPLACE TEMP TABLE ${t.labelled} AS
+  const label = sql`CREATE OR REPLACE TABLE ${t.silverTable} AS
 WITH src AS (
   SELECT ${join(rawSelect, ', ')} FROM ${t.bronze} AS b
 ), typed AS (
@@ -134,40 +154,41 @@ WITH src AS (
 ), labelled AS (
   SELECT *, ${labels} AS "_rule_ids" FROM counted
 )
-SELECT ${join(kept, ', ')}, "__dropped", "_rule_ids", ${quarantined} AS "__quarantined" FROM labelled`;
+SELECT ${join(labelSelect, ', ')} FROM labelled`;
 
-  const silverCols = plan.columns.map((c) => sql`${hasTypeCheck(c.logicalType) ? c.typed : c.cast} AS ${ident(c.name)}`);
-  const silver = sql`CREATE OR REPLACE TABLE ${t.silverTable} AS SELECT ${join(
-    [...silverCols, order],
-    ', ',
-  )} FROM ${t.labelled} WHERE NOT "__dropped" AND NOT "__quarantined"`;
+  const silver = sql`DELETE FROM ${t.silverTable} WHERE ${helper.dropped} OR ${helper.quarantined};
+${join(
+    helpers.map((h) => sql`ALTER TABLE ${t.silverTable} DROP COLUMN ${h};`),
+    '\n',
+  )}`;
 
   const reasons =
     plan.rules.length > 0
-      ? sql`list_transform("_rule_ids", lambda x: CASE x ${join(
+      ? sql`list_transform(${helper.ruleIds}, lambda x: CASE x ${join(
           plan.rules.map((r) => sql`WHEN ${r.id} THEN ${r.description}`),
           '\n',
         )} END)`
       : list0;
   const quarantineCols = [
-    ...plan.columns.map((c) => sql`${c.raw} AS ${ident(c.name)}`),
-    ...plan.extras.map((x) => sql`${x.raw} AS ${ident(x.name)}`),
+    ...plan.columns.map((c) => (c.present ? sql`${helper.raw(c.index)} AS ${ident(c.name)}` : sql`CAST(NULL AS VARCHAR) AS ${ident(c.name)}`)),
+    ...plan.extras.map((x, i) => sql`${helper.extra(i)} AS ${ident(x.name)}`),
     order,
     trusted('CAST(NULL AS VARCHAR) AS "_raw"'),
-    trusted('"_rule_ids"'),
+    sql`${helper.ruleIds} AS "_rule_ids"`,
     sql`${reasons} AS "_reasons"`,
   ];
   const quarantine = sql`CREATE OR REPLACE TABLE ${t.quarantineTable} AS SELECT ${join(
     quarantineCols,
     ', ',
-  )} FROM ${t.labelled} WHERE "__quarantined" ORDER BY ${order}`;
+  )} FROM ${t.silverTable} WHERE ${helper.quarantined} ORDER BY ${order}`;
 
   // The key when the row has one; the record number when the key itself is missing.
   const byRecord = trusted(`'record ' || "_record_number"`);
+  const rawOf = (c: PlannedColumn): Sql => (c.present ? helper.raw(c.index) : trusted('CAST(NULL AS VARCHAR)'));
   const sampleKey =
     plan.primaryKey.length > 0
-      ? sql`CASE WHEN ${join(plan.primaryKey.map((k) => sql`NULLIF(${k.raw}, '') IS NULL`), ' AND ')} THEN ${byRecord} ELSE concat_ws(', ', ${join(
-          plan.primaryKey.map((k) => sql`coalesce(NULLIF(${k.raw}, ''), 'NULL')`),
+      ? sql`CASE WHEN ${join(plan.primaryKey.map((k) => sql`NULLIF(${rawOf(k)}, '') IS NULL`), ' AND ')} THEN ${byRecord} ELSE concat_ws(', ', ${join(
+          plan.primaryKey.map((k) => sql`coalesce(NULLIF(${rawOf(k)}, ''), 'NULL')`),
           ', ',
         )}) END`
       : byRecord;
@@ -175,22 +196,23 @@ SELECT ${join(kept, ', ')}, "__dropped", "_rule_ids", ${quarantined} AS "__quara
   // grouped by rule id: the cost follows the defects, not rows × rules.
   const perRule = sql`(SELECT list({'id': "id", 'n': "n", 's': "s"} ORDER BY "id") FROM (
     SELECT "id", count(*) AS "n", arg_min("k", "r", ${SAMPLE_SIZE}) AS "s" FROM (
-      SELECT unnest("_rule_ids") AS "id", ${sampleKey} AS "k", ("_source_file", "_record_number") AS "r"
-      FROM ${t.labelled} WHERE len("_rule_ids") > 0 AND NOT "__dropped"
+      SELECT unnest(${helper.ruleIds}) AS "id", ${sampleKey} AS "k", ("_source_file", "_record_number") AS "r"
+      FROM ${t.silverTable} WHERE ${helper.ruleIds} IS NOT NULL AND NOT ${helper.dropped}
     ) GROUP BY "id"
   )) AS "per_rule"`;
+  const { dropped: d, quarantined: q, ruleIds: ids } = helper;
   const counts = sql`SELECT ${join(
     [
       trusted('count(*) AS "records_in"'),
-      trusted('count(*) FILTER (WHERE "__dropped") AS "duplicates_dropped"'),
-      trusted('count(*) FILTER (WHERE "__quarantined") AS "rows_quarantined"'),
-      trusted('count(*) FILTER (WHERE NOT "__dropped" AND NOT "__quarantined") AS "rows_out"'),
-      trusted('count(*) FILTER (WHERE NOT "__dropped" AND NOT "__quarantined" AND len("_rule_ids") > 0) AS "rows_flagged"'),
+      sql`count(*) FILTER (WHERE ${d}) AS "duplicates_dropped"`,
+      sql`count(*) FILTER (WHERE ${q}) AS "rows_quarantined"`,
+      sql`count(*) FILTER (WHERE NOT ${d} AND NOT ${q}) AS "rows_out"`,
+      sql`count(*) FILTER (WHERE NOT ${d} AND NOT ${q} AND ${ids} IS NOT NULL) AS "rows_flagged"`,
       perRule,
     ],
     ',\n  ',
   )}
-FROM ${t.labelled}`;
+FROM ${t.silverTable}`;
 
-  return { label, silver, quarantine, counts, cleanup: sql`DROP TABLE IF EXISTS ${t.labelled}` };
+  return { label, quarantine, counts, silver };
 }

@@ -7,7 +7,7 @@
 import { compileExpression } from '../expr/index.ts';
 import { EtlError } from '../errors.ts';
 import { ident, join, list, literal, sql, type Sql } from '../sql/sql.ts';
-import type { Contract, CustomRowRule, Layer, LogicalType, Property, Relationship, Severity } from '../contracts/model.ts';
+import { LINEAGE_COLUMNS, type Contract, type CustomRowRule, type Layer, type LogicalType, type Property, type Relationship, type Severity } from '../contracts/model.ts';
 import { castValue, describeType, hasTypeCheck, sqlTypeOf } from './cast-value.ts';
 
 /** One declared property (the union over the dataset's contracts, in contract order). */
@@ -95,8 +95,7 @@ export interface CompileRowRulesInput {
   checkPattern?: (pattern: string) => string | undefined;
 }
 
-/** Bronze columns that are lineage, not data. */
-export const LINEAGE_COLUMNS: ReadonlySet<string> = new Set(['_source_file', '_record_number', '_run_id', '_ingested_at', '_raw', '_error']);
+export { INTERNAL_PREFIX, LINEAGE_COLUMNS } from '../contracts/model.ts';
 
 const LAYER_ORDER: Record<Layer, number> = { source: 0, silver: 1, gold: 2 };
 const EMAIL_RE = '^[A-Za-z0-9.!#$%&\'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$';

@@ -7,6 +7,7 @@ import { ident, join, list, sql, trusted, type Sql } from '../sql/sql.ts';
 import type { Contract, CustomDatasetRule, Layer, LibraryRule, Operator, QualityRule, SqlRule } from '../contracts/model.ts';
 import type { CheckResult, SourceCounts } from './result.ts';
 import { checkPatterns } from './check-patterns.ts';
+import { planPropertyRules } from './property-rules.ts';
 import { asOfLiteral } from './compile-row-rules.ts';
 import { guardSqlRule, RULE_RELATION } from './guard-sql-rule.ts';
 import { describeOperator, satisfiesOperator } from './operator.ts';
@@ -22,6 +23,8 @@ export interface DatasetRulesInput {
   /** Other datasets, for reconciliation. */
   refs: Record<string, Sql>;
   asOf: string;
+  /** Also count the contracts' property rules (typed gold tables), in the same scan. */
+  withPropertyRules?: boolean;
 }
 
 /** What a planned rule needs from the aggregate row, and how it becomes a result. */
@@ -47,6 +50,11 @@ function ruleId(dataset: string, id: string): string {
 /** Column names of the relation; a rule naming any other column is an error result, not a failed query. */
 async function columnsOf(engine: Engine, relation: Sql): Promise<string[]> {
   return (await engine.describe(sql`SELECT * FROM ${relation}`)).map((c) => c.name);
+}
+
+/** Column name → DuckDB type of the relation. */
+async function columnTypesOf(engine: Engine, relation: Sql): Promise<Map<string, string>> {
+  return new Map((await engine.describe(sql`SELECT * FROM ${relation}`)).map((c) => [c.name, c.type]));
 }
 
 /** True when every column of the expression sits inside an aggregate (so it yields one value). */
@@ -90,6 +98,7 @@ interface Ctx {
   input: DatasetRulesInput;
   contract: Contract;
   columns: string[];
+  types: Map<string, string>;
   badPatterns: Map<string, string>;
   refColumns: Record<string, string[]>;
   index: number;
@@ -117,9 +126,11 @@ function planLibrary(r: LibraryRule, ctx: Ctx): Outcome {
   if (r.property === undefined) return { status: 'error', message: `${r.metric} needs a property` };
   if (!ctx.columns.includes(r.property)) return { status: 'error', message: `column ${r.property} is not in the data` };
   const col = sql`d.${ident(r.property)}`;
-  const text = sql`CAST(${col} AS VARCHAR)`;
-  // An empty CSV cell is NULL (bronze keeps text, so '' stands for a missing value there).
-  const v = sql`NULLIF(${text}, '')`;
+  const isText = ctx.types.get(r.property) === 'VARCHAR';
+  const text = isText ? col : sql`CAST(${col} AS VARCHAR)`;
+  // An empty CSV cell is NULL (bronze keeps text, so '' stands for a missing value there); a typed
+  // column is never '', so it is compared without a cast.
+  const v = isText ? sql`NULLIF(${col}, '')` : col;
   let bad: Sql;
   if (r.metric === 'nullValues') {
     bad = sql`${v} IS NULL`;
@@ -241,9 +252,14 @@ function describeRule(r: QualityRule, dataset: string): string {
 }
 
 export async function evaluateDatasetRules(engine: Engine, input: DatasetRulesInput): Promise<CheckResult[]> {
-  const columns = await columnsOf(engine, input.relation);
   const rules = input.contracts.flatMap((c) => [...c.properties.flatMap((p) => p.quality), ...c.quality].map((r) => ({ r, c })));
   const datasetRules = rules.filter(({ r }) => r.type !== 'custom-row');
+  if (datasetRules.length === 0 && !input.withPropertyRules) return [];
+  const types = await columnTypesOf(engine, input.relation);
+  const columns = [...types.keys()];
+  const propertyPlans = input.withPropertyRules
+    ? input.contracts.map((contract, i) => planPropertyRules({ dataset: input.dataset, layer: input.layer, relation: input.relation, contract }, columns, `p${i}_`))
+    : [];
   const badPatterns = await checkPatterns(
     engine,
     datasetRules.flatMap(({ r }) => (r.type === 'library' && r.arguments.pattern !== undefined ? [r.arguments.pattern] : [])),
@@ -289,15 +305,16 @@ export async function evaluateDatasetRules(engine: Engine, input: DatasetRulesIn
       sqlRules.push({ at: index, r });
       return;
     }
-    const ctx: Ctx = { input, contract: c, columns, badPatterns, refColumns, index };
+    const ctx: Ctx = { input, contract: c, columns, types, badPatterns, refColumns, index };
     const outcome = r.type === 'library' ? planLibrary(r, ctx) : planCustom(r as CustomDatasetRule, ctx);
     if ('plan' in outcome) planned.push({ at: index, r, plan: outcome.plan });
     else Object.assign(result, { status: outcome.status, message: outcome.message, failed_rows: outcome.failed_rows ?? 0 });
   });
 
-  // ONE aggregate query for every metric of the relation.
-  const items = planned.flatMap((p) => p.plan.items);
+  // ONE aggregate query for every metric (and property rule) of the relation.
+  const items = [...propertyPlans.flatMap((p) => p.items), ...planned.flatMap((p) => p.plan.items)];
   const [row] = items.length > 0 ? await engine.rows(sql`SELECT ${join(items, ',\n  ')} FROM ${input.relation} AS d`) : [{} as Row];
+  const propertyResults = propertyPlans.flatMap((p) => [...p.absent, ...p.finish(row ?? {})]);
   for (const p of planned) {
     const { value, ...rest } = p.plan.finish(row ?? {});
     Object.assign(results[p.at]!, rest, { value, status: verdict(p.r, value) });
@@ -328,5 +345,5 @@ export async function evaluateDatasetRules(engine: Engine, input: DatasetRulesIn
       await engine.exec(sql`DROP VIEW IF EXISTS ${view}`);
     }
   }
-  return results.filter((r): r is CheckResult => r !== undefined);
+  return [...propertyResults, ...results.filter((r): r is CheckResult => r !== undefined)];
 }

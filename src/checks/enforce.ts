@@ -63,31 +63,25 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0))
 
 export async function enforceRowRules(engine: Engine, input: EnforceInput): Promise<EnforceOutput> {
   const { plan, bronzeColumns } = await planRowRules(engine, input);
-  const labelled = ident(`__etl_labelled_${input.dataset}`);
   const stmts = buildEnforceSql(plan, {
     bronze: input.bronze,
     bronzeColumns,
-    labelled,
     silverTable: input.silverTable,
     quarantineTable: input.quarantineTable,
   });
   await engine.exec(stmts.label);
-  try {
-    await engine.exec(stmts.silver);
-    await engine.exec(stmts.quarantine);
-    const [row] = await engine.rows(stmts.counts);
-    if (!row) throw new Error('the counts query returned no row');
-    const counts: SourceCounts = {
-      records_in: num(row['records_in']),
-      rows_out: num(row['rows_out']),
-      rows_quarantined: num(row['rows_quarantined']),
-      duplicates_dropped: num(row['duplicates_dropped']),
-      rows_flagged: num(row['rows_flagged']),
-    };
-    return { counts, checks: toCheckResults(plan, row, counts) };
-  } finally {
-    await engine.exec(stmts.cleanup);
-  }
+  await engine.exec(stmts.quarantine);
+  const [row] = await engine.rows(stmts.counts);
+  if (!row) throw new Error('the counts query returned no row');
+  await engine.exec(stmts.silver);
+  const counts: SourceCounts = {
+    records_in: num(row['records_in']),
+    rows_out: num(row['rows_out']),
+    rows_quarantined: num(row['rows_quarantined']),
+    duplicates_dropped: num(row['duplicates_dropped']),
+    rows_flagged: num(row['rows_flagged']),
+  };
+  return { counts, checks: toCheckResults(plan, row, counts) };
 }
 
 function toCheckResults(plan: RowRulePlan, row: Row, counts: SourceCounts): CheckResult[] {

@@ -1,7 +1,7 @@
 // Property rules of a typed table (gold): `required`, bounds, lengths, pattern and valid values,
 // counted in ONE aggregate query. On a gold table there is nothing to quarantine — a broken
 // property rule is a failed dataset check that gates the boundary like any other.
-import type { Engine } from '../engine/engine.ts';
+import type { Engine, Row } from '../engine/engine.ts';
 import type { Contract, Layer, Property } from '../contracts/model.ts';
 import { ident, join, list, sql, type Sql } from '../sql/sql.ts';
 import type { CheckResult } from './result.ts';
@@ -44,8 +44,16 @@ function planProperty(dataset: string, p: Property, columns: Set<string>): Plann
   return out;
 }
 
-export async function evaluatePropertyRules(engine: Engine, input: PropertyRulesInput): Promise<CheckResult[]> {
-  const columns = new Set((await engine.describe(input.relation)).map((c) => c.name));
+/** The property rules of a contract as aggregate items (to share one scan with its dataset rules). */
+export interface PlannedPropertyRules {
+  /** Results known without a query (a declared column the table lacks). */
+  absent: CheckResult[];
+  items: Sql[];
+  finish(row: Row): CheckResult[];
+}
+
+export function planPropertyRules(input: PropertyRulesInput, columnNames: readonly string[], prefix = 'p'): PlannedPropertyRules {
+  const columns = new Set(columnNames);
   const planned = input.contract.properties.flatMap((p) => planProperty(input.dataset, p, columns));
   // A declared column the model does not produce breaks the contract outright.
   const absent = input.contract.properties.filter((p) => !columns.has(p.name)).map((p): CheckResult => ({
@@ -62,27 +70,34 @@ export async function evaluatePropertyRules(engine: Engine, input: PropertyRules
     message: `the table has no column ${p.name}`,
     contract: { file: input.contract.file, ...(p.loc.line ? { line: p.loc.line } : {}) },
   }));
-  if (planned.length === 0) return absent;
   // NULLs never break a value rule (only `required`): count(*) FILTER (WHERE NULL) does not count them.
-  const items = planned.map((r, i) => sql`count(*) FILTER (WHERE ${r.broken}) AS ${ident(`r${i}`)}`);
-  const row = (await engine.rows(sql`SELECT ${join(items, ', ')} FROM ${input.relation}`))[0] ?? {};
-  return [...absent, ...planned.map((r, i): CheckResult => {
-    const failed = Number(row[`r${i}`] ?? 0);
-    const status = failed === 0 ? 'passed' : r.property.severity === 'warning' ? 'warning' : 'failed';
-    return {
-      id: r.id,
-      rule: r.rule,
-      dataset: input.dataset,
-      layer: input.layer,
-      kind: 'dataset',
-      severity: r.property.severity,
-      property: r.property.name,
-      description: r.description,
-      failed_rows: failed,
-      value: failed,
-      threshold: '= 0 rows',
-      status,
-      contract: { file: input.contract.file, ...(r.property.loc.line ? { line: r.property.loc.line } : {}) },
-    };
-  })];
+  const items = planned.map((r, i) => sql`count(*) FILTER (WHERE ${r.broken}) AS ${ident(`${prefix}${i}`)}`);
+  const finish = (row: Row): CheckResult[] =>
+    planned.map((r, i): CheckResult => {
+      const failed = Number(row[`${prefix}${i}`] ?? 0);
+      const status = failed === 0 ? 'passed' : r.property.severity === 'warning' ? 'warning' : 'failed';
+      return {
+        id: r.id,
+        rule: r.rule,
+        dataset: input.dataset,
+        layer: input.layer,
+        kind: 'dataset',
+        severity: r.property.severity,
+        property: r.property.name,
+        description: r.description,
+        failed_rows: failed,
+        value: failed,
+        threshold: '= 0 rows',
+        status,
+        contract: { file: input.contract.file, ...(r.property.loc.line ? { line: r.property.loc.line } : {}) },
+      };
+    });
+  return { absent, items, finish };
+}
+
+export async function evaluatePropertyRules(engine: Engine, input: PropertyRulesInput): Promise<CheckResult[]> {
+  const plan = planPropertyRules(input, (await engine.describe(input.relation)).map((c) => c.name));
+  if (plan.items.length === 0) return plan.absent;
+  const row = (await engine.rows(sql`SELECT ${join(plan.items, ', ')} FROM ${input.relation}`))[0] ?? {};
+  return [...plan.absent, ...plan.finish(row)];
 }

@@ -3,6 +3,16 @@
 // Raw YAML shapes never leave contracts/; *Spec names are reserved for them.
 import type { SourceLocation } from '../errors.ts';
 
+/** Lineage columns etl adds to bronze and silver (not data). */
+export const LINEAGE_COLUMNS: ReadonlySet<string> = new Set(['_source_file', '_record_number', '_run_id', '_ingested_at', '_raw', '_error']);
+/** Prefix of the helper columns etl creates while checking a dataset. */
+export const INTERNAL_PREFIX = '__etl_';
+
+/** True when a contract may not declare this column name (it would collide with etl's own columns). */
+export function isReservedColumn(name: string): boolean {
+  return LINEAGE_COLUMNS.has(name) || name.startsWith(INTERNAL_PREFIX);
+}
+
 export type Layer = 'source' | 'silver' | 'gold';
 export type Severity = 'error' | 'warning';
 export type LogicalType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'timestamp' | 'time' | 'object' | 'array';

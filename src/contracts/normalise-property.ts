@@ -1,7 +1,7 @@
 // A raw ODCS property → Property of the model, with the per-property semantic checks
 // (logicalTypeOptions consistent, pattern compiles, mask/severity from customProperties).
 import type { FileContext } from './context.ts';
-import type { LogicalType, MaskStrategy, Property, PropertyOptions, QualityRule } from './model.ts';
+import { INTERNAL_PREFIX, isReservedColumn, type LogicalType, type MaskStrategy, type Property, type PropertyOptions, type QualityRule } from './model.ts';
 import type { DocPath } from './parse-yaml.ts';
 import { checkPattern, normaliseRule } from './normalise-rule.ts';
 import { toSeverity } from './severity.ts';
@@ -78,6 +78,11 @@ function readOptions(ctx: FileContext, raw: Raw, path: DocPath, logicalType: Log
 
 export function normaliseProperty(ctx: FileContext, raw: Raw, path: DocPath, dataset: string): Property {
   const name = String(raw.name);
+  if (isReservedColumn(name)) {
+    ctx.report([...path, 'name'], `property name '${name}' is reserved by etl (lineage columns and the ${INTERNAL_PREFIX} prefix)`, {
+      hint: 'rename the property (the lineage columns _source_file and _record_number are added by etl itself)',
+    });
+  }
   const custom = readCustomProperties(raw.customProperties);
   const logicalType = (typeof raw.logicalType === 'string' ? raw.logicalType : logicalTypeFromPhysical(raw.physicalType) ?? 'string') as LogicalType;
   const severity = toSeverity(custom.get('severity')?.value) ?? 'error';

@@ -11,7 +11,6 @@ import { loadPipelineConfig, modelVars, type PipelineConfig } from '../config.ts
 import type { Contract } from '../contracts/model.ts';
 import { QUALITY_REPORT_SCHEMA_VERSION, summarize, type CheckResult, type QualityReport, type ReasonSummary, type SourceCounts } from '../checks/result.ts';
 import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
-import { evaluatePropertyRules } from '../checks/property-rules.ts';
 import { writeQualityReports } from '../report/write-quality-reports.ts';
 import { writeKpiReports } from '../report/write-kpi-reports.ts';
 import { ident, sql, type Sql } from '../sql/sql.ts';
@@ -156,8 +155,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
           continue;
         }
         const relation = sql`gold.${ident(c.dataset)}`;
-        checks.push(...(await evaluatePropertyRules(engine, { dataset: c.dataset, layer: 'gold', relation, contract: c })));
-        checks.push(...(await evaluateDatasetRules(engine, { dataset: c.dataset, layer: 'gold', relation, contracts: [c], refs: goldRefs, asOf: opts.asOf })));
+        checks.push(...(await evaluateDatasetRules(engine, { dataset: c.dataset, layer: 'gold', relation, contracts: [c], refs: goldRefs, asOf: opts.asOf, withPropertyRules: true })));
       }
     });
     log.info({ stage: 'gold_checks', checks: plan.gold.length, ms: stages['gold_checks'] }, 'gold checks');

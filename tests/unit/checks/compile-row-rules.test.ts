@@ -77,7 +77,6 @@ describe('compileRowRules', () => {
     const s = buildEnforceSql(plan(), {
       bronze: qualified('bronze', 'orders'),
       bronzeColumns: ['order_id', 'customer_id', 'product_id', 'quantity', 'order_date', '_source_file', '_record_number'],
-      labelled: ident('__etl_labelled_orders'),
       silverTable: qualified('silver', 'orders'),
       quarantineTable: qualified('quarantine', 'orders'),
     });

@@ -65,6 +65,13 @@ describe('contract problems carry file:line:col', () => {
     ]);
   });
 
+  it('property names that collide with lineage or helper columns are refused', async () => {
+    expect(brief(await problemsOf('reserved-names.yaml'))).toEqual([
+      "11:15 CONTRACT_PROFILE_INVALID property name '_record_number' is reserved by etl (lineage columns and the __etl_ prefix)",
+      "13:15 CONTRACT_PROFILE_INVALID property name '__etl_dropped' is reserved by etl (lineage columns and the __etl_ prefix)",
+    ]);
+  });
+
   it('custom rules: expressions that do not compile point into the expression; other engines are skipped with a warning', async () => {
     const problems = await problemsOf('custom-not-compiling.yaml');
     expect(brief(problems)).toEqual([

@@ -1,4 +1,4 @@
-CREATE OR REPLACE TEMP TABLE "__etl_labelled_orders" AS
+CREATE OR REPLACE TABLE "silver"."orders" AS
 WITH src AS (
   SELECT CAST(b."order_id" AS VARCHAR) AS "__o0", CAST(b."customer_id" AS VARCHAR) AS "__o1", CAST(b."product_id" AS VARCHAR) AS "__o2", CAST(b."quantity" AS VARCHAR) AS "__o3", CAST(b."order_date" AS VARCHAR) AS "__o4", CAST(b."_source_file" AS VARCHAR) AS "_source_file", CAST(b."_record_number" AS BIGINT) AS "_record_number" FROM "bronze"."orders" AS b
 ), typed AS (
@@ -32,4 +32,4 @@ WITH src AS (
   CASE WHEN ("__t1" IS NOT NULL AND "__j0_found" IS NULL) THEN 'orders.customer_fk' END,
   CASE WHEN (((TRY_CAST("__t4" AS DATE) >= "__j0_c0")) IS FALSE) THEN 'orders.after_registration' END], lambda x: x IS NOT NULL) AS VARCHAR[]) END AS "_rule_ids" FROM counted
 )
-SELECT "__o0", "__o1", "__o2", "__o3", "__t3", "__o4", "__t4", "_source_file", "_record_number", "__dropped", "_rule_ids", (NOT "__dropped" AND coalesce(list_has_any("_rule_ids", ['orders.quantity.type', 'orders.order_date.type', 'orders.order_id.required', 'orders.customer_id.required', 'orders.product_id.required', 'orders.quantity.required', 'orders.quantity.exclusive_minimum', 'orders.order_date.required', 'orders.duplicate_key', 'orders.customer_fk', 'orders.after_registration']), FALSE)) AS "__quarantined" FROM labelled
+SELECT "__t0" AS "order_id", "__t1" AS "customer_id", "__t2" AS "product_id", "__t3" AS "quantity", "__t4" AS "order_date", "_source_file", "_record_number", CASE WHEN "_rule_ids" IS NOT NULL THEN "__o0" END AS "__etl_o0", CASE WHEN "_rule_ids" IS NOT NULL THEN "__o1" END AS "__etl_o1", CASE WHEN "_rule_ids" IS NOT NULL THEN "__o2" END AS "__etl_o2", CASE WHEN "_rule_ids" IS NOT NULL THEN "__o3" END AS "__etl_o3", CASE WHEN "_rule_ids" IS NOT NULL THEN "__o4" END AS "__etl_o4", "__dropped" AS "__etl_dropped", (NOT "__dropped" AND coalesce(list_has_any("_rule_ids", ['orders.quantity.type', 'orders.order_date.type', 'orders.order_id.required', 'orders.customer_id.required', 'orders.product_id.required', 'orders.quantity.required', 'orders.quantity.exclusive_minimum', 'orders.order_date.required', 'orders.duplicate_key', 'orders.customer_fk', 'orders.after_registration']), FALSE)) AS "__etl_quarantined", "_rule_ids" AS "__etl_rule_ids" FROM labelled

@@ -1,4 +1,4 @@
-CREATE OR REPLACE TABLE "quarantine"."orders" AS SELECT "__o0" AS "order_id", "__o1" AS "customer_id", "__o2" AS "product_id", "__o3" AS "quantity", "__o4" AS "order_date", "_source_file", "_record_number", CAST(NULL AS VARCHAR) AS "_raw", "_rule_ids", list_transform("_rule_ids", lambda x: CASE x WHEN 'orders.quantity.type' THEN 'quantity is not an integer'
+CREATE OR REPLACE TABLE "quarantine"."orders" AS SELECT "__etl_o0" AS "order_id", "__etl_o1" AS "customer_id", "__etl_o2" AS "product_id", "__etl_o3" AS "quantity", "__etl_o4" AS "order_date", "_source_file", "_record_number", CAST(NULL AS VARCHAR) AS "_raw", "__etl_rule_ids" AS "_rule_ids", list_transform("__etl_rule_ids", lambda x: CASE x WHEN 'orders.quantity.type' THEN 'quantity is not an integer'
 WHEN 'orders.order_date.type' THEN 'order_date is not an ISO 8601 timestamp'
 WHEN 'orders.order_id.required' THEN 'order_id is required'
 WHEN 'orders.customer_id.required' THEN 'customer_id is required'
@@ -8,4 +8,4 @@ WHEN 'orders.quantity.exclusive_minimum' THEN 'quantity must be > 0'
 WHEN 'orders.order_date.required' THEN 'order_date is required'
 WHEN 'orders.duplicate_key' THEN 'duplicate key (order_id, product_id) with different values'
 WHEN 'orders.customer_fk' THEN 'customer_id not found in customers.customer_id'
-WHEN 'orders.after_registration' THEN 'date(order_date) >= customers.registration_date does not hold' END) AS "_reasons" FROM "__etl_labelled_orders" WHERE "__quarantined" ORDER BY "_source_file", "_record_number"
+WHEN 'orders.after_registration' THEN 'date(order_date) >= customers.registration_date does not hold' END) AS "_reasons" FROM "silver"."orders" WHERE "__etl_quarantined" ORDER BY "_source_file", "_record_number"

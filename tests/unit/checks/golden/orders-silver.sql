@@ -1,1 +1,9 @@
-CREATE OR REPLACE TABLE "silver"."orders" AS SELECT NULLIF("__o0", '') AS "order_id", NULLIF("__o1", '') AS "customer_id", NULLIF("__o2", '') AS "product_id", "__t3" AS "quantity", "__t4" AS "order_date", "_source_file", "_record_number" FROM "__etl_labelled_orders" WHERE NOT "__dropped" AND NOT "__quarantined"
+DELETE FROM "silver"."orders" WHERE "__etl_dropped" OR "__etl_quarantined";
+ALTER TABLE "silver"."orders" DROP COLUMN "__etl_o0";
+ALTER TABLE "silver"."orders" DROP COLUMN "__etl_o1";
+ALTER TABLE "silver"."orders" DROP COLUMN "__etl_o2";
+ALTER TABLE "silver"."orders" DROP COLUMN "__etl_o3";
+ALTER TABLE "silver"."orders" DROP COLUMN "__etl_o4";
+ALTER TABLE "silver"."orders" DROP COLUMN "__etl_dropped";
+ALTER TABLE "silver"."orders" DROP COLUMN "__etl_quarantined";
+ALTER TABLE "silver"."orders" DROP COLUMN "__etl_rule_ids";
