@@ -40,14 +40,21 @@ function lineageSelect(bronzeColumns: string[]): Sql[] {
 
 function joinSql(j: PlannedJoin): { select: Sql[]; from: Sql } {
   const alias = ident(`__j${j.index}`);
-  const keys = j.relationship.to.map((to, i) => sql`TRY_CAST(r.${ident(to)} AS ${j.from[i]!.sqlType})`);
-  const keyCols = keys.map((k, i) => sql`${k} AS ${ident(`__k${i}`)}`);
-  const cols = j.columns.map((c, i) => sql`min(r.${ident(c)}) AS ${ident(`__c${i}`)}`);
-  // Grouped by key, so the join can never multiply rows even if the referenced table has duplicates.
-  const sub = sql`SELECT ${join([...keyCols, trusted('TRUE AS "__found"'), ...cols], ', ')} FROM ${j.relation} AS r WHERE ${join(
-    keys.map((k) => sql`${k} IS NOT NULL`),
-    ' AND ',
-  )} GROUP BY ${join(keys, ', ')}`;
+  const keyCols = j.relationship.to.map((to, i) => (j.unique ? sql`r.${ident(to)} AS ${ident(`__k${i}`)}` : sql`TRY_CAST(r.${ident(to)} AS ${j.from[i]!.sqlType}) AS ${ident(`__k${i}`)}`));
+  // A key of the referenced table (same types) joins as is; anything else is grouped by the key
+  // first, so the join can never multiply rows.
+  let sub: Sql;
+  if (j.unique) {
+    const cols = j.columns.map((c, i) => sql`r.${ident(c)} AS ${ident(`__c${i}`)}`);
+    sub = sql`SELECT ${join([...keyCols, trusted('TRUE AS "__found"'), ...cols], ', ')} FROM ${j.relation} AS r`;
+  } else {
+    const keys = j.relationship.to.map((to, i) => sql`TRY_CAST(r.${ident(to)} AS ${j.from[i]!.sqlType})`);
+    const cols = j.columns.map((c, i) => sql`min(r.${ident(c)}) AS ${ident(`__c${i}`)}`);
+    sub = sql`SELECT ${join([...keyCols, trusted('TRUE AS "__found"'), ...cols], ', ')} FROM ${j.relation} AS r WHERE ${join(
+      keys.map((k) => sql`${k} IS NOT NULL`),
+      ' AND ',
+    )} GROUP BY ${join(keys, ', ')}`;
+  }
   const on = join(
     j.from.map((f, i) => sql`typed.${f.typed} = ${alias}.${ident(`__k${i}`)}`),
     ' AND ',

@@ -36,6 +36,8 @@ export interface PlannedJoin {
   columns: string[];
   /** Alias that is TRUE when the key was found. */
   found: Sql;
+  /** The referenced columns are a key of the relation, of the same types: it joins as is, without grouping. */
+  unique: boolean;
 }
 
 export interface RowRule {
@@ -90,6 +92,10 @@ export interface CompileRowRulesInput {
   refs: Record<string, Sql>;
   /** Column names of each ref relation, when known: references to absent columns become unrunnable rules. */
   refColumns?: Record<string, string[]>;
+  /** DuckDB type of each column of each ref relation, when known. */
+  refTypes?: Record<string, Record<string, string>>;
+  /** Columns whose non-NULL values are unique in each ref relation (a silver table's enforced key). */
+  refKeys?: Record<string, string[]>;
   asOf: string;
   /** Returns an error message when DuckDB cannot compile a regex (checked by the caller, see enforce.ts). */
   checkPattern?: (pattern: string) => string | undefined;
@@ -112,6 +118,12 @@ function ruleIdOf(dataset: string, id: string): string {
 }
 
 const isNumeric = (t: LogicalType): boolean => t === 'integer' || t === 'number';
+
+/** The primary key the row pass enforces for a dataset: the silver contract's, else the source's. */
+export function enforcedKey(contracts: Contract[]): string[] {
+  const ordered = [...contracts].sort((a, b) => LAYER_ORDER[a.layer] - LAYER_ORDER[b.layer]);
+  return [...ordered].reverse().find((c) => c.primaryKey.length > 0)?.primaryKey ?? [];
+}
 
 /** Compile the row rules of one dataset. Throws only for a bad --as-of; rule problems become `unrunnable`. */
 export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
@@ -248,7 +260,13 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
         unrunnable.push({ ...base, status: 'error', message: `${rel.toDataset} has no column ${absent.join(', ')}` });
         continue;
       }
-      const j: PlannedJoin = { index: joins.length, relationship: rel, relation, from: from as PlannedColumn[], columns: [], found: ident(`__j${joins.length}_found`) };
+      const fromColumns = from as PlannedColumn[];
+      const key = input.refKeys?.[rel.toDataset];
+      const types = input.refTypes?.[rel.toDataset];
+      const unique =
+        key !== undefined && types !== undefined && key.length === rel.to.length && key.every((k) => rel.to.includes(k)) &&
+        rel.to.every((t, i) => types[t] === fromColumns[i]!.sqlType.text);
+      const j: PlannedJoin = { index: joins.length, relationship: rel, relation, from: fromColumns, columns: [], found: ident(`__j${joins.length}_found`), unique };
       joins.push(j);
       addRule({
         ...base,

@@ -20,6 +20,8 @@ export interface EnforceInput {
   quarantineTable: Sql;
   /** dataset → its silver relation, for relationships and cross-table predicates. */
   refs: Record<string, Sql>;
+  /** dataset → the key the row pass enforced on its silver relation (unique where not NULL). */
+  refKeys?: Record<string, string[]>;
   /** YYYY-MM-DD */
   asOf: string;
 }
@@ -29,11 +31,11 @@ export interface EnforceOutput {
   checks: CheckResult[];
 }
 
-async function describeRefs(engine: Engine, refs: Record<string, Sql>, datasets: string[]): Promise<Record<string, string[]>> {
-  const out: Record<string, string[]> = {};
+async function describeRefs(engine: Engine, refs: Record<string, Sql>, datasets: string[]): Promise<Record<string, Record<string, string>>> {
+  const out: Record<string, Record<string, string>> = {};
   for (const d of datasets) {
     const rel = Object.hasOwn(refs, d) ? refs[d] : undefined;
-    if (rel) out[d] = (await engine.describe(sql`SELECT * FROM ${rel}`)).map((c) => c.name);
+    if (rel) out[d] = Object.fromEntries((await engine.describe(sql`SELECT * FROM ${rel}`)).map((c) => [c.name, c.type]));
   }
   return out;
 }
@@ -46,13 +48,16 @@ export async function planRowRules(engine: Engine, input: Omit<EnforceInput, 'si
     engine,
     input.contracts.flatMap((c) => c.properties.map((p) => p.options.pattern)).filter((p): p is string => p !== undefined),
   );
-  const refColumns = await describeRefs(engine, input.refs, relDatasets);
+  const refTypes = await describeRefs(engine, input.refs, relDatasets);
+  const refColumns = Object.fromEntries(Object.entries(refTypes).map(([d, types]) => [d, Object.keys(types)]));
   const plan = compileRowRules({
     dataset: input.dataset,
     contracts: input.contracts,
     bronzeColumns,
     refs: input.refs,
     refColumns,
+    refTypes,
+    ...(input.refKeys ? { refKeys: input.refKeys } : {}),
     asOf: input.asOf,
     checkPattern: (p) => patterns.get(p),
   });

@@ -156,7 +156,7 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
 }
 
 /** Above this many rejected-line runs, line numbers come from an ASOF join instead of a CASE tree. */
-const MAX_LINE_STEPS = 2048;
+const MAX_LINE_STEPS = 16384;
 
 /** The rejected lines before good record k: steps[i].j for the last step with thresh < k, else 0. */
 function lineShift(k: Sql, steps: { thresh: number; j: number }[], lo = 0, hi = steps.length, below = 0): Sql {

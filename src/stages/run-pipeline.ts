@@ -124,12 +124,14 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     const checks: CheckResult[] = [];
     const counts: Record<string, SourceCounts> = {};
     const refs: Record<string, Sql> = {};
+    const refKeys: Record<string, string[]> = {};
 
     for (const d of dependencyOrder(plan.datasets)) {
       const bronze = await timed(`bronze:${d.dataset}`, () => ingestBronze(engine, d));
       log.info({ stage: 'bronze', dataset: d.dataset, records: bronze.read.records, malformed: bronze.read.malformed, ms: stages[`bronze:${d.dataset}`] }, 'bronze');
-      const silver = await timed(`silver:${d.dataset}`, () => buildSilver(engine, d, bronze, refs, opts.asOf));
+      const silver = await timed(`silver:${d.dataset}`, () => buildSilver(engine, d, bronze, refs, refKeys, opts.asOf));
       refs[d.dataset] = silver.relation;
+      if (silver.key.length > 0) refKeys[d.dataset] = silver.key;
       counts[d.dataset] = silver.counts;
       checks.push(...silver.checks);
       log.info({ stage: 'silver', dataset: d.dataset, ...silver.counts, ms: stages[`silver:${d.dataset}`] }, 'silver');

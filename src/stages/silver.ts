@@ -5,6 +5,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { Contract } from '../contracts/model.ts';
 import type { CheckResult, SourceCounts } from '../checks/result.ts';
 import { enforceRowRules } from '../checks/enforce.ts';
+import { enforcedKey } from '../checks/compile-row-rules.ts';
 import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
 import { ident, sql, type Sql } from '../sql/sql.ts';
 import type { BronzeResult } from './bronze.ts';
@@ -12,6 +13,8 @@ import type { DatasetPlan } from './plan.ts';
 
 export interface SilverResult {
   relation: Sql;
+  /** The key enforced on the silver table (unique where not NULL); empty without a key. */
+  key: string[];
   counts: SourceCounts;
   checks: CheckResult[];
 }
@@ -21,6 +24,7 @@ export async function buildSilver(
   plan: DatasetPlan,
   bronze: BronzeResult,
   refs: Record<string, Sql>,
+  refKeys: Record<string, string[]>,
   asOf: string,
 ): Promise<SilverResult> {
   const contracts = [plan.source, plan.silver].filter((c): c is Contract => c !== undefined);
@@ -35,6 +39,7 @@ export async function buildSilver(
     silverTable: relation,
     quarantineTable: quarantine,
     refs,
+    refKeys,
     asOf,
   });
 
@@ -72,5 +77,5 @@ export async function buildSilver(
   if (plan.silver) {
     datasetChecks.push(...(await evaluateDatasetRules(engine, { dataset: plan.dataset, layer: 'silver', relation, contracts: [plan.silver], counts, refs, asOf })));
   }
-  return { relation, counts, checks: [...bronze.checks, malformedCheck, ...enforced.checks, ...datasetChecks] };
+  return { relation, key: enforcedKey(contracts), counts, checks: [...bronze.checks, malformedCheck, ...enforced.checks, ...datasetChecks] };
 }

@@ -10,8 +10,8 @@ import { countingEngine } from './counting-engine.ts';
 const S = ident('silver_t');
 const Q = ident('quarantine_t');
 
-async function enforce(engine: Engine, dataset: string, bronze: Sql, contracts: Contract[], refs: Record<string, Sql> = {}): Promise<EnforceOutput> {
-  return enforceRowRules(engine, { dataset, bronze, contracts, silverTable: S, quarantineTable: Q, refs, asOf: '2024-06-30' });
+async function enforce(engine: Engine, dataset: string, bronze: Sql, contracts: Contract[], refs: Record<string, Sql> = {}, refKeys?: Record<string, string[]>): Promise<EnforceOutput> {
+  return enforceRowRules(engine, { dataset, bronze, contracts, silverTable: S, quarantineTable: Q, refs, asOf: '2024-06-30', ...(refKeys ? { refKeys } : {}) });
 }
 
 const check = (out: EnforceOutput, id: string) => {
@@ -285,6 +285,36 @@ describe('relationships and cross-table predicates', () => {
       const out = await enforce(e, 'returns', b, [c], { orders: ident('lines') });
       expect(check(out, 'returns.line_fk').description).toBe('(order_id, product_id) not found in orders.(order_id, product_id)');
       expect(await quarantinedRules(e, Q)).toEqual({ 2: ['returns.line_fk'], 3: ['returns.line_fk'] });
+    });
+  });
+
+  test('a reference to the key of a silver table joins as is; any other reference is grouped first, never multiplying rows', async () => {
+    await withEngine(async (e) => {
+      // The key (order_id, product_id) is unique in `lines`; order_id alone is not.
+      await e.exec(sql`CREATE TABLE lines AS SELECT * FROM (VALUES ('O1', 'P1', DATE '2024-01-05'), ('O1', 'P2', DATE '2024-01-03')) t(order_id, product_id, order_date)`);
+      const byLine = contract('returns', 'silver', [prop('return_id'), prop('order_id'), prop('product_id'), prop('return_date', 'date')], {
+        relationships: [fk('line_fk', ['order_id', 'product_id'], 'orders', ['order_id', 'product_id'])],
+        quality: [rule<CustomRowRule>({ type: 'custom-row', id: 'returns.after_order', expression: 'return_date >= orders.order_date' })],
+      });
+      const b = await makeBronze(e, 'b', ['return_id', 'order_id', 'product_id', 'return_date'], [
+        ['R1', 'O1', 'P2', '2024-01-04'],
+        ['R2', 'O1', 'P1', '2024-01-04'],
+        ['R3', 'O2', 'P1', '2024-01-04'],
+      ]);
+      const keyed = await enforce(e, 'returns', b, [byLine], { orders: ident('lines') }, { orders: ['product_id', 'order_id'] });
+      const grouped = await enforce(e, 'returns', b, [byLine], { orders: ident('lines') });
+      for (const out of [keyed, grouped]) {
+        expect(out.counts).toEqual({ records_in: 3, rows_out: 1, rows_quarantined: 2, duplicates_dropped: 0, rows_flagged: 0 });
+        expect(check(out, 'returns.after_order').failed_rows).toBe(1);
+        expect(check(out, 'returns.line_fk').failed_rows).toBe(1);
+      }
+      // A declared key that is not the referenced columns: grouped, one row per return.
+      const byOrder = contract('returns', 'silver', [prop('return_id'), prop('order_id')], {
+        relationships: [fk('order_fk', ['order_id'], 'orders', ['order_id'])],
+      });
+      const b2 = await makeBronze(e, 'b2', ['return_id', 'order_id'], [['R1', 'O1'], ['R2', 'O3']]);
+      const out = await enforce(e, 'returns', b2, [byOrder], { orders: ident('lines') }, { orders: ['order_id', 'product_id'] });
+      expect(out.counts).toEqual({ records_in: 2, rows_out: 1, rows_quarantined: 1, duplicates_dropped: 0, rows_flagged: 0 });
     });
   });
 

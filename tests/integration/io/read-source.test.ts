@@ -51,9 +51,9 @@ describe('readSource: CSV line numbers', () => {
     expect(got.good).toEqual(good.map((l) => [`g${l}`, l]));
   });
 
-  it('numbers every good record by its line with thousands of separate rejected lines', async () => {
-    // 2,500 isolated rejected lines: more shift steps than the CASE tree takes, so the ASOF join runs.
-    const pattern = Array.from({ length: 5000 }, (_, i) => i % 2 === 1);
+  it('numbers every good record by its line with tens of thousands of separate rejected lines', async () => {
+    // 17,000 isolated rejected lines: more shift steps than the CASE tree takes, so the ASOF join runs.
+    const pattern = Array.from({ length: 34000 }, (_, i) => i % 2 === 1);
     const { file, good, rejected } = writeCsv('many.csv', pattern);
     const got = await lineNumbers(file);
     expect(got.rejected).toEqual(rejected);
