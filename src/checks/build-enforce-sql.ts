@@ -13,11 +13,15 @@ export interface EnforceTables {
   bronzeColumns: string[];
   silverTable: Sql;
   quarantineTable: Sql;
+  /** A temporary table for the duplicate flags (dropped by the silver statement). */
+  duplicatesTable: Sql;
 }
 
-/** In order: label (creates the silver table with every row), quarantine, counts, then silver
- * (deletes the rows that did not pass and drops the helper columns). */
+/** In order: duplicates (flags of the records that share a key or all their fields), label (creates
+ * the silver table with every row), quarantine, counts, then silver (deletes the rows that did not
+ * pass and drops the helper columns and the duplicates table). */
 export interface EnforceStatements {
+  duplicates?: Sql;
   label: Sql;
   quarantine: Sql;
   counts: Sql;
@@ -33,8 +37,8 @@ function lineageSelect(bronzeColumns: string[]): Sql[] {
   const has = (n: string): boolean => bronzeColumns.includes(n);
   return [
     has('_source_file') ? sql`CAST(b."_source_file" AS VARCHAR) AS "_source_file"` : sql`CAST(NULL AS VARCHAR) AS "_source_file"`,
-    // Without lineage (a plain table handed to validate), the scan order numbers the records.
-    has('_record_number') ? sql`CAST(b."_record_number" AS BIGINT) AS "_record_number"` : sql`CAST(row_number() OVER () AS BIGINT) AS "_record_number"`,
+    // Always there: enforceRowRules numbers a relation that lacks it.
+    sql`CAST(b."_record_number" AS BIGINT) AS "_record_number"`,
   ];
 }
 
@@ -76,28 +80,32 @@ export function buildEnforceSql(plan: RowRulePlan, t: EnforceTables): EnforceSta
   const originals = [...plan.columns.filter((c) => c.present).map((c) => c.raw), ...plan.extras.map((x) => x.raw)];
   const order = trusted('"_source_file", "_record_number"');
   const record = originals.length > 0 ? sql`(${join(originals, ', ')})` : trusted('NULL');
-  // Duplicates are rare, so the sorting window runs on the few suspect records only. A hash aggregate
-  // finds the partition values seen more than once (grouped by a 64-bit hash: a collision only adds
-  // suspects, which the window then tells apart exactly); the window over the suspects, partitioned
-  // by the real values, marks exact duplicates (all fields equal: keep the first, drop the rest) and,
-  // with a primary key, keys held by different records (first and last record of the key differ);
-  // every other record is neither. Sorting within a partition on the hash of the record puts equal
-  // records next to each other.
-  const partition = plan.primaryKey.length > 0 ? plan.primaryKey.map((k) => k.typed) : originals;
+  // Duplicates are rare, so the sorting window runs on the few suspect records only, in a statement
+  // of its own over bronze (so that the labelling pass streams instead of materialising its input).
+  // A hash aggregate over the partition columns alone finds the values seen more than once (grouped
+  // by a 64-bit hash: a collision only adds suspects, which the window then tells apart exactly); the
+  // window over the suspects, partitioned by the real values, marks exact duplicates (all fields
+  // equal: keep the first, drop the rest) and, with a primary key, keys held by different records
+  // (first and last record of the key differ). The labelling pass joins these few flags back; every
+  // other record is neither. Sorting within a partition on the hash of the record puts equal records
+  // next to each other.
+  const keyed = plan.primaryKey.length > 0;
+  const partition = keyed ? plan.primaryKey.map((k) => k.typed) : originals;
+  const srcSelect = sql`SELECT ${join(rawSelect, ', ')} FROM ${t.bronze} AS b`;
+  let duplicates: Sql | undefined;
   let windowed: Sql;
   if (partition.length > 0) {
     const all = trusted('ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING');
-    const conflict =
-      plan.primaryKey.length > 0
-        ? sql`first_value(${record}) OVER (w ${all}) IS DISTINCT FROM last_value(${record}) OVER (w ${all})`
-        : trusted('FALSE');
-    const partitionHash = (alias: string) => sql`hash(${join(partition.map((c) => sql`${trusted(alias)}.${c}`), ', ')})`;
+    const conflict = keyed ? sql`first_value(${record}) OVER (w ${all}) IS DISTINCT FROM last_value(${record}) OVER (w ${all})` : trusted('FALSE');
+    const keyTyped = keyed ? sql`, ${join(plan.primaryKey.map((k) => sql`${k.cast} AS ${k.typed}`), ', ')}` : trusted('');
+    const hashed = sql`hash(${join(partition, ', ')})`;
+    duplicates = sql`CREATE OR REPLACE TEMP TABLE ${t.duplicatesTable} AS
+SELECT "_source_file" AS "__sf", "_record_number" AS "__rn", lag(${record}) OVER w IS NOT DISTINCT FROM ${record} AS "__d", ${conflict} AS "__kc"
+FROM (SELECT *${keyTyped} FROM (${srcSelect}) AS src) AS typed
+WHERE ${hashed} IN (SELECT ${hashed} AS "__h" FROM (SELECT *${keyTyped} FROM (${srcSelect}) AS src) AS typed GROUP BY "__h" HAVING count(*) > 1)
+WINDOW w AS (PARTITION BY ${join(partition, ', ')} ORDER BY hash(${record}), ${order})`;
     windowed = sql`SELECT joined.*, coalesce(s."__d", FALSE) AS "__dropped", coalesce(s."__kc", FALSE) AS "__key_conflict"
-  FROM joined LEFT JOIN (
-    SELECT "_source_file" AS "__sf", "_record_number" AS "__rn", lag(${record}) OVER w IS NOT DISTINCT FROM ${record} AS "__d", ${conflict} AS "__kc"
-    FROM typed WHERE ${partitionHash('typed')} IN (SELECT ${partitionHash('t')} AS "__h" FROM typed AS t GROUP BY "__h" HAVING count(*) > 1)
-    WINDOW w AS (PARTITION BY ${join(partition, ', ')} ORDER BY hash(${record}), ${order})
-  ) AS s ON joined."_record_number" = s."__rn" AND joined."_source_file" IS NOT DISTINCT FROM s."__sf"`;
+  FROM joined LEFT JOIN ${t.duplicatesTable} AS s ON joined."_record_number" = s."__rn" AND joined."_source_file" IS NOT DISTINCT FROM s."__sf"`;
   } else {
     windowed = trusted('SELECT *, FALSE AS "__dropped", FALSE AS "__key_conflict" FROM joined');
   }
@@ -146,7 +154,7 @@ export function buildEnforceSql(plan: RowRulePlan, t: EnforceTables): EnforceSta
 
   const label = sql`CREATE OR REPLACE TABLE ${t.silverTable} AS
 WITH src AS (
-  SELECT ${join(rawSelect, ', ')} FROM ${t.bronze} AS b
+  ${srcSelect}
 ), typed AS (
   SELECT *, ${join(typedSelect.length > 0 ? typedSelect : [trusted('NULL AS "__none"')], ',\n  ')} FROM src
 ), joined AS (
@@ -167,7 +175,8 @@ SELECT ${join(labelSelect, ', ')} FROM labelled`;
 ${join(
     helpers.map((h) => sql`ALTER TABLE ${t.silverTable} DROP COLUMN ${h};`),
     '\n',
-  )}`;
+  )}
+DROP TABLE IF EXISTS ${t.duplicatesTable};`;
 
   const reasons =
     plan.rules.length > 0
@@ -221,5 +230,5 @@ ${join(
   )}
 FROM ${t.silverTable}`;
 
-  return { label, quarantine, counts, silver };
+  return { ...(duplicates ? { duplicates } : {}), label, quarantine, counts, silver };
 }

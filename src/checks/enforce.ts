@@ -64,16 +64,29 @@ export async function planRowRules(engine: Engine, input: Omit<EnforceInput, 'si
   return { plan, bronzeColumns };
 }
 
+/** The passes join their results on the record number: a relation without one (a plain table) is
+ * numbered once, in scan order, into a temporary table. */
+async function withRecordNumbers(engine: Engine, input: EnforceInput): Promise<EnforceInput> {
+  const columns = (await engine.describe(sql`SELECT * FROM ${input.bronze}`)).map((c) => c.name);
+  if (columns.includes('_record_number')) return input;
+  const numbered = ident(`__etl_numbered_${input.dataset}`);
+  await engine.exec(sql`CREATE OR REPLACE TEMP TABLE ${numbered} AS SELECT *, row_number() OVER () AS "_record_number" FROM ${input.bronze}`);
+  return { ...input, bronze: numbered };
+}
+
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
 
 export async function enforceRowRules(engine: Engine, input: EnforceInput): Promise<EnforceOutput> {
+  input = await withRecordNumbers(engine, input);
   const { plan, bronzeColumns } = await planRowRules(engine, input);
   const stmts = buildEnforceSql(plan, {
     bronze: input.bronze,
     bronzeColumns,
     silverTable: input.silverTable,
     quarantineTable: input.quarantineTable,
+    duplicatesTable: ident(`__etl_duplicates_${input.dataset}`),
   });
+  if (stmts.duplicates) await engine.exec(stmts.duplicates);
   await engine.exec(stmts.label);
   await engine.exec(stmts.quarantine);
   const [row] = await engine.rows(stmts.counts);

@@ -100,6 +100,26 @@ export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<
   return { relation, malformedRelation, columns, records: ok + bad, malformed: bad, files: spec.files };
 }
 
+/** The bronze objects readSource (and ingestBronze's `__in` view) created for `table`, by name. */
+function isSourceObject(table: string, name: string): boolean {
+  if (name === table) return true;
+  if (!name.startsWith(`${table}__`)) return false;
+  return /^(malformed|in|f\d+(__raw|__bad|__adj|__lines|__rejects|__rejects_scan)?)$/.test(name.slice(table.length + 2));
+}
+
+/** Drop everything readSource created for `table` in `schema`: once silver and the quarantine exist,
+ * bronze is no longer read, and its memory is better spent on the gold models. */
+export async function releaseSource(engine: Engine, schema: string, table: string): Promise<void> {
+  const objects = await engine.rows(sql`SELECT 'VIEW' AS kind, database_name AS d, schema_name AS s, view_name AS n FROM duckdb_views() WHERE NOT internal AND (schema_name = ${schema} OR temporary)
+    UNION ALL SELECT 'TABLE', database_name, schema_name, table_name FROM duckdb_tables() WHERE schema_name = ${schema} OR temporary`);
+  const mine = objects.filter((o) => isSourceObject(table, String(o['n'])));
+  for (const kind of ['VIEW', 'TABLE']) {
+    for (const o of mine.filter((x) => x['kind'] === kind)) {
+      await engine.exec(sql`DROP ${trusted(kind)} IF EXISTS ${ident(String(o['d']))}.${ident(String(o['s']))}.${ident(String(o['n']))}`);
+    }
+  }
+}
+
 function varcharColumns(names: string[]): Sql {
   // read_csv's columns={'name': 'VARCHAR', …} struct: names are string literals, not identifiers.
   return trusted(`{${names.map((n) => `${literal(n).text}: 'VARCHAR'`).join(', ')}}`);

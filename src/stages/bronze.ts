@@ -4,7 +4,7 @@
 import type { Engine } from '../engine/engine.ts';
 import type { CheckResult } from '../checks/result.ts';
 import { EtlError } from '../errors.ts';
-import { readSource, type ReadSourceResult } from '../io/read-source.ts';
+import { readSource, releaseSource, type ReadSourceResult } from '../io/read-source.ts';
 import { ident, join, sql, trusted, type Sql } from '../sql/sql.ts';
 import type { DatasetPlan } from './plan.ts';
 
@@ -77,4 +77,9 @@ export async function ingestBronze(engine: Engine, plan: DatasetPlan): Promise<B
     await engine.exec(sql`CREATE OR REPLACE VIEW ${relation} AS SELECT *, ${nulls} FROM ${read.relation}`);
   }
   return { read, relation, checks };
+}
+
+/** Free the bronze tables of a dataset once its silver table and quarantine are built. */
+export async function releaseBronze(engine: Engine, plan: DatasetPlan): Promise<void> {
+  await releaseSource(engine, 'bronze', plan.dataset);
 }

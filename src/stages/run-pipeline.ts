@@ -16,7 +16,7 @@ import { writeKpiReports } from '../report/write-kpi-reports.ts';
 import { ident, sql, type Sql } from '../sql/sql.ts';
 import { startProgress } from '../progress.ts';
 import { dependencyOrder, planRun } from './plan.ts';
-import { ingestBronze } from './bronze.ts';
+import { ingestBronze, releaseBronze } from './bronze.ts';
 import { buildSilver } from './silver.ts';
 import { createConformedView } from './conform.ts';
 import { buildGold } from './gold.ts';
@@ -129,7 +129,11 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     for (const d of dependencyOrder(plan.datasets)) {
       const bronze = await timed(`bronze:${d.dataset}`, () => ingestBronze(engine, d));
       log.info({ stage: 'bronze', dataset: d.dataset, records: bronze.read.records, malformed: bronze.read.malformed, ms: stages[`bronze:${d.dataset}`] }, 'bronze');
-      const silver = await timed(`silver:${d.dataset}`, () => buildSilver(engine, d, bronze, refs, refKeys, opts.asOf));
+      const silver = await timed(`silver:${d.dataset}`, async () => {
+        const built = await buildSilver(engine, d, bronze, refs, refKeys, opts.asOf);
+        await releaseBronze(engine, d);
+        return built;
+      });
       refs[d.dataset] = silver.relation;
       if (silver.key.length > 0) refKeys[d.dataset] = silver.key;
       counts[d.dataset] = silver.counts;

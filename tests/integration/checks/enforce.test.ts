@@ -423,9 +423,10 @@ describe('fused execution', () => {
         expect(out.counts.records_in).toBe(2);
         runs.push(counting.count());
       }
-      // describe(bronze), label (into the silver table), quarantine, counts, and one batch that
-      // deletes the rows that did not pass and drops the helper columns.
-      expect(runs).toEqual([5, 5]);
+      // describe(bronze) twice (lineage present? then the plan), duplicates, label (into the silver
+      // table), quarantine, counts, and one batch that deletes the rows that did not pass and drops
+      // the helper columns.
+      expect(runs).toEqual([7, 7]);
     });
   });
 });

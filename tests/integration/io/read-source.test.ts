@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withEngine } from '../../../src/engine/engine.ts';
-import { readSource } from '../../../src/io/read-source.ts';
+import { readSource, releaseSource } from '../../../src/io/read-source.ts';
 import { sql } from '../../../src/sql/sql.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'etl-read-source-'));
@@ -71,5 +71,23 @@ describe('readSource: CSV line numbers', () => {
       }),
       { numRuns: 25, seed: 7 },
     );
+  });
+});
+
+describe('releaseSource', () => {
+  it('drops every bronze object of the dataset (rejects included) and nothing else', async () => {
+    const { file } = writeCsv('release.csv', [false, true, false]);
+    await withEngine(async (e) => {
+      await readSource(e, { files: [file], schema: 'bronze', table: 't' });
+      await readSource(e, { files: [file], schema: 'bronze', table: 't2' });
+      const names = async () =>
+        (await e.rows(sql`SELECT table_name AS n FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY n`)).map((r) => String(r['n']));
+      expect((await names()).filter((n) => n.startsWith('t__') || n === 't').length).toBeGreaterThan(4);
+      await releaseSource(e, 'bronze', 't');
+      const left = await names();
+      expect(left.filter((n) => n === 't' || n.startsWith('t__'))).toEqual([]);
+      expect(left).toContain('t2');
+      expect(left).toContain('t2__f0__rejects');
+    });
   });
 });

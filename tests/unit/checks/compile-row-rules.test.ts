@@ -79,7 +79,9 @@ describe('compileRowRules', () => {
       bronzeColumns: ['order_id', 'customer_id', 'product_id', 'quantity', 'order_date', '_source_file', '_record_number'],
       silverTable: qualified('silver', 'orders'),
       quarantineTable: qualified('quarantine', 'orders'),
+      duplicatesTable: ident('__etl_duplicates_orders'),
     });
+    expectGolden('orders-duplicates.sql', `${s.duplicates?.text}\n`);
     expectGolden('orders-label.sql', `${s.label.text}\n`);
     expectGolden('orders-silver.sql', `${s.silver.text}\n`);
     expectGolden('orders-quarantine.sql', `${s.quarantine.text}\n`);

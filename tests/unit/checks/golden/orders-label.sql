@@ -12,11 +12,7 @@ WITH src AS (
   LEFT JOIN (SELECT TRY_CAST(r."customer_id" AS VARCHAR) AS "__k0", TRUE AS "__found", min(r."registration_date") AS "__c0" FROM "silver"."customers" AS r WHERE TRY_CAST(r."customer_id" AS VARCHAR) IS NOT NULL GROUP BY TRY_CAST(r."customer_id" AS VARCHAR)) AS "__j0" ON typed."__t1" = "__j0"."__k0"
 ), windowed AS (
   SELECT joined.*, coalesce(s."__d", FALSE) AS "__dropped", coalesce(s."__kc", FALSE) AS "__key_conflict"
-  FROM joined LEFT JOIN (
-    SELECT "_source_file" AS "__sf", "_record_number" AS "__rn", lag(("__o0", "__o1", "__o2", "__o3", "__o4")) OVER w IS NOT DISTINCT FROM ("__o0", "__o1", "__o2", "__o3", "__o4") AS "__d", first_value(("__o0", "__o1", "__o2", "__o3", "__o4")) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) IS DISTINCT FROM last_value(("__o0", "__o1", "__o2", "__o3", "__o4")) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS "__kc"
-    FROM typed WHERE hash(typed."__t0", typed."__t2") IN (SELECT hash(t."__t0", t."__t2") AS "__h" FROM typed AS t GROUP BY "__h" HAVING count(*) > 1)
-    WINDOW w AS (PARTITION BY "__t0", "__t2" ORDER BY hash(("__o0", "__o1", "__o2", "__o3", "__o4")), "_source_file", "_record_number")
-  ) AS s ON joined."_record_number" = s."__rn" AND joined."_source_file" IS NOT DISTINCT FROM s."__sf"
+  FROM joined LEFT JOIN "__etl_duplicates_orders" AS s ON joined."_record_number" = s."__rn" AND joined."_source_file" IS NOT DISTINCT FROM s."__sf"
 ), counted AS (
   SELECT * FROM windowed
 ), labelled AS (

@@ -7,3 +7,4 @@ ALTER TABLE "silver"."orders" DROP COLUMN "__etl_o4";
 ALTER TABLE "silver"."orders" DROP COLUMN "__etl_dropped";
 ALTER TABLE "silver"."orders" DROP COLUMN "__etl_quarantined";
 ALTER TABLE "silver"."orders" DROP COLUMN "__etl_rule_ids";
+DROP TABLE IF EXISTS "__etl_duplicates_orders";
