@@ -15,6 +15,8 @@ export interface EnforceTables {
   quarantineTable: Sql;
   /** A temporary table for the duplicate flags (dropped by the silver statement). */
   duplicatesTable: Sql;
+  /** The files of the bronze relation: `_source_file` is stored as an ENUM of them. */
+  sourceFiles?: string[];
 }
 
 /** In order: duplicates (flags of the records that share a key or all their fields), label (creates
@@ -142,9 +144,13 @@ WINDOW w AS (PARTITION BY ${join(partition, ', ')} ORDER BY hash(${record}), ${o
   const present = plan.columns.filter((c) => c.present);
   const helpers = [...present.map((c) => helper.raw(c.index)), ...plan.extras.map((_, i) => helper.extra(i)), helper.dropped, helper.quarantined, helper.ruleIds];
   const flaggedRaw = (raw: Sql, as: Sql) => sql`CASE WHEN "_rule_ids" IS NOT NULL THEN ${raw} END AS ${as}`;
+  const files = [...new Set(t.sourceFiles ?? [])];
+  const sourceFile =
+    files.length > 0 ? sql`CAST("_source_file" AS ENUM(${join(files.map((f) => literal(f)), ', ')})) AS "_source_file"` : trusted('"_source_file"');
   const labelSelect = [
     ...plan.columns.map((c) => sql`${c.typed} AS ${ident(c.name)}`),
-    order,
+    sourceFile,
+    trusted('"_record_number"'),
     ...present.map((c) => flaggedRaw(c.raw, helper.raw(c.index))),
     ...plan.extras.map((x, i) => flaggedRaw(x.raw, helper.extra(i))),
     sql`"__dropped" AS ${helper.dropped}`,
@@ -188,7 +194,8 @@ DROP TABLE IF EXISTS ${t.duplicatesTable};`;
   const quarantineCols = [
     ...plan.columns.map((c) => (c.present ? sql`${helper.raw(c.index)} AS ${ident(c.name)}` : sql`CAST(NULL AS VARCHAR) AS ${ident(c.name)}`)),
     ...plan.extras.map((x, i) => sql`${helper.extra(i)} AS ${ident(x.name)}`),
-    order,
+    trusted('CAST("_source_file" AS VARCHAR) AS "_source_file"'),
+    trusted('"_record_number"'),
     trusted('CAST(NULL AS VARCHAR) AS "_raw"'),
     sql`${helper.ruleIds} AS "_rule_ids"`,
     sql`${reasons} AS "_reasons"`,

@@ -24,6 +24,9 @@ export interface EnforceInput {
   refKeys?: Record<string, string[]>;
   /** YYYY-MM-DD */
   asOf: string;
+  /** The files the bronze relation was read from: silver stores `_source_file` as an ENUM of them
+   * (one byte per row instead of the path; in-memory tables are not compressed). */
+  sourceFiles?: string[];
 }
 
 export interface EnforceOutput {
@@ -41,8 +44,12 @@ async function describeRefs(engine: Engine, refs: Record<string, Sql>, datasets:
 }
 
 /** Compile the plan of a dataset against the actual bronze and ref columns (shared with validate). */
-export async function planRowRules(engine: Engine, input: Omit<EnforceInput, 'silverTable' | 'quarantineTable'>): Promise<{ plan: RowRulePlan; bronzeColumns: string[] }> {
-  const bronzeColumns = (await engine.describe(sql`SELECT * FROM ${input.bronze}`)).map((c) => c.name);
+export async function planRowRules(
+  engine: Engine,
+  input: Omit<EnforceInput, 'silverTable' | 'quarantineTable'>,
+  known?: string[],
+): Promise<{ plan: RowRulePlan; bronzeColumns: string[] }> {
+  const bronzeColumns = known ?? (await engine.describe(sql`SELECT * FROM ${input.bronze}`)).map((c) => c.name);
   const relDatasets = [...new Set(input.contracts.flatMap((c) => c.relationships.map((r) => r.toDataset)))];
   const patterns = await checkPatterns(
     engine,
@@ -66,22 +73,24 @@ export async function planRowRules(engine: Engine, input: Omit<EnforceInput, 'si
 
 /** The passes join their results on the record number: a relation without one (a plain table) is
  * numbered once, in scan order, into a temporary table. */
-async function withRecordNumbers(engine: Engine, input: EnforceInput): Promise<EnforceInput> {
+async function withRecordNumbers(engine: Engine, input: EnforceInput): Promise<{ input: EnforceInput; columns: string[] }> {
   const columns = (await engine.describe(sql`SELECT * FROM ${input.bronze}`)).map((c) => c.name);
-  if (columns.includes('_record_number')) return input;
+  if (columns.includes('_record_number')) return { input, columns };
   const numbered = ident(`__etl_numbered_${input.dataset}`);
   await engine.exec(sql`CREATE OR REPLACE TEMP TABLE ${numbered} AS SELECT *, row_number() OVER () AS "_record_number" FROM ${input.bronze}`);
-  return { ...input, bronze: numbered };
+  return { input: { ...input, bronze: numbered }, columns: [...columns, '_record_number'] };
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
 
 export async function enforceRowRules(engine: Engine, input: EnforceInput): Promise<EnforceOutput> {
-  input = await withRecordNumbers(engine, input);
-  const { plan, bronzeColumns } = await planRowRules(engine, input);
+  const numbered = await withRecordNumbers(engine, input);
+  input = numbered.input;
+  const { plan, bronzeColumns } = await planRowRules(engine, input, numbered.columns);
   const stmts = buildEnforceSql(plan, {
     bronze: input.bronze,
     bronzeColumns,
+    ...(input.sourceFiles ? { sourceFiles: input.sourceFiles } : {}),
     silverTable: input.silverTable,
     quarantineTable: input.quarantineTable,
     duplicatesTable: ident(`__etl_duplicates_${input.dataset}`),

@@ -75,7 +75,7 @@ export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<
   await engine.exec(sql`CREATE SCHEMA IF NOT EXISTS ${ident(spec.schema)}`);
   const relation = trusted(`${ident(spec.schema).text}.${ident(spec.table).text}`);
   const malformedRelation = trusted(`${ident(spec.schema).text}.${ident(`${spec.table}__malformed`).text}`);
-  const parts: { columns: SourceColumn[]; records: Sql; malformed: Sql }[] = [];
+  const parts: { columns: SourceColumn[]; records: Sql; malformed: Sql; stored: Sql }[] = [];
   for (const [i, file] of spec.files.entries()) {
     const stem = `${spec.table}__f${i}`;
     const part =
@@ -86,14 +86,16 @@ export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<
           : await readJsonFile(engine, file, spec.schema, stem, spec.jsonLayout);
     parts.push(part);
   }
-  const union = (rels: Sql[]) => join(rels.map((r) => sql`SELECT * FROM ${r}`), ' UNION ALL BY NAME ');
+  // One file: the view is the file's own relation (one view less to bind in every query).
+  const union = (rels: Sql[]) => (rels.length === 1 ? sql`SELECT * FROM ${rels[0]!}` : join(rels.map((r) => sql`SELECT * FROM ${r}`), ' UNION ALL BY NAME '));
   await engine.exec(sql`CREATE OR REPLACE VIEW ${relation} AS ${union(parts.map((p) => p.records))}`);
   await engine.exec(sql`CREATE OR REPLACE VIEW ${malformedRelation} AS ${union(parts.map((p) => p.malformed))}`);
 
   const columns: SourceColumn[] = [];
   for (const p of parts) for (const c of p.columns) if (!columns.some((x) => x.name === c.name)) columns.push(c);
+  // Counted on the stored tables (the views may compute line numbers row by row).
   const counts = await engine.rows(
-    sql`SELECT (SELECT count(*) FROM ${relation}) AS ok, (SELECT count(*) FROM ${malformedRelation}) AS bad`,
+    sql`SELECT (${join(parts.map((p) => sql`(SELECT count(*) FROM ${p.stored})`), ' + ')}) AS ok, (SELECT count(*) FROM ${malformedRelation}) AS bad`,
   );
   const ok = Number(counts[0]?.['ok'] ?? 0);
   const bad = Number(counts[0]?.['bad'] ?? 0);
@@ -172,7 +174,7 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
       SELECT ${cols}, ${file} AS _source_file, (r.rowid + 2 + coalesce(a.j, 0))::BIGINT AS _record_number
       FROM ${raw} r ASOF LEFT JOIN ${adj} a ON r.rowid + 1 > a.thresh`);
   }
-  return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad };
+  return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad, stored: raw };
 }
 
 /** Above this many rejected-line runs, line numbers come from an ASOF join instead of a CASE tree. */
@@ -204,7 +206,7 @@ async function readParquetFile(engine: Engine, file: string, schema: string, ste
     FROM read_parquet(${file}, file_row_number = true)`);
   const malformed = trusted(`${ident(schema).text}.${ident(`${stem}__bad`).text}`);
   await engine.exec(sql`CREATE OR REPLACE TABLE ${malformed} (_source_file VARCHAR, _record_number BIGINT, _raw VARCHAR, _error VARCHAR)`);
-  return { columns: described, records, malformed };
+  return { columns: described, records, malformed, stored: records };
 }
 
 async function readJsonFile(engine: Engine, file: string, schema: string, stem: string, layout?: 'ndjson' | 'array') {
@@ -256,7 +258,7 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
     SELECT ${file} AS _source_file, _record_number, line::VARCHAR AS _raw,
            CASE WHEN json_valid(line) THEN 'not a JSON object' ELSE 'invalid JSON' END AS _error
     FROM ${lines} WHERE NOT ${isRecord}`);
-  return { columns: names.map((name) => ({ name, type: 'VARCHAR' })), records, malformed };
+  return { columns: names.map((name) => ({ name, type: 'VARCHAR' })), records, malformed, stored: records };
 }
 
 /** Line and column of the first JSON syntax error, for the one-line error message. */

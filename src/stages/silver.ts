@@ -41,6 +41,7 @@ export async function buildSilver(
     refs,
     refKeys,
     asOf,
+    sourceFiles: bronze.read.files,
   });
 
   const malformed = bronze.read.malformed;

@@ -423,10 +423,9 @@ describe('fused execution', () => {
         expect(out.counts.records_in).toBe(2);
         runs.push(counting.count());
       }
-      // describe(bronze) twice (lineage present? then the plan), duplicates, label (into the silver
-      // table), quarantine, counts, and one batch that deletes the rows that did not pass and drops
-      // the helper columns.
-      expect(runs).toEqual([7, 7]);
+      // describe(bronze), duplicates, label (into the silver table), quarantine, counts, and one
+      // batch that deletes the rows that did not pass and drops the helper columns.
+      expect(runs).toEqual([6, 6]);
     });
   });
 });
