@@ -73,7 +73,7 @@ export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<
     });
   }
   await engine.exec(sql`CREATE SCHEMA IF NOT EXISTS ${ident(spec.schema)}`);
-  const relation = trusted(`${ident(spec.schema).text}.${ident(spec.table).text}`);
+  const unionRelation = trusted(`${ident(spec.schema).text}.${ident(spec.table).text}`);
   const malformedRelation = trusted(`${ident(spec.schema).text}.${ident(`${spec.table}__malformed`).text}`);
   const parts: { columns: SourceColumn[]; records: Sql; malformed: Sql; stored: Sql }[] = [];
   for (const [i, file] of spec.files.entries()) {
@@ -86,9 +86,11 @@ export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<
           : await readJsonFile(engine, file, spec.schema, stem, spec.jsonLayout);
     parts.push(part);
   }
-  // One file: the view is the file's own relation (one view less to bind in every query).
-  const union = (rels: Sql[]) => (rels.length === 1 ? sql`SELECT * FROM ${rels[0]!}` : join(rels.map((r) => sql`SELECT * FROM ${r}`), ' UNION ALL BY NAME '));
-  await engine.exec(sql`CREATE OR REPLACE VIEW ${relation} AS ${union(parts.map((p) => p.records))}`);
+  const union = (rels: Sql[]) => join(rels.map((r) => sql`SELECT * FROM ${r}`), ' UNION ALL BY NAME ');
+  // One file: its own relation is the source's (a view over it would be one more bind of the
+  // line-number expression in every query).
+  const relation = parts.length === 1 ? parts[0]!.records : unionRelation;
+  if (parts.length > 1) await engine.exec(sql`CREATE OR REPLACE VIEW ${relation} AS ${union(parts.map((p) => p.records))}`);
   await engine.exec(sql`CREATE OR REPLACE VIEW ${malformedRelation} AS ${union(parts.map((p) => p.malformed))}`);
 
   const columns: SourceColumn[] = [];
