@@ -107,12 +107,13 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     config: await loadPipelineConfig(opts.pipeline),
   }));
   const plan = planRun(contracts, opts.data);
-  const inputs = await Promise.all(plan.datasets.map((d) => fingerprintFile(d.file)));
-  const runId = runIdOf(opts.asOf, inputs, contracts, opts.strict);
-  log.info({ stage: 'load', run_id: runId, contracts: contracts.length, sources: plan.datasets.map((d) => d.dataset), absent: plan.absent, ms: stages['load'] }, 'contracts and config loaded');
+  // The input fingerprints (a full read of every file) are hashed while DuckDB reads and checks the
+  // sources; the run id that depends on them is first needed at publish.
+  const fingerprints = Promise.all(plan.datasets.map((d) => fingerprintFile(d.file)));
+  fingerprints.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+  log.info({ stage: 'load', contracts: contracts.length, sources: plan.datasets.map((d) => d.dataset), absent: plan.absent, ms: stages['load'] }, 'contracts and config loaded');
 
-  const staging = await createStaging(out, runId);
-  const spill = join(dirname(out), `.etl-spill-${runId}`);
+  const spill = join(dirname(out), `.etl-spill-${process.pid}`);
   const engine = await Engine.open({
     ...(opts.memoryLimit ? { memoryLimit: opts.memoryLimit } : {}),
     ...(opts.threads ? { threads: opts.threads } : {}),
@@ -190,6 +191,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     log.info({ stage: 'gold', models: built.length, skipped: gold.models.filter((m) => m.skipped).map((m) => m.name), ms: stages['gold'] }, 'gold');
     log.info({ stage: 'gold_checks', checks: plan.gold.length, ms: stages['gold_checks'] }, 'gold checks');
 
+    const inputs = await fingerprints;
+    const runId = runIdOf(opts.asOf, inputs, contracts, opts.strict);
+    log.info({ stage: 'gate', run_id: runId, inputs: inputs.length }, 'inputs fingerprinted');
     const failures = gateFailures(checks);
     const closed = opts.strict && failures.length > 0;
     const status: 'SUCCESS' | 'FAILED' = closed ? 'FAILED' : 'SUCCESS';
@@ -209,9 +213,11 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     };
 
     let published: PublishedFile[] = [];
+    let staging = '';
     if (!closed) {
       published = await timed('publish', async () => {
         const keys = Object.fromEntries(plan.gold.map((c) => [c.dataset, c.primaryKey]));
+        staging = await createStaging(out, runId);
         const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys });
         const reportsStaging = await createStaging(reportsDir, runId);
         await writeKpiReports(engine, { dir: reportsStaging, asOf: opts.asOf, config, available });

@@ -86,7 +86,7 @@ describe('releaseSource', () => {
       await releaseSource(e, 'bronze', 't');
       const left = await names();
       expect(left.filter((n) => n === 't' || n.startsWith('t__'))).toEqual([]);
-      expect(left).toContain('t2');
+      expect(left).toContain('t2__f0');
       expect(left).toContain('t2__f0__rejects');
     });
   });
