@@ -17,8 +17,6 @@ export interface GoldOptions {
   logger?: Logger;
   /** The loaded pipeline config; read from pipelineDir when omitted. */
   config?: PipelineConfig;
-  /** Called after each table is built, while its data is still hot (the run checks it there). */
-  onBuilt?: (name: string) => Promise<void>;
 }
 
 export interface GoldModelResult {
@@ -67,7 +65,6 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
     const ms = Math.round(performance.now() - started);
     results.push({ name: model.name, rows, ms });
     logger.debug({ model: model.name, rows, ms }, 'gold model built');
-    await opts.onBuilt?.(model.name);
   }
 
   if (ordered.some((m) => m.name === SERIES_KPIS_INPUT) && !skipped.has(SERIES_KPIS_INPUT)) {
@@ -75,7 +72,6 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
     const started = performance.now();
     for (const t of await buildSeriesKpis(engine, config)) {
       results.push({ name: t.name, rows: t.rows, ms: Math.round(performance.now() - started) });
-      await opts.onBuilt?.(t.name);
     }
   }
   return { models: results };

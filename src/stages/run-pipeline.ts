@@ -149,46 +149,22 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     }
 
     const available = plan.datasets.map((d) => d.dataset);
-    // Each gold contract is checked as soon as its table (and every table it reconciles with) is
-    // built, while the data is still in memory; the results keep the contracts' order.
-    const goldRefs: Record<string, Sql> = { ...refs };
-    const goldResults = new Map<Contract, CheckResult[]>();
-    let goldCheckMs = 0;
-    const checkGold = async (c: Contract): Promise<void> => {
-      const t0 = performance.now();
-      const relation = sql`gold.${ident(c.dataset)}`;
-      goldResults.set(c, await evaluateDatasetRules(engine, { dataset: c.dataset, layer: 'gold', relation, contracts: [c], refs: goldRefs, asOf: opts.asOf, withPropertyRules: true }));
-      goldCheckMs += performance.now() - t0;
-    };
-    const builtSoFar = new Set<string>();
-    const ready = (c: Contract): boolean =>
-      builtSoFar.has(c.dataset) &&
-      [...c.quality, ...c.properties.flatMap((p) => p.quality)].every(
-        (r) => r.type !== 'custom-dataset' || r.compareTo === undefined || Object.hasOwn(goldRefs, r.compareTo.dataset),
-      );
-    const onBuilt = async (name: string): Promise<void> => {
-      builtSoFar.add(name);
-      goldRefs[name] = sql`gold.${ident(name)}`;
-      for (const c of plan.gold) if (!goldResults.has(c) && ready(c)) await checkGold(c);
-    };
-    const gold = await timed('gold', () => buildGold(engine, { pipelineDir: opts.pipeline, vars: modelVars(config, opts.asOf), available, logger: log, config, onBuilt }));
+    const gold = await timed('gold', () => buildGold(engine, { pipelineDir: opts.pipeline, vars: modelVars(config, opts.asOf), available, logger: log, config }));
     const built = gold.models.filter((m) => !m.skipped).map((m) => m.name);
+    log.info({ stage: 'gold', models: built.length, skipped: gold.models.filter((m) => m.skipped).map((m) => m.name), ms: stages['gold'] }, 'gold');
+
     await timed('gold_checks', async () => {
+      const goldRefs: Record<string, Sql> = { ...refs };
+      for (const name of built) goldRefs[name] = sql`gold.${ident(name)}`;
       for (const c of plan.gold) {
-        if (goldResults.has(c)) continue;
         if (!built.includes(c.dataset)) {
-          goldResults.set(c, [skippedContract(c, `model ${c.dataset} was not built (${gold.models.find((m) => m.name === c.dataset)?.skipped ?? 'no such model'})`)]);
+          checks.push(skippedContract(c, `model ${c.dataset} was not built (${gold.models.find((m) => m.name === c.dataset)?.skipped ?? 'no such model'})`));
           continue;
         }
-        await checkGold(c);
+        const relation = sql`gold.${ident(c.dataset)}`;
+        checks.push(...(await evaluateDatasetRules(engine, { dataset: c.dataset, layer: 'gold', relation, contracts: [c], refs: goldRefs, asOf: opts.asOf, withPropertyRules: true })));
       }
     });
-    // The checks run inside the gold stage are reported under gold_checks.
-    const inline = Math.round(goldCheckMs) - (stages['gold_checks'] ?? 0);
-    stages['gold'] = (stages['gold'] ?? 0) - inline;
-    stages['gold_checks'] = Math.round(goldCheckMs);
-    for (const c of plan.gold) checks.push(...(goldResults.get(c) ?? []));
-    log.info({ stage: 'gold', models: built.length, skipped: gold.models.filter((m) => m.skipped).map((m) => m.name), ms: stages['gold'] }, 'gold');
     log.info({ stage: 'gold_checks', checks: plan.gold.length, ms: stages['gold_checks'] }, 'gold checks');
 
     const inputs = await fingerprints;
