@@ -10,8 +10,9 @@ const NUMBER_RE = '^\\s*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s
 /** YYYY-MM-DD, optionally T or space + HH:MM[:SS[.fff]], optionally Z or an ISO 8601 offset ±HH[[:]MM]
  * (DuckDB writes TIMESTAMPTZ as text with `+00`, so a Parquet source's timestamps read back as valid). */
 const DATE_TIME_RE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$';
-/** An offset after a time (never the day of a bare date such as 2024-01-05). */
-const OFFSET_RE = '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?[+-][0-9]{2}(:?[0-9]{2})?$';
+/** The same without an offset (the common spelling: one regex decides it, DuckDB's cast does the rest). */
+const LOCAL_DATE_TIME_RE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?Z?)?$';
+const DATE_RE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 /** DuckDB's TIMESTAMPTZ parser wants seconds before an offset: 10:00+02:00 → 10:00:00+02:00. */
 const NO_SECONDS_RE = '^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2})([+-])';
 const TIME_RE = '^[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?$';
@@ -41,10 +42,11 @@ export function hasTypeCheck(t: LogicalType): boolean {
   return sqlTypeOf(t).text !== 'VARCHAR';
 }
 
-/** A timestamp from ISO text `v` (already matched by DATE_TIME_RE); an offset is converted to UTC. */
+/** A timestamp from ISO 8601 text `v`, NULL for any other spelling; an offset is converted to UTC.
+ * Text without an offset is settled by one regex; only the rest (offsets, rare) meets the second. */
 function isoTimestamp(v: Sql): Sql {
   const withSeconds = sql`regexp_replace(${v}, ${NO_SECONDS_RE}, '\\1:00\\2')`;
-  return sql`CASE WHEN regexp_matches(${v}, ${OFFSET_RE}) THEN CAST(timezone('UTC', TRY_CAST(${withSeconds} AS TIMESTAMPTZ)) AS TIMESTAMP) ELSE TRY_CAST(${v} AS TIMESTAMP) END`;
+  return sql`CASE WHEN regexp_full_match(${v}, ${LOCAL_DATE_TIME_RE}) THEN TRY_CAST(${v} AS TIMESTAMP) WHEN regexp_full_match(${v}, ${DATE_TIME_RE}) THEN CAST(timezone('UTC', TRY_CAST(${withSeconds} AS TIMESTAMPTZ)) AS TIMESTAMP) END`;
 }
 
 /**
@@ -62,9 +64,9 @@ export function castValue(raw: Sql, t: LogicalType): Sql {
       return sql`CASE lower(trim(${v})) WHEN 'true' THEN TRUE WHEN '1' THEN TRUE WHEN 'false' THEN FALSE WHEN '0' THEN FALSE END`;
     case 'date':
       // A full timestamp given for a date keeps its calendar date, but its time must still be valid.
-      return sql`CASE WHEN regexp_full_match(${v}, ${DATE_TIME_RE}) AND (length(${v}) = 10 OR ${isoTimestamp(v)} IS NOT NULL) THEN TRY_CAST(left(${v}, 10) AS DATE) END`;
+      return sql`CASE WHEN regexp_full_match(${v}, ${DATE_RE}) THEN TRY_CAST(${v} AS DATE) WHEN ${isoTimestamp(v)} IS NOT NULL THEN TRY_CAST(left(${v}, 10) AS DATE) END`;
     case 'timestamp':
-      return sql`CASE WHEN regexp_full_match(${v}, ${DATE_TIME_RE}) THEN ${isoTimestamp(v)} END`;
+      return isoTimestamp(v);
     case 'time':
       return sql`CASE WHEN regexp_full_match(${v}, ${TIME_RE}) THEN TRY_CAST(${v} AS TIME) END`;
     default:

@@ -231,11 +231,14 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
         SELECT unnest(range(1, len(items) + 1))::BIGINT AS _record_number, unnest(items) AS line
         FROM (SELECT CAST(ltrim(content, chr(65279)) AS JSON[]) AS items FROM read_text(${file}))`);
     } else {
+      // Blank lines (spaces, tabs, a lone CR) are not records. DuckDB's trim functions scan every
+      // character of every line; a regex that stops at the first visible one, and a CR check on the
+      // last byte, make this read several times faster.
       await engine.exec(sql`CREATE OR REPLACE TABLE ${lines} AS
-        SELECT * FROM (
-          SELECT unnest(range(1, len(ls) + 1))::BIGINT AS _record_number, rtrim(unnest(ls), chr(13)) AS line
+        SELECT _record_number, CASE WHEN suffix(line, chr(13)) THEN rtrim(line, chr(13)) ELSE line END AS line FROM (
+          SELECT unnest(range(1, len(ls) + 1))::BIGINT AS _record_number, unnest(ls) AS line
           FROM (SELECT string_split(ltrim(content, chr(65279)), chr(10)) AS ls FROM read_text(${file})))
-        WHERE trim(line) <> ''`);
+        WHERE regexp_matches(line, '[^ \t\r]')`);
     }
   } catch (cause) {
     if (cause instanceof EtlError && cause.code === 'SOURCE_UNREADABLE') throw cause;

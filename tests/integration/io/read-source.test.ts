@@ -91,3 +91,18 @@ describe('releaseSource', () => {
     });
   });
 });
+
+describe('readSource: NDJSON lines', () => {
+  it('skips blank lines (spaces, tabs, a lone CR), strips CRLF, keeps line numbers and the BOM out', async () => {
+    const file = join(dir, 'lines.ndjson');
+    writeFileSync(file, '\uFEFF{"id": "a"}\r\n\r\n   \n\t\n{"id": "b"}\n{"id": \n{"id": "c"}\r\n');
+    await withEngine(async (e) => {
+      const r = await readSource(e, { files: [file], schema: 'bronze', table: 'j' });
+      const good = await e.rows(sql`SELECT id, _record_number AS n FROM ${r.relation} ORDER BY n`);
+      expect(good).toEqual([{ id: 'a', n: 1 }, { id: 'b', n: 5 }, { id: 'c', n: 7 }]);
+      const bad = await e.rows(sql`SELECT _record_number AS n, _raw FROM ${r.malformedRelation}`);
+      expect(bad).toEqual([{ n: 6, _raw: '{"id": ' }]);
+      expect(r.records).toBe(4);
+    });
+  });
+});

@@ -6,7 +6,7 @@ WITH src AS (
   NULLIF("__o1", '') AS "__t1",
   NULLIF("__o2", '') AS "__t2",
   CASE WHEN regexp_full_match(NULLIF("__o3", ''), '^\s*[+-]?[0-9]+\s*$') THEN TRY_CAST(NULLIF("__o3", '') AS BIGINT) END AS "__t3",
-  CASE WHEN regexp_full_match(NULLIF("__o4", ''), '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$') THEN CASE WHEN regexp_matches(NULLIF("__o4", ''), '[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?[+-][0-9]{2}(:?[0-9]{2})?$') THEN CAST(timezone('UTC', TRY_CAST(regexp_replace(NULLIF("__o4", ''), '^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2})([+-])', '\1:00\2') AS TIMESTAMPTZ)) AS TIMESTAMP) ELSE TRY_CAST(NULLIF("__o4", '') AS TIMESTAMP) END END AS "__t4" FROM src
+  CASE WHEN regexp_full_match(NULLIF("__o4", ''), '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?Z?)?$') THEN TRY_CAST(NULLIF("__o4", '') AS TIMESTAMP) WHEN regexp_full_match(NULLIF("__o4", ''), '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$') THEN CAST(timezone('UTC', TRY_CAST(regexp_replace(NULLIF("__o4", ''), '^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2})([+-])', '\1:00\2') AS TIMESTAMPTZ)) AS TIMESTAMP) END AS "__t4" FROM src
 ), joined AS (
   SELECT typed.*, "__j0"."__found" AS "__j0_found", "__j0"."__c0" AS "__j0_c0" FROM typed
   LEFT JOIN (SELECT TRY_CAST(r."customer_id" AS VARCHAR) AS "__k0", TRUE AS "__found", min(r."registration_date") AS "__c0" FROM "silver"."customers" AS r WHERE TRY_CAST(r."customer_id" AS VARCHAR) IS NOT NULL GROUP BY TRY_CAST(r."customer_id" AS VARCHAR)) AS "__j0" ON typed."__t1" = "__j0"."__k0"
