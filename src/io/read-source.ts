@@ -253,11 +253,14 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
       SELECT unnest(json_keys(line::JSON)) AS k, _record_number FROM ${lines} WHERE ${isRecord}) GROUP BY k ORDER BY first, k`);
   const names = keys.map((k) => String(k['k']));
   const records = trusted(`${ident(schema).text}.${ident(stem).text}`);
+  // Every key's text in one parse of the line (json_extract_string with a list of keys).
   const cols = names.length
-    ? join(names.map((n) => sql`(line::JSON) ->> ${n} AS ${ident(n)}`), ', ')
+    ? join(names.map((n, i) => sql`"__v"[${i + 1}] AS ${ident(n)}`), ', ')
     : trusted('NULL::VARCHAR AS _empty');
+  const values = names.length ? sql`json_extract_string(line, [${join(names.map((n) => literal(n)), ', ')}])` : trusted('NULL');
   await engine.exec(sql`CREATE OR REPLACE TABLE ${records} AS
-    SELECT ${cols}, ${file} AS _source_file, _record_number FROM ${lines} WHERE ${isRecord}`);
+    SELECT ${cols}, ${file} AS _source_file, _record_number FROM (
+      SELECT ${values} AS "__v", _record_number FROM ${lines} WHERE ${isRecord})`);
   const malformed = trusted(`${ident(schema).text}.${ident(`${stem}__bad`).text}`);
   await engine.exec(sql`CREATE OR REPLACE TABLE ${malformed} AS
     SELECT ${file} AS _source_file, _record_number, line::VARCHAR AS _raw,
