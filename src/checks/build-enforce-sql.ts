@@ -17,11 +17,13 @@ export interface EnforceTables {
   duplicatesTable: Sql;
   /** The files of the bronze relation: `_source_file` is stored as an ENUM of them. */
   sourceFiles?: string[];
+  /** Keep `_source_file` and `_record_number` in the silver table (dropped otherwise, see EnforceInput). */
+  keepLineage?: boolean;
 }
 
 /** In order: duplicates (flags of the records that share a key or all their fields), label (creates
  * the silver table with every row), quarantine, counts, then silver (deletes the rows that did not
- * pass and drops the helper columns and the duplicates table). */
+ * pass, drops the helper columns, the lineage columns unless kept, and the duplicates table). */
 export interface EnforceStatements {
   duplicates?: Sql;
   label: Sql;
@@ -182,7 +184,9 @@ ${join(
     helpers.map((h) => sql`ALTER TABLE ${t.silverTable} DROP COLUMN ${h};`),
     '\n',
   )}
-DROP TABLE IF EXISTS ${t.duplicatesTable};`;
+DROP TABLE IF EXISTS ${t.duplicatesTable};${
+    t.keepLineage ? trusted('') : sql`\nALTER TABLE ${t.silverTable} DROP COLUMN "_source_file";\nALTER TABLE ${t.silverTable} DROP COLUMN "_record_number";`
+  }`;
 
   const reasons =
     plan.rules.length > 0

@@ -27,6 +27,10 @@ export interface EnforceInput {
   /** The files the bronze relation was read from: silver stores `_source_file` as an ENUM of them
    * (one byte per row instead of the path; in-memory tables are not compressed). */
   sourceFiles?: string[];
+  /** Keep `_source_file` and `_record_number` in the silver table. Off in a run: nothing reads silver
+   * lineage (the quarantine keeps it for every failing record), and under a memory limit the 9 bytes
+   * per row are better spent on the gold models (measured: 1.48x -> 1.35x of the bare script at 10M). */
+  keepLineage?: boolean;
 }
 
 export interface EnforceOutput {
@@ -91,6 +95,7 @@ export async function enforceRowRules(engine: Engine, input: EnforceInput): Prom
     bronze: input.bronze,
     bronzeColumns,
     ...(input.sourceFiles ? { sourceFiles: input.sourceFiles } : {}),
+    ...(input.keepLineage ? { keepLineage: true } : {}),
     silverTable: input.silverTable,
     quarantineTable: input.quarantineTable,
     duplicatesTable: ident(`__etl_duplicates_${input.dataset}`),

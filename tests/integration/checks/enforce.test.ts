@@ -11,7 +11,7 @@ const S = ident('silver_t');
 const Q = ident('quarantine_t');
 
 async function enforce(engine: Engine, dataset: string, bronze: Sql, contracts: Contract[], refs: Record<string, Sql> = {}, refKeys?: Record<string, string[]>): Promise<EnforceOutput> {
-  return enforceRowRules(engine, { dataset, bronze, contracts, silverTable: S, quarantineTable: Q, refs, asOf: '2024-06-30', ...(refKeys ? { refKeys } : {}) });
+  return enforceRowRules(engine, { dataset, bronze, contracts, silverTable: S, quarantineTable: Q, refs, asOf: '2024-06-30', keepLineage: true, ...(refKeys ? { refKeys } : {}) });
 }
 
 const check = (out: EnforceOutput, id: string) => {
@@ -408,6 +408,18 @@ describe('columns', () => {
 });
 
 describe('fused execution', () => {
+  test('silver holds the contract columns only unless lineage is kept; the quarantine always has it', async () => {
+    await withEngine(async (e) => {
+      const b = await makeBronze(e, 'b', ['a', 'q'], [['x', '1'], ['', '0']]);
+      const c = contract('t', 'source', [prop('a', 'string', { required: true }), prop('q', 'integer')]);
+      await enforceRowRules(e, { dataset: 't', bronze: b, contracts: [c], silverTable: S, quarantineTable: Q, refs: {}, asOf: '2024-06-30' });
+      expect((await e.describe(S)).map((x) => x.name)).toEqual(['a', 'q']);
+      expect((await e.describe(Q)).map((x) => x.name)).toEqual(['a', 'q', '_source_file', '_record_number', '_raw', '_rule_ids', '_reasons']);
+      await enforceRowRules(e, { dataset: 't', bronze: b, contracts: [c], silverTable: S, quarantineTable: Q, refs: {}, asOf: '2024-06-30', keepLineage: true });
+      expect((await e.describe(S)).map((x) => x.name)).toEqual(['a', 'q', '_source_file', '_record_number']);
+    });
+  });
+
   test('the number of statements does not grow with the number of rules', async () => {
     await withEngine(async (e) => {
       const b = await makeBronze(e, 'b', ['a', 'q'], [['x', '1'], ['', '0']]);
