@@ -1,9 +1,10 @@
 // The statements of the fused row pass, from a RowRulePlan (pure; golden-tested):
-//   label      ONE scan of bronze: raw text, typed values, FK joins, duplicate windows → every row
-//              labelled with the ids of the rules it broke (materialised once)
-//   silver     passing rows, typed
+//   duplicates flags of the few records that share a key or all their fields (hash aggregate + window)
+//   label      ONE streaming scan of bronze: typed values, FK joins, duplicate flags → every row, labelled
+//              with the ids of the rules it broke, written into the silver table
 //   quarantine failing rows, original text + rule ids + reasons
 //   counts     ONE statement: conservation counts + failures and sample keys of every rule
+//   silver     delete the rows that did not pass, drop the helper (and lineage) columns
 import { ident, join, literal, sql, trusted, type Sql } from '../sql/sql.ts';
 import { INTERNAL_PREFIX, LINEAGE_COLUMNS, type PlannedColumn, type PlannedJoin, type RowRulePlan } from './compile-row-rules.ts';
 

@@ -119,10 +119,14 @@ function ruleIdOf(dataset: string, id: string): string {
 
 const isNumeric = (t: LogicalType): boolean => t === 'integer' || t === 'number';
 
+/** The contract whose primary key the row pass enforces: the latest layer that declares one. */
+function keyedContract(contracts: Contract[]): Contract | undefined {
+  return [...contracts].sort((a, b) => LAYER_ORDER[a.layer] - LAYER_ORDER[b.layer]).reverse().find((c) => c.primaryKey.length > 0);
+}
+
 /** The primary key the row pass enforces for a dataset: the silver contract's, else the source's. */
 export function enforcedKey(contracts: Contract[]): string[] {
-  const ordered = [...contracts].sort((a, b) => LAYER_ORDER[a.layer] - LAYER_ORDER[b.layer]);
-  return [...ordered].reverse().find((c) => c.primaryKey.length > 0)?.primaryKey ?? [];
+  return keyedContract(contracts)?.primaryKey ?? [];
 }
 
 /** Compile the row rules of one dataset. Throws only for a bad --as-of; rule problems become `unrunnable`. */
@@ -199,7 +203,7 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
   }
 
   // Primary key and unique columns: the silver contract's key wins over the source's.
-  const keyed = [...contracts].reverse().find((c) => c.primaryKey.length > 0);
+  const keyed = keyedContract(contracts);
   const primaryKey = (keyed?.primaryKey ?? []).map((n) => byName.get(n)).filter((c): c is PlannedColumn => c !== undefined);
   if (keyed && primaryKey.length > 0) {
     const names = primaryKey.map((c) => c.name);

@@ -49,7 +49,7 @@ function ruleId(dataset: string, id: string): string {
 
 /** Column names of the relation; a rule naming any other column is an error result, not a failed query. */
 async function columnsOf(engine: Engine, relation: Sql): Promise<string[]> {
-  return (await engine.describe(sql`SELECT * FROM ${relation}`)).map((c) => c.name);
+  return [...(await columnTypesOf(engine, relation)).keys()];
 }
 
 /** Column name → DuckDB type of the relation. */
