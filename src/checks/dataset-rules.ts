@@ -258,7 +258,7 @@ export async function evaluateDatasetRules(engine: Engine, input: DatasetRulesIn
   const types = await columnTypesOf(engine, input.relation);
   const columns = [...types.keys()];
   const propertyPlans = input.withPropertyRules
-    ? input.contracts.map((contract, i) => planPropertyRules({ dataset: input.dataset, layer: input.layer, relation: input.relation, contract }, columns, `p${i}_`))
+    ? input.contracts.map((contract, i) => planPropertyRules({ dataset: input.dataset, layer: input.layer, contract }, columns, `p${i}_`))
     : [];
   const badPatterns = await checkPatterns(
     engine,

@@ -1,15 +1,15 @@
-// Property rules of a typed table (gold): `required`, bounds, lengths, pattern and valid values,
-// counted in ONE aggregate query. On a gold table there is nothing to quarantine — a broken
-// property rule is a failed dataset check that gates the boundary like any other.
-import type { Engine, Row } from '../engine/engine.ts';
+// Property rules of a typed table (gold): `required`, bounds, lengths, pattern and valid values, as
+// aggregate items counted in the ONE query of the table's dataset rules (dataset-rules.ts). On a gold
+// table there is nothing to quarantine — a broken property rule is a failed dataset check that gates
+// the boundary like any other.
+import type { Row } from '../engine/engine.ts';
 import type { Contract, Layer, Property } from '../contracts/model.ts';
-import { ident, join, list, sql, type Sql } from '../sql/sql.ts';
+import { ident, list, sql, type Sql } from '../sql/sql.ts';
 import type { CheckResult } from './result.ts';
 
 export interface PropertyRulesInput {
   dataset: string;
   layer: Layer;
-  relation: Sql;
   contract: Contract;
 }
 
@@ -93,11 +93,4 @@ export function planPropertyRules(input: PropertyRulesInput, columnNames: readon
       };
     });
   return { absent, items, finish };
-}
-
-export async function evaluatePropertyRules(engine: Engine, input: PropertyRulesInput): Promise<CheckResult[]> {
-  const plan = planPropertyRules(input, (await engine.describe(input.relation)).map((c) => c.name));
-  if (plan.items.length === 0) return plan.absent;
-  const row = (await engine.rows(sql`SELECT ${join(plan.items, ', ')} FROM ${input.relation}`))[0] ?? {};
-  return [...plan.absent, ...plan.finish(row)];
 }

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { withEngine } from '../../../src/engine/engine.ts';
 import { sql } from '../../../src/sql/sql.ts';
-import { evaluatePropertyRules } from '../../../src/checks/property-rules.ts';
+import { evaluateDatasetRules } from '../../../src/checks/dataset-rules.ts';
 import { contract, prop } from './contract-fixtures.ts';
 
-describe('evaluatePropertyRules', () => {
+describe('property rules of a gold table (evaluateDatasetRules withPropertyRules)', () => {
   it('counts the rows that break each property rule, one result per rule', async () => {
     await withEngine(async (e) => {
       await e.exec(sql`CREATE TABLE t AS SELECT * FROM (VALUES
@@ -16,7 +16,7 @@ describe('evaluatePropertyRules', () => {
         prop('direction', 'string', { options: { enum: ['high', 'low'] }, severity: 'warning' }),
         prop('absent', 'string', { required: true }),
       ]);
-      const results = await evaluatePropertyRules(e, { dataset: 't', layer: 'gold', relation: sql`t`, contract: c });
+      const results = await evaluateDatasetRules(e, { dataset: 't', layer: 'gold', relation: sql`t`, contracts: [c], refs: {}, asOf: '2024-06-30', withPropertyRules: true });
       const byId = Object.fromEntries(results.map((r) => [r.id, [r.failed_rows, r.status]]));
       expect(byId).toEqual({
         't.absent.field_present': [0, 'failed'],
