@@ -90,6 +90,7 @@ export function buildProgram(): { program: Command; result: { code: number } } {
     .description('check contracts against the ODCS v3.1 schema and the etl profile (no data read)')
     .argument('[files...]', 'contract files (default: every contract under contracts/)')
     .option('--contracts <dir>', 'contracts directory', 'contracts')
+    .option('--pipeline <dir>', 'pipeline directory whose staging and gold models are bound against the contracts', 'pipeline')
     .action(async (files: string[], opts) => {
       const { lintCommand } = await import('./commands/contracts-lint.ts');
       result.code = await lintCommand({ ...opts, ...program.opts(), files });

@@ -3,7 +3,7 @@ import type { ErrorCode } from '../errors.ts';
 
 export type ProblemCode = Extract<
   ErrorCode,
-  'CONTRACT_NOT_FOUND' | 'CONTRACT_YAML_INVALID' | 'CONTRACT_SCHEMA_INVALID' | 'CONTRACT_PROFILE_INVALID'
+  'CONTRACT_NOT_FOUND' | 'CONTRACT_YAML_INVALID' | 'CONTRACT_SCHEMA_INVALID' | 'CONTRACT_PROFILE_INVALID' | 'MODEL_INVALID'
 >;
 
 export interface Problem {
