@@ -10,11 +10,12 @@ import type { Engine } from '../engine/engine.ts';
 import { EtlError } from '../errors.ts';
 import { ident, join, qualified, sql, trusted } from '../sql/sql.ts';
 import { orderModels, readModels, renderModel, stripCommentsAndStrings, type GoldModel } from './gold-models.ts';
+import type { PipelineDirs } from './pipeline-dirs.ts';
 import { readStagingModels, renderStagingModel, type StagingModel } from './staging.ts';
 
 export interface BindInput {
   contracts: Contract[];
-  pipelineDir: string;
+  dirs: PipelineDirs;
   vars: Record<string, string | number | boolean>;
   /** Columns the conformed views add as NULL when no contract declares them (optional canonical columns). */
   optionalColumns?: Record<string, Record<string, LogicalType>>;
@@ -74,7 +75,7 @@ function problemOf(e: EtlError, file: string): Problem {
 export async function bindModels(engine: Engine, input: BindInput): Promise<Problem[]> {
   const problems: Problem[] = [];
   const columns = datasetColumns(input.contracts);
-  const staging = await readStagingModels(input.pipelineDir);
+  const staging = await readStagingModels(input.dirs.pipeline);
   const staged = new Set(staging.map((m) => m.name));
   const rawSources = new Set(staging.flatMap((m) => m.reads));
   for (const schema of ['raw', 'conformed', 'gold', 'bronze']) await engine.exec(sql`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
@@ -129,9 +130,9 @@ export async function bindModels(engine: Engine, input: BindInput): Promise<Prob
   // (as in a run), and so is every model that depends on a skipped or unbindable one.
   let gold: GoldModel[];
   try {
-    gold = orderModels(await readModels(input.pipelineDir));
+    gold = orderModels(await readModels(input.dirs.models));
   } catch (e) {
-    if (e instanceof EtlError) return [...problems, problemOf(e, input.pipelineDir)];
+    if (e instanceof EtlError) return [...problems, problemOf(e, input.dirs.models)];
     throw e;
   }
   const available = new Set([...columns.keys(), ...staged]);

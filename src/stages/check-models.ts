@@ -7,11 +7,13 @@ import { loadPipelineConfig, modelVars } from '../config.ts';
 import { EtlError } from '../errors.ts';
 import { bindModels } from './bind-models.ts';
 import { checkStagingModels, readStagingModels } from './staging.ts';
+import { resolvePipelineDirs } from './pipeline-dirs.ts';
 
 /** Problems of the models of pipelineDir against a contract set (empty when all is well). */
 export async function checkModelsAgainstContracts(contracts: Contract[], pipelineDir: string, asOf = '2000-01-01'): Promise<Problem[]> {
   try {
-    const config = await loadPipelineConfig(pipelineDir);
+    const dirs = resolvePipelineDirs(pipelineDir);
+    const config = await loadPipelineConfig(dirs.config);
     const staging = await readStagingModels(pipelineDir);
     checkStagingModels(
       staging,
@@ -21,7 +23,7 @@ export async function checkModelsAgainstContracts(contracts: Contract[], pipelin
     const { Engine } = await import('../engine/engine.ts');
     const engine = await Engine.open({ threads: 1 });
     try {
-      return await bindModels(engine, { contracts, pipelineDir, vars: modelVars(config, asOf) });
+      return await bindModels(engine, { contracts, dirs, vars: modelVars(config, asOf) });
     } finally {
       engine.close();
     }

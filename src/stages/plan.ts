@@ -6,16 +6,22 @@ import { basename, join } from 'node:path';
 import type { Contract } from '../contracts/model.ts';
 import { EtlError } from '../errors.ts';
 import { detectFormat, type SourceFormat } from '../io/read-source.ts';
+import type { StagingModel } from './staging.ts';
 
-export const CORE_DATASETS = ['orders', 'customers', 'products', 'inventory'] as const;
+export const CORE_DATASETS = ['orders'] as const;
 
 export interface DatasetPlan {
   dataset: string;
   source?: Contract;
   silver?: Contract;
+  /** The source file; for a staged dataset, its staging model's SQL file. */
   file: string;
-  format: SourceFormat;
+  format?: SourceFormat;
   jsonLayout?: 'ndjson' | 'array';
+  /** Set when the dataset is shaped by a staging model from raw sources instead of read from a file. */
+  staging?: StagingModel;
+  /** A raw source read by a staging model: its silver keeps lineage and is exposed as raw.<dataset>. */
+  raw?: boolean;
 }
 
 export interface RunPlan {
@@ -25,7 +31,9 @@ export interface RunPlan {
   gold: Contract[];
 }
 
-export function planRun(contracts: Contract[], dataDir: string): RunPlan {
+export function planRun(contracts: Contract[], dataDir: string, staging: StagingModel[] = []): RunPlan {
+  const staged = new Map(staging.map((m) => [m.name, m]));
+  const rawSources = new Set(staging.flatMap((m) => m.reads));
   const byDataset = new Map<string, { source?: Contract; silver?: Contract }>();
   const gold: Contract[] = [];
   for (const c of contracts) {
@@ -38,7 +46,7 @@ export function planRun(contracts: Contract[], dataDir: string): RunPlan {
     byDataset.set(c.dataset, entry);
   }
   for (const core of CORE_DATASETS) {
-    if (!byDataset.get(core)?.source) {
+    if (!byDataset.get(core)?.source && !staged.has(core)) {
       throw new EtlError('CONTRACT_NOT_FOUND', `no source contract for the core dataset ${core}`, {
         hint: `add contracts/${core}.source.yaml (see the shipped contracts)`,
       });
@@ -78,9 +86,27 @@ export function planRun(contracts: Contract[], dataDir: string): RunPlan {
       throw new EtlError('SOURCE_UNREADABLE', `cannot tell the format of ${file}`, { location: { file }, hint: 'set `format` on the contract server' });
     }
     const layout = server?.delimiter === 'new_line' ? 'ndjson' : server?.delimiter === 'array' ? 'array' : undefined;
-    datasets.push({ dataset, source, ...(silver ? { silver } : {}), file, format, ...(layout ? { jsonLayout: layout } : {}) });
+    datasets.push({ dataset, source, ...(silver ? { silver } : {}), file, format, ...(layout ? { jsonLayout: layout } : {}), ...(rawSources.has(dataset) ? { raw: true } : {}) });
   }
-  return { datasets, absent, gold };
+  // Staged datasets: built when every raw source their model reads is present.
+  const read = new Set(datasets.map((d) => d.dataset));
+  for (const m of staging) {
+    const silver = byDataset.get(m.name)?.silver;
+    const lacking = m.reads.filter((r) => !read.has(r));
+    if (lacking.length > 0 || !silver) {
+      if ((CORE_DATASETS as readonly string[]).includes(m.name) && silver) {
+        throw new EtlError('SOURCE_NOT_FOUND', `${m.name} cannot be staged: its raw source${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')} ${lacking.length > 1 ? 'are' : 'is'} missing`, {
+          location: { file: m.file },
+          hint: 'check --data and the servers of the raw source contracts',
+        });
+      }
+      absent.push(m.name);
+      continue;
+    }
+    datasets.push({ dataset: m.name, silver, file: m.file, staging: m });
+  }
+  datasets.sort((a, b) => a.dataset.localeCompare(b.dataset));
+  return { datasets, absent: absent.sort(), gold };
 }
 
 /** Datasets ordered so that every relationship's target comes before its source. */
@@ -96,8 +122,9 @@ export function dependencyOrder(plans: DatasetPlan[]): DatasetPlan[] {
       });
     }
     const rels = [...(p.source?.relationships ?? []), ...(p.silver?.relationships ?? [])];
-    for (const r of rels) {
-      const target = byName.get(r.toDataset);
+    const upstream = [...rels.map((r) => r.toDataset), ...(p.staging?.reads ?? [])];
+    for (const name of upstream) {
+      const target = byName.get(name);
       if (target && target !== p) visit(target, [...path, p.dataset]);
     }
     done.add(p.dataset);

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from '../log.ts';
 import { Engine } from '../engine/engine.ts';
+import { EtlError } from '../errors.ts';
 import { loadContractsOrThrow } from '../contracts/index.ts';
 import { loadPipelineConfig, modelVars, type PipelineConfig } from '../config.ts';
 import type { Contract } from '../contracts/model.ts';
@@ -23,6 +24,9 @@ import { buildGold } from './gold.ts';
 import { publishOutputs, type PublishedFile } from './publish.ts';
 import { createStaging, recoverDirectory, swapDirectory } from './swap-directory.ts';
 import { fingerprintFile, type Fingerprint } from './fingerprint.ts';
+import { exposeRawSource, readStagingModels, stageBronze } from './staging.ts';
+import { contractPaths, resolvePipelineDirs } from './pipeline-dirs.ts';
+import { checkModelsAgainstContracts } from './check-models.ts';
 
 export interface RunOptions {
   data: string;
@@ -102,11 +106,21 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     if ((await recoverDirectory(dir)) === 'restored') log.warn({ dir }, 'restored the output of an interrupted publish');
   }
 
-  const { contracts, config } = await timed('load', async () => ({
-    contracts: await loadContractsOrThrow([opts.contracts]),
-    config: await loadPipelineConfig(opts.pipeline),
-  }));
-  const plan = planRun(contracts, opts.data);
+  const dirs = resolvePipelineDirs(opts.pipeline);
+  const { contracts, config, staging } = await timed('load', async () => {
+    const loaded = { contracts: await loadContractsOrThrow(contractPaths(opts.contracts, dirs)), config: await loadPipelineConfig(dirs.config), staging: await readStagingModels(dirs.pipeline) };
+    // Every model must bind on the contracts' columns before any data is read (a renamed property is
+    // a clear error here, not a binder error halfway through the run).
+    const [problem, ...more] = (await checkModelsAgainstContracts(loaded.contracts, opts.pipeline, opts.asOf)).filter((p) => p.severity === 'error');
+    if (problem) {
+      throw new EtlError('MODEL_INVALID', `${problem.message}${more.length ? ` (and ${more.length} more; run \`etl contracts lint\`)` : ''}`, {
+        location: { file: problem.file, ...(problem.line ? { line: problem.line } : {}) },
+        ...(problem.hint ? { hint: problem.hint } : {}),
+      });
+    }
+    return loaded;
+  });
+  const plan = planRun(contracts, opts.data, staging);
   // The input fingerprints (a full read of every file) are hashed while DuckDB reads and checks the
   // sources; the run id that depends on them is first needed at publish.
   const fingerprints = Promise.all(plan.datasets.map((d) => fingerprintFile(d.file)));
@@ -128,13 +142,14 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     const refKeys: Record<string, string[]> = {};
 
     for (const d of dependencyOrder(plan.datasets)) {
-      const bronze = await timed(`bronze:${d.dataset}`, () => ingestBronze(engine, d));
+      const bronze = await timed(`bronze:${d.dataset}`, () => (d.staging ? stageBronze(engine, d.staging, modelVars(config, opts.asOf)) : ingestBronze(engine, d)));
       log.info({ stage: 'bronze', dataset: d.dataset, records: bronze.read.records, malformed: bronze.read.malformed, ms: stages[`bronze:${d.dataset}`] }, 'bronze');
       const silver = await timed(`silver:${d.dataset}`, async () => {
-        const built = await buildSilver(engine, d, bronze, refs, refKeys, opts.asOf);
+        const built = await buildSilver(engine, d, bronze, refs, refKeys, opts.asOf, d.raw === true);
         await releaseBronze(engine, d);
         return built;
       });
+      if (d.raw) await exposeRawSource(engine, d.dataset, silver.relation);
       refs[d.dataset] = silver.relation;
       if (silver.key.length > 0) refKeys[d.dataset] = silver.key;
       counts[d.dataset] = silver.counts;
@@ -149,7 +164,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     }
 
     const available = plan.datasets.map((d) => d.dataset);
-    const gold = await timed('gold', () => buildGold(engine, { pipelineDir: opts.pipeline, vars: modelVars(config, opts.asOf), available, logger: log, config }));
+    const gold = await timed('gold', () => buildGold(engine, { pipelineDir: dirs.models, vars: modelVars(config, opts.asOf), available, logger: log, config }));
     const built = gold.models.filter((m) => !m.skipped).map((m) => m.name);
     log.info({ stage: 'gold', models: built.length, skipped: gold.models.filter((m) => m.skipped).map((m) => m.name), ms: stages['gold'] }, 'gold');
 

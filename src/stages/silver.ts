@@ -26,6 +26,8 @@ export async function buildSilver(
   refs: Record<string, Sql>,
   refKeys: Record<string, string[]>,
   asOf: string,
+  /** Keep _source_file/_record_number in silver (a raw source read by a staging model). */
+  keepLineage = false,
 ): Promise<SilverResult> {
   const contracts = [plan.source, plan.silver].filter((c): c is Contract => c !== undefined);
   const ds = ident(plan.dataset);
@@ -42,6 +44,7 @@ export async function buildSilver(
     refKeys,
     asOf,
     sourceFiles: bronze.read.files,
+    ...(keepLineage ? { keepLineage: true } : {}),
   });
 
   const malformed = bronze.read.malformed;

@@ -14,6 +14,7 @@ import type { Engine } from '../engine/engine.ts';
 import { EtlError } from '../errors.ts';
 import { ident, join as joinSql, literal, qualified, sql, trusted, type Sql } from '../sql/sql.ts';
 import { stripCommentsAndStrings } from './gold-models.ts';
+import type { BronzeResult } from './bronze.ts';
 
 export interface StagingModel {
   /** The canonical dataset it produces (the file name). */
@@ -182,4 +183,23 @@ export async function runStagingModel(engine: Engine, model: StagingModel, vars:
 
 function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+}
+
+/** The canonical dataset's bronze, from its staging model: what ingestBronze gives for a file. */
+export async function stageBronze(engine: Engine, model: StagingModel, vars: Record<string, string | number | boolean>): Promise<BronzeResult> {
+  const staged = await runStagingModel(engine, model, vars);
+  const malformedRelation = qualified('bronze', `${model.name}__malformed`);
+  await engine.exec(sql`CREATE OR REPLACE TABLE ${malformedRelation} (_source_file VARCHAR, _record_number BIGINT, _raw VARCHAR, _error VARCHAR)`);
+  return {
+    read: {
+      relation: staged.relation,
+      malformedRelation,
+      columns: staged.columns.map((name) => ({ name, type: 'VARCHAR' })),
+      records: staged.records,
+      malformed: 0,
+      files: staged.files,
+    },
+    relation: staged.relation,
+    checks: [],
+  };
 }
