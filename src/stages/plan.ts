@@ -3,9 +3,10 @@
 // and the KPIs that need them say "not available" when they are absent.
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Contract } from '../contracts/model.ts';
+import type { Contract, Server } from '../contracts/model.ts';
 import { EtlError } from '../errors.ts';
 import { detectFormat, type SourceFormat } from '../io/read-source.ts';
+import { isGlob, matchFiles } from '../io/glob-files.ts';
 
 export const CORE_DATASETS = ['orders', 'customers', 'products', 'inventory'] as const;
 
@@ -13,9 +14,21 @@ export interface DatasetPlan {
   dataset: string;
   source?: Contract;
   silver?: Contract;
+  /** The file, or the glob pattern, in --data. */
   file: string;
+  /** The files to read (the glob's matches, sorted; [file] otherwise). */
+  files?: string[];
+  /** The server entry read (its reading options: delimiter, header, null markers …). */
+  server?: Server;
   format: SourceFormat;
   jsonLayout?: 'ndjson' | 'array';
+}
+
+/** The server path inside --data: `../data/` (or `data/`, `./data/`) is replaced by --data, keeping
+ * subfolders and globs after it; any other path keeps only its file name (as before). */
+export function dataRelativePath(path: string): string {
+  const m = /^(?:\.\.\/|\.\/)?data\/(.+)$/.exec(path.replace(/\\/g, '/'));
+  return m ? m[1]! : basename(path);
 }
 
 export interface RunPlan {
@@ -55,7 +68,7 @@ export function planRun(contracts: Contract[], dataDir: string): RunPlan {
   for (const [dataset, { source, silver }] of [...byDataset.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     if (!source) continue;
     const server = source.servers.find((s) => s.path) ?? source.servers[0];
-    const name = server?.path ? basename(server.path) : undefined;
+    const name = server?.path ? dataRelativePath(server.path) : undefined;
     if (!name) {
       throw new EtlError('CONTRACT_PROFILE_INVALID', `source contract of ${dataset} names no file`, {
         location: source.loc,
@@ -63,7 +76,8 @@ export function planRun(contracts: Contract[], dataDir: string): RunPlan {
       });
     }
     const file = join(dataDir, name);
-    if (!existsSync(file)) {
+    const files = isGlob(name) ? matchFiles(file) : existsSync(file) ? [file] : [];
+    if (files.length === 0) {
       if ((CORE_DATASETS as readonly string[]).includes(dataset)) {
         throw new EtlError('SOURCE_NOT_FOUND', `missing source file for ${dataset}: ${file}`, {
           location: { file },
@@ -73,12 +87,12 @@ export function planRun(contracts: Contract[], dataDir: string): RunPlan {
       absent.push(dataset);
       continue;
     }
-    const format = server?.format ?? detectFormat(file);
+    const format = server?.format ?? detectFormat(files[0]!);
     if (!format) {
       throw new EtlError('SOURCE_UNREADABLE', `cannot tell the format of ${file}`, { location: { file }, hint: 'set `format` on the contract server' });
     }
     const layout = server?.delimiter === 'new_line' ? 'ndjson' : server?.delimiter === 'array' ? 'array' : undefined;
-    datasets.push({ dataset, source, ...(silver ? { silver } : {}), file, format, ...(layout ? { jsonLayout: layout } : {}) });
+    datasets.push({ dataset, source, ...(silver ? { silver } : {}), file, files, ...(server ? { server } : {}), format, ...(layout ? { jsonLayout: layout } : {}) });
   }
   return { datasets, absent, gold };
 }
