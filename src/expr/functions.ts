@@ -19,6 +19,11 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   abs: scalar(1, 1, (a) => sql`abs(${arg(a, 0)})`),
   round: scalar(1, 2, (a) => (a.length === 2 ? sql`round(${arg(a, 0)}, ${arg(a, 1)})` : sql`round(${arg(a, 0)})`)),
   coalesce: scalar(1, 32, (a) => sql`coalesce(${join(a, ', ')})`),
+  nullif: scalar(2, 2, (a) => sql`nullif(${arg(a, 0)}, ${arg(a, 1)})`),
+  // concat skips NULL arguments (concat('a', NULL) = 'a'), as in most SQL dialects' concat().
+  concat: scalar(1, 32, (a) => sql`concat(${join(a, ', ')})`),
+  substr: scalar(2, 3, (a) => (a.length === 3 ? sql`substr(${arg(a, 0)}, ${arg(a, 1)}, ${arg(a, 2)})` : sql`substr(${arg(a, 0)}, ${arg(a, 1)})`)),
+  replace: scalar(3, 3, (a) => sql`replace(${arg(a, 0)}, ${arg(a, 1)}, ${arg(a, 2)})`),
   lower: scalar(1, 1, (a) => sql`lower(${arg(a, 0)})`),
   upper: scalar(1, 1, (a) => sql`upper(${arg(a, 0)})`),
   length: scalar(1, 1, (a) => sql`length(${arg(a, 0)})`),

@@ -3,10 +3,11 @@
 // and the KPIs that need them say "not available" when they are absent.
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Contract } from '../contracts/model.ts';
+import type { Contract, Server } from '../contracts/model.ts';
 import { EtlError } from '../errors.ts';
 import { detectFormat, type SourceFormat } from '../io/read-source.ts';
 import type { StagingModel } from './staging.ts';
+import { isGlob, matchFiles } from '../io/glob-files.ts';
 
 export const CORE_DATASETS = ['orders'] as const;
 
@@ -14,14 +15,26 @@ export interface DatasetPlan {
   dataset: string;
   source?: Contract;
   silver?: Contract;
-  /** The source file; for a staged dataset, its staging model's SQL file. */
+  /** The file, or the glob pattern, in --data; for a staged dataset, its staging model's SQL file. */
   file: string;
+  /** The files to read (the glob's matches, sorted; [file] otherwise). */
+  files?: string[];
+  /** The server entry read (its reading options: delimiter, header, null markers …). */
+  server?: Server;
+  /** Absent for a staged dataset. */
   format?: SourceFormat;
   jsonLayout?: 'ndjson' | 'array';
   /** Set when the dataset is shaped by a staging model from raw sources instead of read from a file. */
   staging?: StagingModel;
   /** A raw source read by a staging model: its silver keeps lineage and is exposed as raw.<dataset>. */
   raw?: boolean;
+}
+
+/** The server path inside --data: `../data/` (or `data/`, `./data/`) is replaced by --data, keeping
+ * subfolders and globs after it; any other path keeps only its file name (as before). */
+export function dataRelativePath(path: string): string {
+  const m = /^(?:\.\.\/|\.\/)?data\/(.+)$/.exec(path.replace(/\\/g, '/'));
+  return m ? m[1]! : basename(path);
 }
 
 export interface RunPlan {
@@ -63,7 +76,7 @@ export function planRun(contracts: Contract[], dataDir: string, staging: Staging
   for (const [dataset, { source, silver }] of [...byDataset.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     if (!source) continue;
     const server = source.servers.find((s) => s.path) ?? source.servers[0];
-    const name = server?.path ? basename(server.path) : undefined;
+    const name = server?.path ? dataRelativePath(server.path) : undefined;
     if (!name) {
       throw new EtlError('CONTRACT_PROFILE_INVALID', `source contract of ${dataset} names no file`, {
         location: source.loc,
@@ -71,7 +84,8 @@ export function planRun(contracts: Contract[], dataDir: string, staging: Staging
       });
     }
     const file = join(dataDir, name);
-    if (!existsSync(file)) {
+    const files = isGlob(name) ? matchFiles(file) : existsSync(file) ? [file] : [];
+    if (files.length === 0) {
       if ((CORE_DATASETS as readonly string[]).includes(dataset)) {
         throw new EtlError('SOURCE_NOT_FOUND', `missing source file for ${dataset}: ${file}`, {
           location: { file },
@@ -81,12 +95,12 @@ export function planRun(contracts: Contract[], dataDir: string, staging: Staging
       absent.push(dataset);
       continue;
     }
-    const format = server?.format ?? detectFormat(file);
+    const format = server?.format ?? detectFormat(files[0]!);
     if (!format) {
       throw new EtlError('SOURCE_UNREADABLE', `cannot tell the format of ${file}`, { location: { file }, hint: 'set `format` on the contract server' });
     }
     const layout = server?.delimiter === 'new_line' ? 'ndjson' : server?.delimiter === 'array' ? 'array' : undefined;
-    datasets.push({ dataset, source, ...(silver ? { silver } : {}), file, format, ...(layout ? { jsonLayout: layout } : {}), ...(rawSources.has(dataset) ? { raw: true } : {}) });
+    datasets.push({ dataset, source, ...(silver ? { silver } : {}), file, files, ...(server ? { server } : {}), format, ...(layout ? { jsonLayout: layout } : {}), ...(rawSources.has(dataset) ? { raw: true } : {}) });
   }
   // Staged datasets: built when every raw source their model reads is present.
   const read = new Set(datasets.map((d) => d.dataset));
