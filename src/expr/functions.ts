@@ -28,6 +28,12 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   upper: scalar(1, 1, (a) => sql`upper(${arg(a, 0)})`),
   length: scalar(1, 1, (a) => sql`length(${arg(a, 0)})`),
   trim: scalar(1, 1, (a) => sql`trim(${arg(a, 0)})`),
+  // Text tests for business filters (an invoice number starting with C, a stock code of five digits).
+  starts_with: scalar(2, 2, (a) => sql`starts_with(${arg(a, 0)}, ${arg(a, 1)})`),
+  ends_with: scalar(2, 2, (a) => sql`ends_with(${arg(a, 0)}, ${arg(a, 1)})`),
+  contains: scalar(2, 2, (a) => sql`contains(${arg(a, 0)}, ${arg(a, 1)})`),
+  // A search (anchor with ^…$ for a whole match), RE2 syntax: linear time, no catastrophic backtracking.
+  regexp_matches: scalar(2, 2, (a) => sql`regexp_matches(${arg(a, 0)}, ${arg(a, 1)})`),
   // TRY_CAST: an unparsable text is NULL (the rule then cannot hold), never a query that aborts the run.
   date: scalar(1, 1, (a) => sql`TRY_CAST(${arg(a, 0)} AS DATE)`),
   year: scalar(1, 1, (a) => sql`year(${arg(a, 0)})`),

@@ -75,7 +75,7 @@ describe('contract problems carry file:line:col', () => {
   it('custom rules: expressions that do not compile point into the expression; other engines are skipped with a warning', async () => {
     const problems = await problemsOf('custom-not-compiling.yaml');
     expect(brief(problems)).toEqual([
-      '20:35 CONTRACT_PROFILE_INVALID the expression of rule items_qty_positive does not compile: unknown function frobnicate(); allowed: abs, as_of, avg, coalesce, concat, count, count_distinct, date, length, lower, max, min, month, nullif, replace, round, substr, sum, trim, upper, year (at character 13)',
+      '20:35 CONTRACT_PROFILE_INVALID the expression of rule items_qty_positive does not compile: unknown function frobnicate(); allowed: abs, as_of, avg, coalesce, concat, contains, count, count_distinct, date, ends_with, length, lower, max, min, month, nullif, regexp_matches, replace, round, starts_with, substr, sum, trim, upper, year (at character 13)',
       '26:24 CONTRACT_PROFILE_INVALID the expression of rule items_qty_known does not compile: unknown column quantity (at character 1)',
       "27:9 CONTRACT_PROFILE_INVALID (warning) custom rule for engine 'soda' is not executed by etl: reported as skipped",
     ]);
