@@ -1,13 +1,14 @@
 // What a run will read: one entry per dataset that has a source contract, with the file found in --data.
-// The core sources (orders, customers, products, inventory) must be there; the others are optional
-// and the KPIs that need them say "not available" when they are absent.
+// Only orders must be there; every other source is optional: without its file the gold models that
+// need it are skipped and the KPIs that need them say "not available (no <source>)".
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Contract } from '../contracts/model.ts';
 import { EtlError } from '../errors.ts';
 import { detectFormat, type SourceFormat } from '../io/read-source.ts';
 
-export const CORE_DATASETS = ['orders', 'customers', 'products', 'inventory'] as const;
+/** The datasets a run cannot do without (a contract and a file). */
+export const REQUIRED_DATASETS = ['orders'] as const;
 
 export interface DatasetPlan {
   dataset: string;
@@ -20,7 +21,7 @@ export interface DatasetPlan {
 
 export interface RunPlan {
   datasets: DatasetPlan[];
-  /** Optional datasets without a file in --data. */
+  /** Datasets with a source contract but no file in --data (every one but orders may be absent). */
   absent: string[];
   gold: Contract[];
 }
@@ -37,9 +38,9 @@ export function planRun(contracts: Contract[], dataDir: string): RunPlan {
     entry[c.layer] = c;
     byDataset.set(c.dataset, entry);
   }
-  for (const core of CORE_DATASETS) {
+  for (const core of REQUIRED_DATASETS) {
     if (!byDataset.get(core)?.source) {
-      throw new EtlError('CONTRACT_NOT_FOUND', `no source contract for the core dataset ${core}`, {
+      throw new EtlError('CONTRACT_NOT_FOUND', `no source contract for the required dataset ${core}`, {
         hint: `add contracts/${core}.source.yaml (see the shipped contracts)`,
       });
     }
@@ -64,7 +65,7 @@ export function planRun(contracts: Contract[], dataDir: string): RunPlan {
     }
     const file = join(dataDir, name);
     if (!existsSync(file)) {
-      if ((CORE_DATASETS as readonly string[]).includes(dataset)) {
+      if ((REQUIRED_DATASETS as readonly string[]).includes(dataset)) {
         throw new EtlError('SOURCE_NOT_FOUND', `missing source file for ${dataset}: ${file}`, {
           location: { file },
           hint: 'run `etl generate` for demo data, or pass --data DIR pointing at your exports',
