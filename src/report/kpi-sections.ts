@@ -233,7 +233,7 @@ export function renderInventory(k: Kpis, rows: number): string {
     '  Current stock of a product = the sum over its warehouses of each warehouse\'s latest count at or before as-of.',
     renderPairs([
       ['Out-of-stock products (current stock 0)', `${fmtInt(inv.out_of_stock_products)}${inv.out_of_stock.length > 0 ? `: ${inv.out_of_stock.slice(0, rows).map((p) => cell(p['product_id'])).join(', ')}${inv.out_of_stock.length > rows ? ', …' : ''}` : ''}`],
-      [`Stock-out rate ${inv.period.start ?? ''}..${inv.period.end ?? ''} (product-days at 0 / product-days counted)`, `${fmtRatio(inv.stock_out_rate)} (${fmtInt(inv.product_days_out_of_stock)} / ${fmtInt(inv.product_days)})`],
+      ['Stock-out rate (product-days at 0 / counted)', `${fmtRatio(inv.stock_out_rate)} (${fmtInt(inv.product_days_out_of_stock)} / ${fmtInt(inv.product_days)}) over ${inv.period.start ?? 'n/a'}..${inv.period.end ?? 'n/a'}`],
       ['Low-stock products', fmtInt(inv.low_stock_products)],
       ['Products counted, warehouses, units in stock', `${fmtInt(inv.products_tracked)}, ${fmtInt(inv.warehouses)}, ${fmtInt(inv.units_in_stock)} (last count ${inv.last_count_at ?? 'n/a'})`],
     ]),
