@@ -156,8 +156,8 @@ describe('the shipped contracts', () => {
       ['registration_date', null, null, 'error'],
       ['loyalty_tier', null, null, 'error'],
     ]);
-    const orders = contracts.find((c) => c.dataset === 'orders' && c.layer === 'silver');
-    expect(orders?.properties.filter((p) => p.classification).map((p) => [p.name, p.classification, p.mask])).toEqual([['shipping_address', 'pii', 'redact']]);
+    const silverOrders = contracts.find((c) => c.dataset === 'orders' && c.layer === 'silver');
+    expect(silverOrders?.properties.filter((p) => p.classification).map((p) => [p.name, p.classification, p.mask])).toEqual([['shipping_address', 'pii', 'redact']]);
     expect(customers?.properties.find((p) => p.name === 'email')?.options).toEqual({ format: 'email' });
     const returns = contracts.find((c) => c.dataset === 'returns' && c.layer === 'silver');
     expect(returns?.relationships.map((r) => [r.id, r.from, r.toDataset, r.to])).toEqual([
