@@ -9,16 +9,16 @@ import { sqlTypeOf } from '../checks/cast-value.ts';
 import type { Engine } from '../engine/engine.ts';
 import { EtlError } from '../errors.ts';
 import { ident, join, qualified, sql, trusted } from '../sql/sql.ts';
-import { orderModels, readModels, renderModel, stripCommentsAndStrings, type GoldModel } from './gold-models.ts';
+import { orderModels, readModels, renderModel, stripCommentsAndStrings, type GoldModel, type ModelVar } from './gold-models.ts';
 import type { PipelineDirs } from './pipeline-dirs.ts';
+import { CANONICAL_COLUMNS, DERIVED_COLUMNS } from './canonical-columns.ts';
+import { createAbsentConformedView } from './conform.ts';
 import { readStagingModels, renderStagingModel, type StagingModel } from './staging.ts';
 
 export interface BindInput {
   contracts: Contract[];
   dirs: PipelineDirs;
-  vars: Record<string, string | number | boolean>;
-  /** Columns the conformed views add as NULL when no contract declares them (optional canonical columns). */
-  optionalColumns?: Record<string, Record<string, LogicalType>>;
+  vars: Record<string, ModelVar>;
 }
 
 /** Columns of each dataset as the row pass builds them: the union of its source and silver properties,
@@ -91,10 +91,18 @@ export async function bindModels(engine: Engine, input: BindInput): Promise<Prob
 
   for (const [dataset, cols] of columns) {
     if (rawSources.has(dataset)) await engine.exec(sql`CREATE OR REPLACE TABLE ${qualified('raw', dataset)} AS SELECT ${typed(cols, true)} LIMIT 0`);
-    const optional = input.optionalColumns?.[dataset] ?? {};
-    const withOptional = new Map(cols);
-    for (const [n, t] of Object.entries(optional)) if (!withOptional.has(n)) withOptional.set(n, t);
-    if (withOptional.size > 0) await engine.exec(sql`CREATE OR REPLACE TABLE ${qualified('conformed', dataset)} AS SELECT ${typed(withOptional, false)} LIMIT 0`);
+    // As the run's conformed view: the contract's columns, derived ones, and the canonical columns the
+    // shop lacks as typed NULLs (src/stages/conform.ts).
+    const select = [...cols].map(([n, t]) => sql`CAST(NULL AS ${sqlTypeOf(t)}) AS ${ident(n)}`);
+    const present = new Set(cols.keys());
+    for (const d of DERIVED_COLUMNS[dataset] ?? []) {
+      if (present.has(d.from) && !present.has(d.name)) {
+        select.push(sql`CAST(NULL AS VARCHAR) AS ${ident(d.name)}`);
+        present.add(d.name);
+      }
+    }
+    for (const c of CANONICAL_COLUMNS[dataset] ?? []) if (!present.has(c.name)) select.push(sql`CAST(NULL AS ${trusted(c.type)}) AS ${ident(c.name)}`);
+    if (select.length > 0) await engine.exec(sql`CREATE OR REPLACE TABLE ${qualified('conformed', dataset)} AS SELECT ${join(select, ', ')} LIMIT 0`);
   }
 
   // Staging models: bind on the raw views, and produce what the canonical silver contract requires.
@@ -136,9 +144,14 @@ export async function bindModels(engine: Engine, input: BindInput): Promise<Prob
     throw e;
   }
   const available = new Set([...columns.keys(), ...staged]);
+  // A source a model reads optionally reads as an empty canonical view when absent (as in gold.ts).
+  for (const d of new Set(gold.flatMap((m) => m.optional.filter((x) => m.sources.includes(x) && !available.has(x))))) {
+    await createAbsentConformedView(engine, d);
+  }
   const blocked = new Set<string>();
   for (const m of gold) {
-    if (m.sources.some((s) => !available.has(s)) || m.dependsOn.some((d) => blocked.has(d))) {
+    const missing = [...m.sources.filter((x) => !m.optional.includes(x)), ...m.requires].some((x) => !available.has(x));
+    if (missing || m.dependsOn.some((d) => blocked.has(d))) {
       blocked.add(m.name);
       continue;
     }

@@ -1,6 +1,6 @@
 // What a run will read: one entry per dataset that has a source contract, with the file found in --data.
-// The core sources (orders, customers, products, inventory) must be there; the others are optional
-// and the KPIs that need them say "not available" when they are absent.
+// Only orders must be there; every other source is optional: without its file the gold models that
+// need it are skipped and the KPIs that need them say "not available (no <source>)".
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Contract, Server } from '../contracts/model.ts';
@@ -9,7 +9,8 @@ import { detectFormat, type SourceFormat } from '../io/read-source.ts';
 import type { StagingModel } from './staging.ts';
 import { isGlob, matchFiles } from '../io/glob-files.ts';
 
-export const CORE_DATASETS = ['orders'] as const;
+/** The datasets a run cannot do without (a contract and a file, or a staging model). */
+export const REQUIRED_DATASETS = ['orders'] as const;
 
 export interface DatasetPlan {
   dataset: string;
@@ -39,7 +40,7 @@ export function dataRelativePath(path: string): string {
 
 export interface RunPlan {
   datasets: DatasetPlan[];
-  /** Optional datasets without a file in --data. */
+  /** Datasets with a source contract but no file in --data (every one but orders may be absent). */
   absent: string[];
   gold: Contract[];
 }
@@ -58,9 +59,9 @@ export function planRun(contracts: Contract[], dataDir: string, staging: Staging
     entry[c.layer] = c;
     byDataset.set(c.dataset, entry);
   }
-  for (const core of CORE_DATASETS) {
+  for (const core of REQUIRED_DATASETS) {
     if (!byDataset.get(core)?.source && !staged.has(core)) {
-      throw new EtlError('CONTRACT_NOT_FOUND', `no source contract for the core dataset ${core}`, {
+      throw new EtlError('CONTRACT_NOT_FOUND', `no source contract (nor staging model) for the required dataset ${core}`, {
         hint: `add contracts/${core}.source.yaml (see the shipped contracts)`,
       });
     }
@@ -86,7 +87,7 @@ export function planRun(contracts: Contract[], dataDir: string, staging: Staging
     const file = join(dataDir, name);
     const files = isGlob(name) ? matchFiles(file) : existsSync(file) ? [file] : [];
     if (files.length === 0) {
-      if ((CORE_DATASETS as readonly string[]).includes(dataset)) {
+      if ((REQUIRED_DATASETS as readonly string[]).includes(dataset)) {
         throw new EtlError('SOURCE_NOT_FOUND', `missing source file for ${dataset}: ${file}`, {
           location: { file },
           hint: 'run `etl generate` for demo data, or pass --data DIR pointing at your exports',
@@ -108,7 +109,7 @@ export function planRun(contracts: Contract[], dataDir: string, staging: Staging
     const silver = byDataset.get(m.name)?.silver;
     const lacking = m.reads.filter((r) => !read.has(r));
     if (lacking.length > 0 || !silver) {
-      if ((CORE_DATASETS as readonly string[]).includes(m.name) && silver) {
+      if ((REQUIRED_DATASETS as readonly string[]).includes(m.name) && silver) {
         throw new EtlError('SOURCE_NOT_FOUND', `${m.name} cannot be staged: its raw source${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')} ${lacking.length > 1 ? 'are' : 'is'} missing`, {
           location: { file: m.file },
           hint: 'check --data and the servers of the raw source contracts',

@@ -211,7 +211,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
         staging = await createStaging(out, runId);
         const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys });
         const reportsStaging = await createStaging(reportsDir, runId);
-        await writeKpiReports(engine, { dir: reportsStaging, asOf: opts.asOf, config, available });
+        const skipped = Object.fromEntries(gold.models.flatMap((m) => (m.skipped ? [[m.name, m.skipped]] : [])));
+        await writeKpiReports(engine, { dir: reportsStaging, asOf: opts.asOf, config, available, skipped });
         await writeQualityReports(report, reportsStaging);
         await carryRunHistory(out, staging);
         await swapDirectory(staging, out);

@@ -151,9 +151,13 @@ describe('the shipped contracts', () => {
       ['customer_id', null, null, 'error'],
       ['name', 'pii', 'initials', 'error'],
       ['email', 'pii', 'hash', 'warning'],
+      ['city', null, null, 'error'],
       ['country', null, null, 'error'],
       ['registration_date', null, null, 'error'],
+      ['loyalty_tier', null, null, 'error'],
     ]);
+    const silverOrders = contracts.find((c) => c.dataset === 'orders' && c.layer === 'silver');
+    expect(silverOrders?.properties.filter((p) => p.classification).map((p) => [p.name, p.classification, p.mask])).toEqual([['shipping_address', 'pii', 'redact']]);
     expect(customers?.properties.find((p) => p.name === 'email')?.options).toEqual({ format: 'email' });
     const returns = contracts.find((c) => c.dataset === 'returns' && c.layer === 'silver');
     expect(returns?.relationships.map((r) => [r.id, r.from, r.toDataset, r.to])).toEqual([

@@ -23,7 +23,7 @@ describe('pipeline config', () => {
     expect(c.publish.lake['orders_enriched']?.partition_by).toEqual(['year', 'month']);
     expect(c.publish.warehouse).toEqual(['fact_orders', 'dim_customers', 'dim_products', 'dim_date', 'agg_daily_sales', 'agg_monthly_sales']);
     expect(modelVars(c, '2024-03-10')).toEqual({
-      as_of: '2024-03-10', premium_min_revenue: 1000, low_stock_threshold: 10, cover_window_days: 28,
+      as_of: '2024-03-10', premium_min_revenue: 1000, premium_tiers: ['gold', 'platinum'], low_stock_threshold: 10, cover_window_days: 28,
       clv_lifespan_months: 12, basket_min_pair_orders: 2, basket_top_pairs: 20,
     });
   });
