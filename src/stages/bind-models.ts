@@ -66,6 +66,57 @@ function bindProblem(model: { name: string; file: string; text: string }, kind: 
   };
 }
 
+/**
+ * Canonical columns a dataset's contracts do not declare. The conformed view carries them as NULL so
+ * that the models bind, which is right for what a shop may lack (loyalty tiers, brands, a price on the
+ * order line) but would hide a renamed key or category: those are errors naming the model and line
+ * that reads them; the others are warnings naming the models that will read NULL.
+ */
+function canonicalGaps(contracts: Contract[], columns: Map<string, Map<string, LogicalType>>, gold: GoldModel[]): Problem[] {
+  const out: Problem[] = [];
+  for (const [dataset, cols] of columns) {
+    const canonical = CANONICAL_COLUMNS[dataset];
+    if (!canonical) continue;
+    const derived = new Set((DERIVED_COLUMNS[dataset] ?? []).filter((d) => cols.has(d.from)).map((d) => d.name));
+    const contract = contracts.find((c) => c.dataset === dataset && c.layer === 'silver') ?? contracts.find((c) => c.dataset === dataset && c.layer === 'source');
+    for (const c of canonical) {
+      if (cols.has(c.name) || derived.has(c.name)) continue;
+      const readers = gold.filter((m) => m.sources.includes(dataset) && lineOfName(m.text, c.name) !== undefined);
+      if (readers.length === 0) continue;
+      if ((REQUIRED_CANONICAL[dataset] ?? []).includes(c.name)) {
+        const m = readers[0]!;
+        const line = lineOfName(m.text, c.name);
+        out.push({
+          code: 'MODEL_INVALID',
+          severity: 'error',
+          file: m.file,
+          ...(line === undefined ? {} : { line }),
+          message: `gold model ${m.name} reads ${dataset}.${c.name}, which no contract of ${dataset} declares${readers.length > 1 ? ` (also read by ${readers.slice(1).map((r) => r.name).join(', ')})` : ''}`,
+          hint: `a property the models read was renamed or removed: declare ${c.name} in ${contract?.file ?? `the contracts of ${dataset}`} (map a differently named file column to it with physicalName)`,
+        });
+      } else {
+        out.push({
+          code: 'MODEL_INVALID',
+          severity: 'warning',
+          file: contract?.file ?? dataset,
+          ...(contract?.loc.line ? { line: contract.loc.line } : {}),
+          message: `${dataset} declares no ${c.name}: ${readers.map((r) => r.name).join(', ')} read it as NULL`,
+          hint: `declare ${c.name} if the shop has it (physicalName maps a file column to it); see pipeline/README.md for what each model does without it`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Canonical columns a dataset cannot do without when the models read it (keys, quantities, dates, category). */
+const REQUIRED_CANONICAL: Readonly<Record<string, readonly string[]>> = {
+  orders: ['order_id', 'customer_id', 'product_id', 'quantity', 'order_date'],
+  customers: ['customer_id'],
+  products: ['product_id', 'category'],
+  inventory: ['product_id', 'warehouse_id', 'stock_quantity', 'last_updated'],
+};
+
 function problemOf(e: EtlError, file: string): Problem {
   const line = e.location?.line;
   return { code: 'MODEL_INVALID', severity: 'error', file: e.location?.file ?? file, ...(line ? { line } : {}), message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
@@ -143,6 +194,7 @@ export async function bindModels(engine: Engine, input: BindInput): Promise<Prob
     if (e instanceof EtlError) return [...problems, problemOf(e, input.dirs.models)];
     throw e;
   }
+  problems.push(...canonicalGaps(input.contracts, columns, gold));
   const available = new Set([...columns.keys(), ...staged]);
   // A source a model reads optionally reads as an empty canonical view when absent (as in gold.ts).
   for (const d of new Set(gold.flatMap((m) => m.optional.filter((x) => m.sources.includes(x) && !available.has(x))))) {
