@@ -65,11 +65,13 @@ export async function createConformedView(engine: Engine, input: ConformInput): 
 /**
  * conformed.<dataset> for a source absent from this run: an empty view with the canonical columns, so
  * that the models which read it optionally still bind (the models that need it are skipped by gold.ts).
+ * False when the dataset has no canonical columns (a model cannot read it optionally).
  */
-export async function createAbsentConformedView(engine: Engine, dataset: string): Promise<void> {
+export async function createAbsentConformedView(engine: Engine, dataset: string): Promise<boolean> {
   const columns = CANONICAL_COLUMNS[dataset];
-  if (!columns) return;
+  if (!columns) return false;
   await engine.exec(sql`CREATE SCHEMA IF NOT EXISTS conformed`);
   const select = columns.map((c) => sql`CAST(NULL AS ${trusted(c.type)}) AS ${ident(c.name)}`);
   await engine.exec(sql`CREATE OR REPLACE VIEW conformed.${ident(dataset)} AS SELECT ${join(select, ', ')} WHERE FALSE`);
+  return true;
 }

@@ -29,13 +29,20 @@ export interface GoldModelResult {
   skipped?: string;
 }
 
-/** An empty canonical view for each absent source that a model reads optionally (unless the caller made one). */
-async function createAbsentViews(engine: Engine, models: GoldModel[], available: Set<string>): Promise<void> {
+/**
+ * An empty canonical view for each absent source that a model reads optionally (unless the caller made
+ * one); returns the absent sources that can be read that way (a source without canonical columns cannot).
+ */
+async function createAbsentViews(engine: Engine, models: GoldModel[], available: Set<string>): Promise<Set<string>> {
   const wanted = new Set(models.flatMap((m) => m.optional.filter((s) => m.sources.includes(s) && !available.has(s))));
-  if (wanted.size === 0) return;
+  if (wanted.size === 0) return wanted;
   const rows = await engine.rows(trusted("SELECT table_name FROM information_schema.tables WHERE table_schema = 'conformed'"));
   const existing = new Set(rows.map((r) => String(r['table_name'])));
-  for (const d of [...wanted].sort()) if (!existing.has(d)) await createAbsentConformedView(engine, d);
+  const readable = new Set<string>();
+  for (const d of [...wanted].sort()) {
+    if (existing.has(d) || (await createAbsentConformedView(engine, d))) readable.add(d);
+  }
+  return readable;
 }
 
 /** The JS-built tables and the model they read. */
@@ -48,10 +55,11 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
   const skipped = new Map<string, string>();
   const results: GoldModelResult[] = [];
   await engine.exec(trusted('CREATE SCHEMA IF NOT EXISTS gold'));
-  await createAbsentViews(engine, ordered, available);
+  const readableAbsent = await createAbsentViews(engine, ordered, available);
 
   for (const model of ordered) {
-    const missing = [...model.sources.filter((s) => !model.optional.includes(s)), ...model.requires].find((s) => !available.has(s));
+    const needed = [...model.sources.filter((s) => !(model.optional.includes(s) && readableAbsent.has(s))), ...model.requires];
+    const missing = needed.find((s) => !available.has(s));
     const blockedBy = model.dependsOn.find((d) => skipped.has(d));
     const reason = missing ? `no ${missing}` : blockedBy ? skipped.get(blockedBy) : undefined;
     if (reason) {

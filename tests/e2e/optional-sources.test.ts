@@ -92,6 +92,29 @@ describe('etl run with orders only (no customers, products or inventory file)', 
   });
 });
 
+describe('etl run with orders and customers (tiers), guest lines among them', () => {
+  it('keeps guest lines (no customer to check them against), counts them in revenue, and ranks premium by tier', () => {
+    const data = join(work, 'orders-customers');
+    mkdirSync(data, { recursive: true });
+    cpSync(join(work, 'orders-only', 'orders.csv'), join(data, 'orders.csv'));
+    writeFileSync(join(data, 'customers.json'), [
+      { customer_id: 'C1', name: 'Ada Lovelace', email: 'ada@example.com', city: 'Lyon', country: 'FR', registration_date: '2025-01-01', loyalty_tier: 'silver' },
+      { customer_id: 'C2', name: 'Alan Turing', email: 'alan@example.com', city: 'Leeds', country: 'GB', registration_date: '2025-06-01', loyalty_tier: 'Platinum' },
+    ].map((c) => JSON.stringify(c)).join('\n'));
+    const { r, kpis, quality } = run(data, 'orders-customers');
+    expect(r.code, r.stderr).toBe(0);
+    const q = quality();
+    expect(q.sources.orders).toMatchObject({ records_in: 5, rows_out: 5, rows_quarantined: 0 });
+    expect(q.checks.find((c: { id: string }) => c.id === 'orders.customer_id.relationship')).toMatchObject({ status: 'passed', failed_rows: 0 });
+    expect(q.checks.find((c: { id: string }) => c.id === 'dim_customers.dim_customers_revenue_matches_customer_revenue')?.status).toBe('passed');
+    const k = kpis();
+    expect(k.total_revenue).toBe(43);
+    expect(k.guests).toMatchObject({ orders: 1, revenue: 6 });
+    // C1 has the most revenue (28) but a silver tier; C2 (9) is platinum.
+    expect(k.premium).toMatchObject({ rule: 'loyalty_tier', premium_customers: 1 });
+  });
+});
+
 describe('etl run on the demo data without its inventory file', () => {
   it('publishes, with the inventory KPIs not available and the rest as usual', () => {
     const data = join(work, 'no-inventory');

@@ -44,6 +44,15 @@ describe('pipeline config', () => {
     expect(e.location?.line).toBe(1);
   });
 
+  it('reads premium tiers (default gold, platinum) and refuses an empty tier name at its line', async () => {
+    const text = await readFile(`${PIPELINE_DIR}config.yaml`, 'utf8');
+    expect(modelVars(parsePipelineConfig(text.replace('tiers: [gold, platinum]', 'tiers: [Gold, VIP]'), 'config.yaml'), '2024-03-10')['premium_tiers']).toEqual(['gold', 'vip']);
+    const bad = text.replace('tiers: [gold, platinum]', "tiers: [gold, '']");
+    const e = configError(bad);
+    expect(e.message).toMatch(/^premium\.tiers\.1: /);
+    expect(e.location?.line).toBe(bad.split('\n').findIndex((l) => l.includes("tiers: [gold, '']")) + 1);
+  });
+
   it('reports invalid YAML with its line', () => {
     const e = configError('premium:\n  min_lifetime_revenue: [1\n');
     expect(e.code).toBe('CONFIG_INVALID');
