@@ -1,7 +1,7 @@
 // Mapping through the real CLI: the demo data re-exported the way another shop would (renamed
 // columns, `;` separators, US-style timestamps), read by contracts that map it back (physicalName,
 // delimiter, logicalTypeOptions.format), plus a business filter. And bad input: one line, exit 2.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -33,11 +33,16 @@ beforeAll(async () => {
     await e.exec(sql`CREATE TABLE o AS SELECT * FROM read_csv(${orders}, all_varchar = true)`);
     recordsIn = Number(await e.scalar(sql`SELECT count(*) FROM o`));
     expectedExcluded = Number(await e.scalar(sql`SELECT count(*) FROM (SELECT DISTINCT * FROM o) WHERE quantity = '1'`));
-    await e.exec(sql`COPY (SELECT * REPLACE (strftime(CAST(order_date AS TIMESTAMP), '%-m/%-d/%Y %-H:%M') AS order_date) RENAME (order_id AS "InvoiceNo") FROM o)
-      TO ${orders} (FORMAT csv, DELIMITER ';', HEADER)`);
+    // Two monthly-style exports in a subfolder, read through a glob.
+    await e.exec(sql`CREATE TABLE x AS SELECT * REPLACE (strftime(CAST(order_date AS TIMESTAMP), '%-m/%-d/%Y %-H:%M') AS order_date) RENAME (order_id AS "InvoiceNo"), row_number() OVER () AS "__n" FROM o`);
+    mkdirSync(join(data, 'orders'));
+    await e.exec(sql`COPY (SELECT * EXCLUDE ("__n") FROM x WHERE "__n" <= 200 ORDER BY "__n") TO ${join(data, 'orders', 'part-1.csv')} (FORMAT csv, DELIMITER ';', HEADER)`);
+    await e.exec(sql`COPY (SELECT * EXCLUDE ("__n") FROM x WHERE "__n" > 200 ORDER BY "__n") TO ${join(data, 'orders', 'part-2.csv')} (FORMAT csv, DELIMITER ';', HEADER)`);
+    rmSync(orders);
   });
   edit(join(contracts, 'orders.source.yaml'), (doc) => {
     doc.servers[0]!['delimiter'] = ';';
+    doc.servers[0]!['path'] = '../data/orders/part-*.csv';
     property(doc, 'order_id')['physicalName'] = 'InvoiceNo';
     property(doc, 'order_date')['logicalTypeOptions'] = { format: 'M/d/yyyy H:mm' };
   });
@@ -69,6 +74,7 @@ describe('etl run with mapped contracts', () => {
     expect(readFileSync(join(reports, 'junit.xml'), 'utf8')).toContain(`<property name="rows_excluded" value="${expectedExcluded}"/>`);
     const record = JSON.parse(readFileSync(join(work, 'output', '_runs', `${q.run_id}.json`), 'utf8'));
     expect(record.counts.orders.rows_excluded).toBe(expectedExcluded);
+    expect(record.inputs.map((i: { file?: string; path?: string }) => String(i.file ?? i.path)).filter((f: string) => /part-\d\.csv$/.test(f))).toHaveLength(2);
   });
 
   it('a mapping to a column the file lacks: one line SOURCE_HEADER_INVALID with file:line, the hint names the contract line, exit 2', () => {
@@ -80,8 +86,8 @@ describe('etl run with mapped contracts', () => {
     const r = runCli(['run', '--data', data, '--contracts', bad, '--pipeline', join(ROOT, 'pipeline'), '--out', join(work, 'out-bad'), '--reports', join(work, 'rep-bad'), '--as-of', '2026-11-20', '--log-level', 'warn']);
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(/^SOURCE_HEADER_INVALID: .*orders\.csv lacks the required column CustomerID \(.*orders\.csv:1\)$/);
-    expect(r.stderr).toMatch(/customer_id reads CustomerID \(.*orders\.source\.yaml:\d+\)/);
+    expect(lines[0]).toMatch(/^SOURCE_HEADER_INVALID: .*orders\/part-1\.csv lacks the required column CustomerID \(.*orders\/part-1\.csv:1\)$/);
+    expect(r.stderr).toMatch(/customer_id reads CustomerID \(.*orders\.source\.yaml:\d+\) \(none of the 2 files of .*part-\*\.csv has it\)/);
   });
 
   it('lint: each bad mapping is one line with file:line:col, exit 2', () => {
