@@ -35,6 +35,9 @@ export interface MapColumnsInput {
   bronzeColumns: string[];
   /** Raw values read as NULL (server customProperties nullValues). */
   nullValues?: readonly string[];
+  /** Leave out every property whose column is missing (validate reports them as field_present
+   * failures); by default a source property's missing column reads as NULL (bronze warns). */
+  omitMissing?: boolean;
 }
 
 function readsOf(source: PropertySource): string[] {
@@ -69,7 +72,7 @@ export function mapColumns(input: MapColumnsInput): ColumnMapping {
   };
   const problems: ColumnMapping['problems'] = [];
   const identity = properties.every((m) => m.source.kind === 'column' && m.source.column === m.property.name);
-  const absentDeclared = properties.some((m) => m.missing.length > 0 && m.contract.layer === 'source');
+  const absentDeclared = !input.omitMissing && properties.some((m) => m.missing.length > 0 && m.contract.layer === 'source');
   if (identity && nulls.length === 0 && !absentDeclared) return { properties, problems };
 
   const canonical = new Set(properties.map((m) => m.property.name));
@@ -77,7 +80,7 @@ export function mapColumns(input: MapColumnsInput): ColumnMapping {
   const items: Sql[] = [];
   for (const m of properties) {
     // A silver-only property absent from the file stays absent: the row pass reports it (field_present).
-    if (m.missing.length > 0 && m.contract.layer !== 'source' && m.source.kind === 'column') continue;
+    if (m.missing.length > 0 && (input.omitMissing || m.contract.layer !== 'source') && m.source.kind === 'column') continue;
     const name = ident(m.property.name);
     if (m.source.kind === 'column') {
       items.push(sql`${raw(m.source.column)} AS ${name}`);

@@ -71,7 +71,8 @@ function renderChecks(checks: CheckResult[]): string[] {
   const out = ['Checks', table[0]!];
   sorted.forEach((c, i) => {
     out.push(table[i + 1]!);
-    if (c.message && (c.status === 'error' || c.status === 'skipped' || c.status === 'failed')) {
+    // A business filter passes, but how many rows it excluded belongs under it too.
+    if (c.message && (c.status === 'error' || c.status === 'skipped' || c.status === 'failed' || c.rule === 'filter')) {
       out.push(`      ↳ ${oneLine(c.message)}`);
     }
   });

@@ -37,7 +37,9 @@ export async function ingestBronze(engine: Engine, plan: DatasetPlan): Promise<B
   const sourceMapped = mapping.properties.filter((m) => m.contract === plan.source);
   const checks: CheckResult[] = [];
   const contractRef = plan.source ? { file: plan.source.file, ...(plan.source.loc.line ? { line: plan.source.loc.line } : {}) } : undefined;
-  const file = read.files.length === 1 ? read.files[0]! : plan.file;
+  // The first file read names the error (file:line); the hint says when a glob matched more.
+  const file = read.files[0] ?? plan.file;
+  const others = read.files.length > 1 ? ` (none of the ${read.files.length} files of ${plan.file} has it)` : '';
   const missingRequired = sourceMapped.filter((m) => m.missing.length > 0 && (m.property.required || m.property.primaryKey));
   if (missingRequired.length > 0 && read.records - read.malformed > 0) {
     const columns = [...new Set(missingRequired.flatMap((m) => m.missing))];
@@ -47,7 +49,7 @@ export async function ingestBronze(engine: Engine, plan: DatasetPlan): Promise<B
       .join('; ');
     throw new EtlError('SOURCE_HEADER_INVALID', `${file} lacks the required column${columns.length > 1 ? 's' : ''} ${columns.join(', ')}`, {
       location: { file, line: 1 },
-      hint: `${how}; the file has: ${read.columns.map((c) => c.name).join(', ') || 'no columns'} — fix the header, or the contract's physicalName`,
+      hint: `${how}${others}; the file has: ${read.columns.map((c) => c.name).join(', ') || 'no columns'} — fix the header, or the contract's physicalName`,
     });
   }
   for (const m of sourceMapped) {

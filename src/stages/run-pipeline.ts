@@ -123,7 +123,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
   const plan = planRun(contracts, opts.data, staging);
   // The input fingerprints (a full read of every file) are hashed while DuckDB reads and checks the
   // sources; the run id that depends on them is first needed at publish.
-  const fingerprints = Promise.all(plan.datasets.flatMap((d) => d.files ?? [d.file]).map((f) => fingerprintFile(f)));
+  const fingerprints = Promise.all(plan.datasets.flatMap((d) => (d.files ?? [d.file]).map((f) => fingerprintFile(f))));
   fingerprints.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   log.info({ stage: 'load', contracts: contracts.length, sources: plan.datasets.map((d) => d.dataset), absent: plan.absent, ms: stages['load'] }, 'contracts and config loaded');
 
