@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// `npm run build`: src/ → dist/ (tsc -p tsconfig.build.json), then the ODCS schema validator as standalone
+// ajv code (dist/contracts/odcs-validator.cjs), so that no run compiles the 100 KB schema again.
+//   node scripts/build.js             always rebuild
+//   node scripts/build.js --if-stale  only when dist/ is missing or older than a source (npm start, npm test)
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const dist = join(root, 'dist');
+const stamp = join(dist, '.build-stamp');
+const inputs = ['src', 'schemas', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/build.js'];
+
+function newestMtime(path) {
+  const s = statSync(path, { throwIfNoEntry: false });
+  if (!s) return 0;
+  if (!s.isDirectory()) return s.mtimeMs;
+  let newest = s.mtimeMs;
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)));
+  return newest;
+}
+
+if (process.argv.includes('--if-stale') && existsSync(stamp)) {
+  const built = statSync(stamp).mtimeMs;
+  if (Math.max(...inputs.map((p) => newestMtime(join(root, p)))) <= built) process.exit(0);
+}
+
+const t0 = performance.now();
+let tsc;
+try {
+  tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+} catch {
+  process.stderr.write('INTERNAL: cannot build etl: TypeScript is not installed\n  hint: run `npm ci` (with the dev dependencies) first\n');
+  process.exit(3);
+}
+rmSync(dist, { recursive: true, force: true });
+execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+const { odcsStandaloneCode } = await import(new URL('../dist/contracts/validate-schema.js', import.meta.url).href);
+writeFileSync(join(dist, 'contracts', 'odcs-validator.cjs'), odcsStandaloneCode());
+writeFileSync(stamp, `${new Date().toISOString()}\n`);
+process.stdout.write(`built dist/ in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
