@@ -2,7 +2,8 @@
 //   node bin/run-ts.js bench/run-one.ts <data> <work> <as-of>
 // bench/bare.sql (sources straight into typed tables, no contracts), then the product's own gold models,
 // publish and KPI reports: the difference with `etl run` is the price of the contracts.
-// Prints one JSON line: { ms, maxRssMb, stages }; ms counts from after the imports (as the run's own clock).
+// Prints one JSON line: { ms, cpuMs, maxRssMb, stages }; ms and cpuMs count from after the imports and the
+// contracts (the run's own clock starts after its imports too).
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Engine } from '../src/engine/engine.ts';
@@ -20,6 +21,7 @@ mkdirSync(work, { recursive: true });
 // The same output order as the pipeline (gold primary keys), read before the clock starts.
 const keys = Object.fromEntries((await loadContractsOrThrow([join(root, 'contracts')])).filter((c) => c.layer === 'gold').map((c) => [c.dataset, c.primaryKey]));
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const stages: Record<string, number> = {};
 const lap = (() => {
   let t = performance.now();
@@ -47,4 +49,6 @@ await writeKpiReports(engine, { dir: join(work, 'reports'), asOf, config, availa
 lap('publish');
 engine.close();
 const ms = Math.round(performance.now() - t0);
-process.stdout.write(`${JSON.stringify({ ms, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), stages })}\n`);
+const cpu = process.cpuUsage(cpu0);
+const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+process.stdout.write(`${JSON.stringify({ ms, cpuMs, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), stages })}\n`);

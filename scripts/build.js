@@ -4,9 +4,10 @@
 //   node scripts/build.js             always rebuild
 //   node scripts/build.js --if-stale  only when dist/ is missing or older than a source (npm start, npm test)
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -35,9 +36,21 @@ try {
   process.stderr.write('INTERNAL: cannot build etl: TypeScript is not installed\n  hint: run `npm ci` (with the dev dependencies) first\n');
   process.exit(3);
 }
-rmSync(dist, { recursive: true, force: true });
-execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
-const { odcsStandaloneCode } = await import(new URL('../dist/contracts/validate-schema.js', import.meta.url).href);
-writeFileSync(join(dist, 'contracts', 'odcs-validator.cjs'), odcsStandaloneCode());
-writeFileSync(stamp, `${new Date().toISOString()}\n`);
+// Built beside dist/ and swapped in at the end, so that a CLI running meanwhile (a test, a bench) never
+// sees half a dist/.
+const next = `${dist}.next-${process.pid}`;
+rmSync(next, { recursive: true, force: true });
+try {
+  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', next], { cwd: root, stdio: 'inherit' });
+  const { odcsStandaloneCode } = await import(pathToFileURL(join(next, 'contracts', 'validate-schema.js')).href);
+  writeFileSync(join(next, 'contracts', 'odcs-validator.cjs'), odcsStandaloneCode());
+  writeFileSync(join(next, '.build-stamp'), `${new Date().toISOString()}\n`);
+  const old = `${dist}.old-${process.pid}`;
+  if (existsSync(dist)) renameSync(dist, old);
+  renameSync(next, dist);
+  rmSync(old, { recursive: true, force: true });
+} catch (err) {
+  rmSync(next, { recursive: true, force: true });
+  throw err;
+}
 process.stdout.write(`built dist/ in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
