@@ -1,7 +1,7 @@
 -- The reference point of the benchmark: the sources read straight into typed tables, with no contracts,
 -- no quarantine, no checks — then bench/run-one.ts runs the same gold models and the same publish on them.
 -- The ratio full / bare is therefore the cost of the contracts (bronze, casts, rules, de-duplication,
--- foreign keys, quarantine, dataset rules, gold checks). {{data}} is replaced by the data directory.
+-- foreign keys, quarantine, dataset rules, gold checks). {{data}} and {{as_of}} are replaced by the data directory and the business date.
 SET preserve_insertion_order = false;
 CREATE SCHEMA conformed;
 CREATE TABLE conformed.orders AS SELECT order_id, customer_id, product_id, quantity, order_date, CAST(NULL AS DOUBLE) AS unit_price, CAST(NULL AS VARCHAR) AS order_line_id,
@@ -23,5 +23,5 @@ CREATE TABLE conformed.web_events AS SELECT * FROM read_csv('{{data}}/web_events
 -- the minimum of cleaning the models need to run: de-duplicated order lines with a known customer and product
 CREATE OR REPLACE TABLE conformed.orders AS
   SELECT DISTINCT o.* FROM conformed.orders o
-  WHERE o.quantity > 0 AND CAST(o.order_date AS DATE) <= DATE '2026-11-20'
+  WHERE o.quantity > 0 AND CAST(o.order_date AS DATE) <= DATE '{{as_of}}'
     AND o.customer_id IN (SELECT customer_id FROM conformed.customers) AND o.product_id IN (SELECT product_id FROM conformed.products);

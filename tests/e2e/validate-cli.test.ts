@@ -22,7 +22,6 @@ function etl(...args: string[]): { code: number | null; stdout: string; stderr: 
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'etl.js'), '--log-level', 'silent', 'validate', ...args], {
     cwd: tmp,
     encoding: 'utf8',
-    env: { ...process.env, TZ: 'UTC' },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,4 +1,4 @@
-// Run the real CLI (bin/etl.js) as a child process, the way a user or CI does.
+// Run the real CLI (bin/etl.js, the compiled dist/cli.js) as a child process, the way a user or CI does.
 import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -17,7 +17,7 @@ export interface CliResult {
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, TZ: 'UTC', ...options.env },
+    env: { ...process.env, ...options.env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -25,7 +25,7 @@ export function runCli(args: string[], options: { cwd?: string; env?: Record<str
 }
 
 export function spawnCli(args: string[], options: { cwd?: string } = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, TZ: 'UTC' }, stdio: 'ignore' });
+  return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: process.env, stdio: 'ignore' });
 }
 
 export function tempDir(prefix = 'etl-test-'): string {
