@@ -90,9 +90,14 @@ async function finish(journalPath: string, journal: Journal, hooks: boolean): Pr
 /** Publish the staged trees: journal (the commit point), renames, clean-up. */
 export async function commitPublish(journalPath: string, journal: Journal): Promise<void> {
   const tmp = `${journalPath}.tmp`;
-  await writeDurable(tmp, `${JSON.stringify(journal, null, 2)}\n`);
-  await reachStep('journal');
-  await rename(tmp, journalPath);
+  try {
+    await writeDurable(tmp, `${JSON.stringify(journal, null, 2)}\n`);
+    await reachStep('journal');
+    await rename(tmp, journalPath);
+  } catch (e) {
+    await rm(tmp, { force: true }); // before the commit point: as if never begun
+    throw e;
+  }
   await reachStep('journaled');
   for (const m of journal.moves) {
     await applyMove(m);
