@@ -71,7 +71,7 @@ describe('a run killed at each step', () => {
     let now: 'old' | 'new' = 'old';
     for (const step of RUN_STEPS) {
       // Each kill tries to publish the other data set than the one visible, so both outcomes differ.
-      const target = now === 'old' ? 'new' : 'old';
+      const target: 'old' | 'new' = now === 'old' ? 'new' : 'old';
       const hooks = join(work, `hooks-${step}`);
       mkdirSync(hooks);
       const killed = runCli(args(data[target]), { env: { ETL_TEST_FAULT: step, ETL_TEST_HOOK_DIR: hooks } });
