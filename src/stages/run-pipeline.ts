@@ -106,6 +106,10 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     await removeStaleSpills(out, log);
     await reachStep('recovered');
     return await runLocked(opts, { out, reportsDir, spill });
+  } catch (e) {
+    // DuckDB spilling or writing onto a full disk: the same plain message as ours (exit 3).
+    if (isDiskFull(e) && !(e instanceof EtlError && e.code === 'DISK_FULL')) throw diskFullError(e, 'running the pipeline (nothing was published)');
+    throw e;
   } finally {
     await reportsLock?.release();
     await outLock.release();
