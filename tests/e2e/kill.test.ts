@@ -80,6 +80,8 @@ describe('a run killed at each step', () => {
       const committed = !BEFORE_COMMIT.includes(step);
       if (!committed) expect({ step, visible: whichPublication() }).toEqual({ step, visible: now });
       if (step === 'committed' || step === 'cleaned') expect({ step, visible: whichPublication() }).toEqual({ step, visible: target });
+      // In between, the journal is what makes the next run finish the commit.
+      if (committed && step !== 'committed' && step !== 'cleaned') expect(existsSync(join(work, '.output.commit.json')), step).toBe(true);
       // The killed run's lock is stale: the next run takes it over, finishes or drops the killed run's
       // work, and is itself stopped right after that recovery (so what we see is the recovery alone).
       const recovering = join(work, `recover-${step}`);
@@ -113,5 +115,31 @@ describe('a full disk at each step before the commit point', () => {
       expect({ step, now: whichPublication() }).toEqual({ step, now: 'old' });
       expect({ step, left: leftovers() }).toEqual({ step, left: [] });
     }
+  }, 300_000);
+});
+
+describe('a --strict run whose gate closes, killed after its commit point', () => {
+  it('publishes nothing but its verdict: after recovery the output is unchanged, the reports say FAILED, the record is there', () => {
+    publish('old');
+    const bad = join(work, 'bad');
+    expect(runCli(['generate', '--out', bad, '--orders', '300', '--seed', '9', '--defect-rate', '0.3', '--as-of', AS_OF, '--no-optional']).code).toBe(0);
+    const hooks = join(work, 'hooks-strict');
+    mkdirSync(hooks);
+    const killed = runCli([...args(bad), '--strict'], { env: { ETL_TEST_FAULT: 'swapped-output', ETL_TEST_HOOK_DIR: hooks } });
+    expect(killed.signal).toBe('SIGKILL');
+    expect(existsSync(join(hooks, 'reached-staged-record'))).toBe(true);
+    const next = runCli(args(data.old), { env: { ETL_TEST_FAULT: 'recovered' } });
+    expect(next.signal).toBe('SIGKILL');
+    const v = visible();
+    expect(v.output).toEqual(state.old.output);
+    const quality = JSON.parse(readFileSync(join(reports, 'quality_report.json'), 'utf8'));
+    expect(quality.status).toBe('FAILED');
+    const record = JSON.parse(readFileSync(join(out, '_runs', `${quality.run_id}.json`), 'utf8'));
+    expect(record.status).toBe('FAILED');
+    expect(v.runs).toContain(`${state.old.runId}.json`);
+    // The KPI reports of the last publication stay (nothing new was published).
+    expect(v.reports!['kpis.json']).toBe(state.old.reports['kpis.json']);
+    expect(leftovers()).toEqual(['.output.lock', '.reports.lock']);
+    publish('old');
   }, 300_000);
 });
