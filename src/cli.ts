@@ -3,6 +3,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { defaultMemoryLimit } from './engine/memory-limit.ts';
 import { EtlError, EXIT, formatError, toEtlError } from './errors.ts';
+import { parseIsoDate } from './as-of.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -22,10 +23,9 @@ function memorySize(value: string): string {
 }
 
 function isoDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new InvalidArgumentError('expected a date YYYY-MM-DD');
-  }
-  return value;
+  const date = parseIsoDate(value);
+  if (date === undefined) throw new InvalidArgumentError('expected a calendar date YYYY-MM-DD');
+  return date;
 }
 
 export function buildProgram(): { program: Command; result: { code: number } } {

@@ -6,6 +6,7 @@
 // final silver/quarantine SELECTs: a hostile name cannot collide with, or change, the plan.
 import { compileExpression } from '../expr/index.ts';
 import { EtlError } from '../errors.ts';
+import { parseIsoDate } from '../as-of.ts';
 import { ident, join, list, literal, sql, type Sql } from '../sql/sql.ts';
 import { LINEAGE_COLUMNS, type Contract, type CustomRowRule, type FilterRule, type Layer, type LogicalType, type Property, type Relationship, type Severity } from '../contracts/model.ts';
 import { castValue, describeType, hasTypeCheck, sqlTypeOf } from './cast-value.ts';
@@ -109,7 +110,7 @@ const LAYER_ORDER: Record<Layer, number> = { source: 0, silver: 1, gold: 2 };
 const EMAIL_RE = '^[A-Za-z0-9.!#$%&\'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$';
 
 export function asOfLiteral(asOf: string): Sql {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) {
+  if (parseIsoDate(asOf) === undefined) {
     throw new EtlError('USAGE_INVALID', `as-of date '${asOf}' is not a YYYY-MM-DD date`, { hint: 'pass --as-of YYYY-MM-DD' });
   }
   return sql`DATE ${asOf}`;
