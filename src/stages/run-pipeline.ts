@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log.ts';
 import { Engine } from '../engine/engine.ts';
-import { EtlError } from '../errors.ts';
 import { loadContractsOrThrow } from '../contracts/index.ts';
 import { loadPipelineConfig, modelVars, type PipelineConfig } from '../config.ts';
 import type { Contract } from '../contracts/model.ts';
