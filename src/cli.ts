@@ -17,11 +17,6 @@ function rate(value: string): number {
   return n;
 }
 
-function memorySize(value: string): string {
-  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim())) throw new InvalidArgumentError('expected a size such as 4GB or 512MB');
-  return value.trim();
-}
-
 function isoDate(value: string): string {
   const date = parseIsoDate(value);
   if (date === undefined) throw new InvalidArgumentError('expected a calendar date YYYY-MM-DD');
@@ -63,7 +58,7 @@ export function buildProgram(): { program: Command; result: { code: number } } {
     .option('--reports <dir>', 'reports directory', 'reports')
     .option('--strict', 'publish only when every error-severity dataset rule holds (exit 1 otherwise)', false)
     .option('--as-of <date>', 'the business date (defaults to today, UTC)', isoDate)
-    .option('--memory-limit <size>', `DuckDB memory limit, e.g. 4GB; past it DuckDB spills to disk (default: the smaller of half the RAM and 8 GB, here ${defaultMemoryLimit()})`, memorySize)
+    .option('--memory-limit <size>', `DuckDB memory limit, e.g. 4GB; past it DuckDB spills to disk (default: the smaller of half the RAM and 8 GB, here ${defaultMemoryLimit()})`)
     .option('--threads <n>', 'DuckDB threads', positiveInt)
     .action(async (opts) => {
       const { runCommand } = await import('./commands/run.ts');
