@@ -3,6 +3,8 @@
 --   Scores 1–5 by quintile, ties always sharing a score (cume_dist counts every tied row):
 --     F = ceil(5 × cume_dist() over frequency ascending), M likewise over monetary,
 --     R = 6 − ceil(5 × cume_dist() over recency_days ascending)   (5 = most recent).
+--   5 × cume_dist is rounded to 9 decimals before ceil: cume_dist = k / n in binary floating point can
+--   land a hair above an exact quintile boundary (5 × 0.2000…01), which must not add a point.
 -- Segments (first matching rule):
 --   Champions        R = 5 and F = 5 and M = 5
 --   At Risk          R <= 2 and F >= 4
@@ -21,9 +23,9 @@ WITH base AS (
 scored AS (
   SELECT
     *,
-    CAST(6 - CEIL(5 * CUME_DIST() OVER (ORDER BY recency_days)) AS INTEGER) AS r_score,
-    CAST(CEIL(5 * CUME_DIST() OVER (ORDER BY frequency)) AS INTEGER) AS f_score,
-    CAST(CEIL(5 * CUME_DIST() OVER (ORDER BY monetary)) AS INTEGER) AS m_score
+    CAST(6 - CEIL(ROUND(5 * CUME_DIST() OVER (ORDER BY recency_days), 9)) AS INTEGER) AS r_score,
+    CAST(CEIL(ROUND(5 * CUME_DIST() OVER (ORDER BY frequency), 9)) AS INTEGER) AS f_score,
+    CAST(CEIL(ROUND(5 * CUME_DIST() OVER (ORDER BY monetary), 9)) AS INTEGER) AS m_score
   FROM base
 )
 SELECT
