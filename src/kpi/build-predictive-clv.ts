@@ -85,7 +85,7 @@ export async function buildPredictiveClv(engine: Engine, config: PipelineConfig)
   await engine.exec(sql`
     CREATE OR REPLACE TABLE gold.customer_predictive_clv AS
     WITH j AS (
-      SELECT s.customer_id, s.x, s.t_x, s.t_observed, s.monetary_value, c.order_count, c.revenue, c.clv,
+      SELECT s.customer_id, s.x, s.t_x, s.t_observed, s.monetary_value, c.order_count, c.revenue, c.aov, c.purchase_frequency, c.clv,
         pr.p_alive, pr.expected_purchases,
         CAST(${p} AS DOUBLE) * (CAST(${v} AS DOUBLE) + s.x * s.monetary_value) / (CAST(${p} AS DOUBLE) * s.x + CAST(${q} AS DOUBLE) - 1) AS expected_purchase_value
       FROM gold.customer_summary AS s
@@ -95,7 +95,7 @@ export async function buildPredictiveClv(engine: Engine, config: PipelineConfig)
     )
     SELECT
       CAST(ROW_NUMBER() OVER (ORDER BY expected_purchases * expected_purchase_value DESC NULLS LAST, clv DESC, customer_id) AS BIGINT) AS predictive_rank,
-      customer_id, order_count, revenue, clv, x, t_x, t_observed, monetary_value,
+      customer_id, order_count, revenue, aov, purchase_frequency, clv, x, t_x, t_observed, monetary_value,
       p_alive, expected_purchases, expected_purchase_value,
       expected_purchases * expected_purchase_value AS predictive_clv,
       CAST(${horizonDays} AS BIGINT) AS horizon_days,

@@ -4,25 +4,10 @@
 import type { PipelineConfig } from '../config.ts';
 import type { Engine, Row } from '../engine/engine.ts';
 import { trusted } from '../sql/sql.ts';
+import { clvFormula, collectPredictiveClv, collectRfmSegments, collectTopCustomers, RFM_RULES, type CustomerValue, type PredictiveClv, type RfmSegment } from './collect-customer-kpis.ts';
 import { int, money, num, pct, ratio, str } from './round.ts';
 
 export const KPIS_SCHEMA_VERSION = 1;
-
-export const CLV_FORMULA =
-  'CLV = AOV × purchase frequency × lifespan; AOV = revenue / orders (currency per order); ' +
-  'purchase frequency = orders / tenure months (orders per month, tenure = days from first order to as-of inclusive / 30.4375, at least 1); ' +
-  'lifespan = clv.lifespan_months (months). CLV is in currency units.';
-
-export const RFM_RULES = [
-  'recency = days from the last order to as-of, frequency = distinct orders, monetary = revenue',
-  'scores 1–5 by NTILE(5) (5 = most recent / most orders / most revenue; ties split by customer_id)',
-  'Champions: R >= 4 and F >= 4',
-  'Loyal Customers: R >= 3 and F >= 3',
-  'At Risk: R <= 2 and F >= 3',
-  'Potential Loyalists: R >= 3 and F <= 2',
-  'Hibernating: R = 2 and F <= 2',
-  'Lost: R = 1 and F <= 2',
-];
 
 export interface ProductRank {
   rank: number;
@@ -62,12 +47,15 @@ export interface Kpis {
   clv: {
     formula: string;
     lifespan_months: number;
+    min_tenure_months: number;
     customers: number;
     quantiles: Record<string, number | null>;
     buckets: Record<string, number | null>[];
-    top_customers: Record<string, number | string | null>[];
+    /** Ranked by predictive CLV (by the seed's CLV when the predictive models are not available). */
+    top_customers: CustomerValue[];
+    predictive: PredictiveClv;
   };
-  rfm: { rules: string[]; segments: Record<string, number | string | null>[] };
+  rfm: { rules: string[]; segments: RfmSegment[] };
   cohorts: { cohort_month: string; cohort_size: number; retention: (number | null)[] }[];
   inventory: {
     snapshots: number;
@@ -198,19 +186,19 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
     sales_monthly: await select(engine, 'SELECT year, month, revenue, margin, margin_rate, order_count, customers, aov FROM gold.agg_monthly_sales ORDER BY year, month',
       { year: int, month: int, revenue: money, margin: money, margin_rate: ratio, order_count: int, customers: int, aov: money }),
     clv: {
-      formula: CLV_FORMULA,
+      formula: clvFormula(config),
       lifespan_months: config.clv.lifespan_months,
+      min_tenure_months: config.clv.min_tenure_months,
       customers: int(clvQ?.['customers']),
       quantiles: Object.fromEntries(['mean', 'min', 'p10', 'p25', 'median', 'p75', 'p90', 'max'].map((k) => [k, money(clvQ?.[k])])),
       buckets: (await select(engine, 'SELECT bucket_order, lower_bound, upper_bound, customers, customer_share FROM gold.clv_distribution ORDER BY bucket_order',
         { bucket_order: int, lower_bound: money, upper_bound: money, customers: int, customer_share: ratio })) as Record<string, number | null>[],
-      top_customers: await select(engine, 'SELECT customer_id, order_count, revenue, aov, purchase_frequency, clv FROM gold.customer_clv ORDER BY clv DESC, customer_id LIMIT 10',
-        { customer_id: str, order_count: int, revenue: money, aov: money, purchase_frequency: num, clv: money }),
+      top_customers: await collectTopCustomers(engine, has),
+      predictive: await collectPredictiveClv(engine, config, has),
     },
     rfm: {
       rules: RFM_RULES,
-      segments: await select(engine, 'SELECT segment, customers, customer_share, revenue, avg_recency_days, avg_frequency FROM gold.rfm_segments ORDER BY customers DESC, segment',
-        { segment: str, customers: int, customer_share: ratio, revenue: money, avg_recency_days: num, avg_frequency: num }),
+      segments: await collectRfmSegments(engine),
     },
     cohorts: [...cohorts.values()],
     inventory: {

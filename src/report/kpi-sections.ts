@@ -155,33 +155,8 @@ export function renderProducts(k: Kpis): string {
   ].join('\n');
 }
 
-export function renderClv(k: Kpis, detail: boolean): string {
-  const quantiles = ['mean', 'min', 'p10', 'p25', 'median', 'p75', 'p90', 'max'];
-  const body = [
-    ...k.clv.formula.split('; ').map((part) => `  ${part}`),
-    `  Expected lifespan: ${k.clv.lifespan_months} months. Customers with orders: ${fmtInt(k.clv.customers)}.`,
-    '',
-    renderTable(quantiles.map((q) => ({ title: q, align: 'right' as const })), [quantiles.map((q) => fmtMoney(k.clv.quantiles[q]))]),
-    '',
-    renderTable([{ title: 'CLV bucket' }, { title: 'customers', align: 'right' }, { title: 'share', align: 'right' }],
-      k.clv.buckets.map((b) => [b['upper_bound'] === null ? `>= ${fmtMoney(b['lower_bound'])}` : `${fmtMoney(b['lower_bound'])} – < ${fmtMoney(b['upper_bound'])}`, fmtInt(b['customers']), fmtRatio(b['customer_share'])])),
-  ];
-  if (detail) {
-    body.push('', '  Top 10 customers by CLV (every customer in the customer_clv table)',
-      renderTable([{ title: 'customer' }, { title: 'orders', align: 'right' }, { title: 'revenue', align: 'right' }, { title: 'AOV', align: 'right' }, { title: 'orders/month', align: 'right' }, { title: 'CLV', align: 'right' }],
-        k.clv.top_customers.map((c) => [cell(c['customer_id']), fmtInt(c['order_count'] as number), money(c['revenue']), money(c['aov']), fmtNum(c['purchase_frequency'] as number | null), money(c['clv'])])));
-  }
-  return section('Customer lifetime value (CLV)', body.join('\n'));
-}
-
-export function renderRfm(k: Kpis): string {
-  return section('RFM segments', [
-    ...k.rfm.rules.map((r) => `  ${r}`),
-    '',
-    renderTable([{ title: 'segment' }, { title: 'customers', align: 'right' }, { title: 'share', align: 'right' }, { title: 'revenue', align: 'right' }, { title: 'avg recency (days)', align: 'right' }, { title: 'avg orders', align: 'right' }],
-      k.rfm.segments.map((s) => [cell(s['segment']), fmtInt(s['customers'] as number), fmtRatio(s['customer_share'] as number | null), money(s['revenue']), fmtNum(s['avg_recency_days'] as number | null), fmtNum(s['avg_frequency'] as number | null)])),
-  ].join('\n'));
-}
+// The customer sections (both CLVs, RFM) live in kpi-customer-sections.ts.
+export { renderClv, renderRfm } from './kpi-customer-sections.ts';
 
 export function renderBasket(k: Kpis, rows: number): string {
   return section('Market basket (product pairs in the same order)', [

@@ -107,51 +107,51 @@ describe('sales KPIs', () => {
 });
 
 describe('customer KPIs', () => {
-  it('CLV = AOV × orders per month × 12 months', async () => {
-    // tenure = days from first order to 2024-03-10 inclusive / 30.4375, at least 1 month:
-    //   C1 first 01-05: 66 days → CLV = 52.5 × (4 / (66/30.4375)) × 12 = 210 × 365.25 / 66 = 1162.159…
-    //   C2 first 01-12: 59 days → 70 × 365.25 / 59 = 433.347…
-    //   C3 first 01-25: 46 days → 60 × 365.25 / 46 = 476.413…
-    //   C4 first 02-10: 30 days < 30.4375 → 1 month → 30 × 2 × 12 = 720
-    const clv = await rows('SELECT customer_id, clv FROM gold.customer_clv ORDER BY customer_id');
-    expect(clv.map((r) => r['customer_id'])).toEqual(['C1', 'C2', 'C3', 'C4']);
-    expect(clv.map((r) => r['clv'] as number)).toEqual([
-      expect.closeTo((210 * 365.25) / 66, 9),
-      expect.closeTo((70 * 365.25) / 59, 9),
-      expect.closeTo((60 * 365.25) / 46, 9),
-      expect.closeTo(720, 9),
-    ]);
-    expect(kpis.clv.top_customers[0]).toEqual({ customer_id: 'C1', order_count: 4, revenue: 210, aov: 52.5, purchase_frequency: 1.84, clv: 1162.16 });
+  it('CLV = AOV × orders per month × 12 months, tenure floored at clv.min_tenure_months (6)', async () => {
+    // tenure = days from first order to 2024-03-10 inclusive / 30.4375, at least 6 months: every fixture
+    // customer is younger (C1, the oldest, has 66 days), so frequency = orders / 6 and CLV = AOV × orders / 6 × 12
+    // = 2 × revenue: C1 420, C2 140, C3 120, C4 120. (Without the floor C4, 30 days old, was extrapolated.)
+    const clv = await rows('SELECT customer_id, tenure_months, clv FROM gold.customer_clv ORDER BY customer_id');
+    expect(clv.map((r) => [r['customer_id'], r['tenure_months'], Number(r['clv'])])).toEqual([['C1', 6, 420], ['C2', 6, 140], ['C3', 6, 120], ['C4', 6, 120]]);
+    // 4 repeat customers: too few to fit the predictive models (clv.min_repeat_customers 20), so the ranking falls back to the seed CLV.
+    expect(kpis.clv.predictive).toMatchObject({ not_available: '4 customers with a repeat purchase, fewer than clv.min_repeat_customers (20)', horizon_days: 365 });
+    expect(kpis.clv.top_customers[0]).toEqual({
+      rank: 1, customer_id: 'C1', order_count: 4, revenue: 210, aov: 52.5, purchase_frequency: 0.67, clv: 420,
+      predictive_clv: null, p_alive: null, expected_purchases: null, expected_purchase_value: null,
+    });
+    expect(kpis.clv.top_customers.map((c) => c.customer_id)).toEqual(['C1', 'C2', 'C3', 'C4']);
   });
 
   it('CLV distribution: quantiles and buckets', () => {
-    // Sorted: 433.35, 476.41, 720, 1162.16. median = (476.413 + 720) / 2 = 598.21;
-    // p25 = 433.347 + 0.75 × (476.413 − 433.347) = 465.65; p90 = 720 + 0.7 × (1162.159 − 720) = 1029.51.
-    expect(kpis.clv.quantiles).toEqual({ mean: 697.98, min: 433.35, p10: 446.27, p25: 465.65, median: 598.21, p75: 830.54, p90: 1029.51, max: 1162.16 });
-    // Buckets: 250–500: C2, C3; 500–1000: C4; 1000–2500: C1.
+    // Sorted: 120, 120, 140, 420 (mean 200). Continuous quantiles at position q × 3:
+    // median = (120 + 140) / 2 = 130; p75 = 140 + 0.25 × 280 = 210; p90 = 140 + 0.7 × 280 = 336.
+    expect(kpis.clv.quantiles).toEqual({ mean: 200, min: 120, p10: 120, p25: 120, median: 130, p75: 210, p90: 336, max: 420 });
+    // Buckets: 100–250: C2, C3, C4; 250–500: C1.
     expect(kpis.clv.buckets.filter((b) => b['customers']! > 0).map((b) => [b['lower_bound'], b['customers'], b['customer_share']])).toEqual([
-      [250, 2, 0.5],
-      [500, 1, 0.25],
-      [1000, 1, 0.25],
+      [100, 3, 0.75],
+      [250, 1, 0.25],
     ]);
   });
 
-  it('RFM scores by NTILE(5) and segments', async () => {
+  it('RFM scores by cume_dist quintiles (ties share a score) and the DESIGN.md segments', async () => {
     // recency: C1 5 days (03-05), C2 36 (02-03), C3 9 (03-01), C4 2 (03-08); frequency 4, 2, 2, 2; monetary 210, 70, 60, 60.
-    // 4 customers in 5 tiles → tiles 1..4. R (recency desc): C2 1, C3 2, C1 3, C4 4.
-    // F (asc, ties by id): C2 1, C3 2, C4 3, C1 4. M (asc, ties by id): C3 1, C4 2, C2 3, C1 4.
-    // C1 R3 F4 → Loyal Customers; C2 R1 F1 → Lost; C3 R2 F2 → Hibernating; C4 R4 F3 → Loyal Customers.
+    // R = 6 − ceil(5 × cume_dist(recency)): C4 2/4 → 6 − ceil(1.25) = 4; C1 → 6 − ceil(2.5) = 3; C3 → 6 − ceil(3.75) = 2; C2 → 1.
+    // F: the three customers with 2 orders share cume_dist 3/4 → ceil(3.75) = 4; C1 → 5.
+    // M: 60 (C3, C4) 2/4 → 3; 70 (C2) 3/4 → 4; 210 (C1) → 5.
+    // C1 R3 F5 M5 → Loyal Customers (not Champions: R < 5); C2 R1 F4 → At Risk; C3 R2 F4 → At Risk; C4 R4 F4 → Loyal Customers.
     const rfm = await rows('SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, segment FROM gold.rfm ORDER BY customer_id');
     expect(rfm).toEqual([
-      { customer_id: 'C1', recency_days: 5, frequency: 4, monetary: 210, r_score: 3, f_score: 4, m_score: 4, segment: 'Loyal Customers' },
-      { customer_id: 'C2', recency_days: 36, frequency: 2, monetary: 70, r_score: 1, f_score: 1, m_score: 3, segment: 'Lost' },
-      { customer_id: 'C3', recency_days: 9, frequency: 2, monetary: 60, r_score: 2, f_score: 2, m_score: 1, segment: 'Hibernating' },
-      { customer_id: 'C4', recency_days: 2, frequency: 2, monetary: 60, r_score: 4, f_score: 3, m_score: 2, segment: 'Loyal Customers' },
+      { customer_id: 'C1', recency_days: 5, frequency: 4, monetary: 210, r_score: 3, f_score: 5, m_score: 5, segment: 'Loyal Customers' },
+      { customer_id: 'C2', recency_days: 36, frequency: 2, monetary: 70, r_score: 1, f_score: 4, m_score: 4, segment: 'At Risk' },
+      { customer_id: 'C3', recency_days: 9, frequency: 2, monetary: 60, r_score: 2, f_score: 4, m_score: 3, segment: 'At Risk' },
+      { customer_id: 'C4', recency_days: 2, frequency: 2, monetary: 60, r_score: 4, f_score: 4, m_score: 3, segment: 'Loyal Customers' },
     ]);
-    expect(kpis.rfm.segments.map((s) => [s['segment'], s['customers'], s['revenue']])).toEqual([
+    expect(kpis.rfm.segments.map((s) => [s.segment, s.customers, s.revenue])).toEqual([
+      ['Champions', 0, 0],
       ['Loyal Customers', 2, 270],
-      ['Hibernating', 1, 60],
-      ['Lost', 1, 70],
+      ['At Risk', 2, 130],
+      ['Lost', 0, 0],
+      ['Others', 0, 0],
     ]);
   });
 
