@@ -42,7 +42,7 @@ const PipelineConfigSchema = z
         // residual of the last level_shift_days days against level_shift_z.
         season_weeks: positiveInt.default(8),
         level_shift_days: positiveInt.default(7),
-        level_shift_z: positive.default(5),
+        level_shift_z: positive.default(6),
       })
       .strict()
       .refine((a) => a.min_history_days <= a.window_days, { message: 'min_history_days must be ≤ window_days', path: ['min_history_days'] }),

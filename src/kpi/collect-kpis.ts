@@ -5,6 +5,7 @@ import type { PipelineConfig } from '../config.ts';
 import type { Engine, Row } from '../engine/engine.ts';
 import { trusted } from '../sql/sql.ts';
 import { clvFormula, collectPredictiveClv, collectRfmSegments, collectTopCustomers, RFM_RULES, type CustomerValue, type PredictiveClv, type RfmSegment } from './collect-customer-kpis.ts';
+import { collectAnomalies, collectForecast, type AnomalyKpis, type ForecastKpis } from './collect-series-kpis.ts';
 import { int, money, num, pct, ratio, str } from './round.ts';
 
 export const KPIS_SCHEMA_VERSION = 1;
@@ -75,20 +76,8 @@ export interface Kpis {
     | (NotAvailable & { conversion_rate: null; daily: null })
     | { sessions: number; purchase_sessions: number; conversion_rate: number | null; daily: Record<string, number | string | null>[] };
   promotions: (NotAvailable & { impact: null }) | { impact: Record<string, number | string | null>[] };
-  forecast: {
-    method: string;
-    season_days: number;
-    horizons: { days: number; revenue: number | null }[];
-    backtest: { days: number; days_used: number; mape_pct: number | null };
-    daily: { date: string; revenue: number | null }[];
-  } | (NotAvailable & { horizons: null });
-  anomalies: {
-    window_days: number;
-    z_threshold: number;
-    min_history_days: number;
-    days_scored: number;
-    alerts: { day: string; metric: string; value: number | null; baseline_median: number | null; robust_z: number | null; direction: string | null }[];
-  };
+  forecast: ForecastKpis;
+  anomalies: AnomalyKpis;
   market_basket: { min_pair_orders: number; pairs: Record<string, number | string | null>[] };
 }
 
@@ -155,11 +144,6 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
   const [inv] = await engine.rows(trusted('SELECT snapshots, zero_snapshots, stock_out_rate FROM gold.inventory_summary'));
 
   const [clvQ] = await engine.rows(trusted('SELECT * FROM gold.clv_quantiles'));
-
-  const forecastDaily = has('revenue_forecast')
-    ? await select(engine, 'SELECT CAST(forecast_date AS VARCHAR) AS date, forecast_revenue AS revenue, step FROM gold.revenue_forecast ORDER BY step', { date: str, revenue: money, step: int })
-    : [];
-  const [backtest] = has('forecast_backtest') ? await engine.rows(trusted('SELECT * FROM gold.forecast_backtest')) : [];
 
   return {
     schemaVersion: KPIS_SCHEMA_VERSION,
@@ -231,28 +215,8 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
               before_revenue_per_day: money, during_revenue_per_day: money, after_revenue_per_day: money, during_delta: money, during_delta_pct: pct, after_delta: money, after_delta_pct: pct }),
         }
       : { ...notAvailable('promotions'), impact: null },
-    forecast: backtest
-      ? {
-          method: String(backtest['method']),
-          season_days: int(backtest['season_days']),
-          horizons: [...config.forecast.horizons].sort((a, b) => a - b).map((days) => ({
-            days,
-            revenue: forecastDaily.length === 0 ? null : money(forecastDaily.filter((f) => Number(f['step']) <= days).reduce((s, f) => s + Number(f['revenue']), 0)),
-          })),
-          backtest: { days: int(backtest['backtest_days']), days_used: int(backtest['days_used']), mape_pct: pct(backtest['mape']) },
-          daily: forecastDaily.map((f) => ({ date: String(f['date']), revenue: f['revenue'] as number | null })),
-        }
-      : { ...notAvailable('daily sales'), horizons: null },
-    anomalies: {
-      window_days: config.anomalies.window_days,
-      z_threshold: config.anomalies.z_threshold,
-      min_history_days: config.anomalies.min_history_days,
-      days_scored: has('daily_anomalies') ? int(await engine.scalar(trusted("SELECT COUNT(*) FROM gold.daily_anomalies WHERE metric = 'revenue'"))) : 0,
-      alerts: has('daily_anomalies')
-        ? ((await select(engine, 'SELECT CAST(day AS VARCHAR) AS day, metric, value, baseline_median, robust_z, direction FROM gold.daily_anomalies WHERE is_anomaly ORDER BY day, metric',
-            { day: str, metric: str, value: money, baseline_median: money, robust_z: num, direction: str })) as Kpis['anomalies']['alerts'])
-        : [],
-    },
+    forecast: await collectForecast(engine, config, has),
+    anomalies: await collectAnomalies(engine, config, has),
     market_basket: {
       min_pair_orders: config.basket.min_pair_orders,
       pairs: await select(engine, 'SELECT rank, product_a, product_b, pair_orders, support, confidence_a_to_b, confidence_b_to_a, lift FROM gold.basket_pairs ORDER BY rank',

@@ -66,20 +66,8 @@ export function renderConversion(k: Kpis, withDaily: boolean): string {
   return section('Conversion (sessions with a purchase / sessions)', body.join('\n'));
 }
 
-export function renderForecast(k: Kpis): string {
-  const f = k.forecast;
-  const title = 'Revenue forecast';
-  if ('not_available' in f) return section(title, notAvailable(f.not_available));
-  const method = `${f.method} (each future day = the same weekday of the last observed ${f.season_days}-day season)`;
-  return section(title, [
-    renderPairs([
-      ['Method', method],
-      [`Backtest MAPE (last ${f.backtest.days} days)`, f.backtest.mape_pct === null ? 'n/a (not enough history or no sales in the held-out days)' : `${fmtPct(f.backtest.mape_pct)} over ${f.backtest.days_used} days with sales`],
-    ]),
-    '',
-    renderTable([{ title: 'horizon' }, { title: 'forecast revenue', align: 'right' }], f.horizons.map((h) => [`next ${h.days} days`, fmtMoney(h.revenue)])),
-  ].join('\n'));
-}
+// The series sections (forecast, anomalies) live in kpi-series-sections.ts.
+export { renderAnomalies, renderForecast } from './kpi-series-sections.ts';
 
 export function renderPromotions(k: Kpis): string {
   const p = k.promotions;
@@ -163,16 +151,6 @@ export function renderBasket(k: Kpis, rows: number): string {
     `  support = pair orders / all orders; confidence(A→B) = pair orders / orders with A; lift = support / (support(A) × support(B)); pairs in >= ${k.market_basket.min_pair_orders} orders`,
     renderTable([{ title: '#', align: 'right' }, { title: 'A' }, { title: 'B' }, { title: 'orders', align: 'right' }, { title: 'support', align: 'right' }, { title: 'conf A→B', align: 'right' }, { title: 'conf B→A', align: 'right' }, { title: 'lift', align: 'right' }],
       k.market_basket.pairs.slice(0, rows).map((p) => [cell(p['rank']), cell(p['product_a']), cell(p['product_b']), fmtInt(p['pair_orders'] as number), fmtRatio(p['support'] as number | null), fmtRatio(p['confidence_a_to_b'] as number | null), fmtRatio(p['confidence_b_to_a'] as number | null), fmtNum(p['lift'] as number | null, 4)])),
-  ].join('\n'));
-}
-
-export function renderAnomalies(k: Kpis, maxRows = Number.POSITIVE_INFINITY): string {
-  const a = k.anomalies;
-  const shown = a.alerts.slice(Math.max(0, a.alerts.length - maxRows));
-  return section(`Alerts: anomalies (robust z over the previous ${a.window_days} days, |z| > ${a.z_threshold}, >= ${a.min_history_days} days of history)`, [
-    `  ${a.alerts.length} anomalies (day × metric); ${a.days_scored} days scored per metric (revenue, orders)${shown.length < a.alerts.length ? `; the latest ${shown.length} below, all in alerts.json` : ''}`,
-    renderTable([{ title: 'day' }, { title: 'metric' }, { title: 'value', align: 'right' }, { title: 'baseline median', align: 'right' }, { title: 'robust z', align: 'right' }, { title: 'direction' }],
-      shown.map((x) => [x.day, x.metric, x.metric === 'revenue' ? fmtMoney(x.value) : fmtInt(x.value), x.metric === 'revenue' ? fmtMoney(x.baseline_median) : fmtNum(x.baseline_median), x.robust_z === null ? 'n/a (flat baseline)' : fmtNum(x.robust_z), cell(x.direction)])),
   ].join('\n'));
 }
 

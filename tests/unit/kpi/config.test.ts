@@ -18,7 +18,7 @@ function configError(text: string): EtlError {
 describe('pipeline config', () => {
   it('loads the shipped pipeline/config.yaml', async () => {
     const c = await loadPipelineConfig(PIPELINE_DIR);
-    expect(c.anomalies).toEqual({ window_days: 56, z_threshold: 4.5, min_history_days: 28, season_weeks: 8, level_shift_days: 7, level_shift_z: 5 });
+    expect(c.anomalies).toEqual({ window_days: 56, z_threshold: 4.5, min_history_days: 28, season_weeks: 8, level_shift_days: 7, level_shift_z: 6 });
     expect(c.clv).toEqual({ lifespan_months: 12, min_tenure_months: 6, predictive_horizon_days: 365, min_repeat_customers: 20 });
     expect(c.forecast).toEqual({ method: 'auto', season_days: 7, horizons: [7, 30, 90], backtest_days: 28, backtest_origins: 6, backtest_step_days: 14 });
     expect(c.forecast.horizons).toEqual([7, 30, 90]);
