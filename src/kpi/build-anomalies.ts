@@ -22,9 +22,12 @@ export async function buildAnomalies(engine: Engine, config: PipelineConfig, ser
   const settings = anomalySettings(config);
   const scores: (string | number | boolean | null)[][] = [];
   const alerts: (string | number | null)[][] = [];
+  // One event is one order: of size 1 in orders, of the average order value in revenue.
+  const orders = series.reduce((a, p) => a + p.orders, 0);
+  const aov = orders === 0 ? 0 : series.reduce((a, p) => a + p.revenue, 0) / orders;
   for (const metric of ANOMALY_METRICS) {
     const values = series.map((p) => p[metric]);
-    const scored = scoreSeasonalAnomalies(values, { ...settings, counts: metric === 'orders' });
+    const scored = scoreSeasonalAnomalies(values, { ...settings, eventSize: metric === 'orders' ? 1 : aov });
     for (const d of scored) scores.push([series[d.index]!.date, metric, d.value, d.expected, d.z, d.levelShiftZ, d.isAnomaly]);
     for (const a of seasonalAlerts(values, scored, settings)) {
       alerts.push([series[a.index]!.date, metric, a.kind, a.value, a.expected, a.z, a.change === null ? null : a.change * 100, a.days]);

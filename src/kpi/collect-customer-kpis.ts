@@ -19,15 +19,15 @@ export const RFM_RULES = [
 
 export function clvFormula(config: PipelineConfig): string {
   return 'CLV = AOV × purchase frequency × lifespan; AOV = revenue / orders (currency per order); ' +
-    `purchase frequency = orders / tenure months (orders per month; tenure = days from first order to as-of inclusive / 30.4375, at least clv.min_tenure_months = ${config.clv.min_tenure_months}); ` +
+    `purchase frequency = orders / tenure months (orders per month, tenure = days from first order to as-of inclusive / 30.4375, at least clv.min_tenure_months = ${config.clv.min_tenure_months}); ` +
     `lifespan = clv.lifespan_months = ${config.clv.lifespan_months} (months). CLV is in currency units.`;
 }
 
 export function predictiveClvDefinition(config: PipelineConfig): string {
   return `predictive CLV = expected purchases over the next ${config.clv.predictive_horizon_days} days (BG/NBD, given the customer's repeat purchases, recency and age) ` +
-    '× expected value of a purchase (Gamma-Gamma, the customer\'s mean repeat purchase shrunk towards the population mean); ' +
-    'both models fitted by maximum likelihood on every customer\'s summary (a purchase = a day with orders; times in weeks); ' +
-    'P(alive) = the BG/NBD probability that the customer is still active at as-of. Currency, undiscounted.';
+    '× expected value of a purchase (Gamma-Gamma, the customer\'s mean repeat purchase shrunk towards the population mean), in currency, undiscounted; ' +
+    'both models are fitted by maximum likelihood on every customer\'s summary (a purchase = a day with orders, times in weeks); ' +
+    'P(alive) = the BG/NBD probability that the customer is still active at as-of';
 }
 
 export type RfmSegment = { segment: string; customers: number; customer_share: number | null; revenue: number | null; avg_recency_days: number | null; avg_frequency: number | null };

@@ -56,8 +56,10 @@ export function forecastRevenue(series: readonly number[], s: ForecastSettings):
   };
   const hwPossible = series.length >= HW_MIN_SEASONS * m;
   const candidates: ForecastModel['name'][] = hwPossible ? ['holt_winters', 'seasonal_naive'] : ['seasonal_naive'];
+  // Both models are scored on the same origins (those with enough history for every candidate).
+  const minTrain = hwPossible ? HW_MIN_SEASONS * m : m;
   const scores = candidates.map((name) => rollingBacktest(series, fits[name], name, {
-    horizon: s.backtestDays, origins: s.backtestOrigins, step: s.backtestStep, minTrain: name === 'holt_winters' ? HW_MIN_SEASONS * m : m,
+    horizon: s.backtestDays, origins: s.backtestOrigins, step: s.backtestStep, minTrain,
   }));
   let chosen: ForecastModel['name'];
   let selection: RevenueForecast['selection'];

@@ -7,7 +7,7 @@
 //               single unusual day)
 //   e_t       = r_t − drift_t                    (the day against its seasonal, level-adjusted expectation)
 //   scale_t   = 1.4826 × MAD of e over the previous window_days days (robust σ; at least MIN_SCALE and,
-//               for counts, the log step of one event, ln(1 + 1/(expected + 1)))
+//               the log step of one event (one order), ln(1 + event size / (expected + 1)))
 //   z_t       = e_t / scale_t                    point anomaly when |z_t| > z_threshold
 //   expected  = exp(base_t + drift_t) − 1
 // Level shift: the median raw residual of the last level_shift_days days, divided by its standard error
@@ -21,10 +21,11 @@ export interface SeasonalAnomalySettings {
   levelShiftDays: number;
   levelShiftZ: number;
   /**
-   * The series counts events (orders): its log-scale σ is at least the step of one event, so that in a
-   * shop with 3 orders a day, where half the days equal the median, one order more is not an alert.
+   * The value one event adds (1 for orders, the average order value for revenue): the log-scale σ is at
+   * least the step of one event, ln(1 + eventSize / (expected + 1)), so that in a shop with 3 orders a
+   * day, or one order a week, one order more or less is not an alert.
    */
-  counts?: boolean;
+  eventSize?: number;
 }
 
 export interface ScoredDay {
@@ -87,8 +88,8 @@ export function scoreSeasonalAnomalies(series: readonly number[], s: SeasonalAno
     const hist = e.slice(Math.max(0, t - s.windowDays), t).filter((v): v is number => v !== null);
     if (hist.length < SEASON) continue;
     const mad = median(hist.map((v) => Math.abs(v - median(hist))));
-    // One event more or less is the smallest change a count can show: its log-scale step is the floor of σ.
-    const step = s.counts ? Math.log1p(1 / Math.exp(base[t]! + drift[t]!)) : 0;
+    // One event more or less is the smallest change the series can show: its log-scale step is the floor of σ.
+    const step = s.eventSize ? Math.log1p(s.eventSize / Math.exp(base[t]! + drift[t]!)) : 0;
     const scale = Math.max(MIN_SCALE, step, MAD_SCALE * mad);
     const z = e[t]! / scale;
     const window = r.slice(t - s.levelShiftDays + 1, t + 1);

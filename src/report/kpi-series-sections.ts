@@ -15,12 +15,12 @@ export function renderForecast(k: Kpis): string {
   return section(title, [
     renderPairs([
       ['Model', `${MODEL_NAMES[f.method] ?? f.method}${params}; chosen by ${why}`],
-      ['Backtest', `${b.models[0]?.origins ?? 0} rolling forecasts of ${b.horizon_days} days, origins ${b.step_days} days apart, ending on the last day`],
+      ['Backtest', `${b.models[0]?.origins ?? 0} rolling forecast(s) of ${b.horizon_days} days per model, origins ${b.step_days} days apart, the last one ending on the last day`],
     ]),
     ...f.definition.split('; ').map((d) => `  ${d}`),
     '',
     renderTable([{ title: 'model' }, { title: 'MAE/day', align: 'right' }, { title: 'RMSE/day', align: 'right' }, { title: 'MAPE', align: 'right' }, { title: 'in 80 %', align: 'right' }, { title: 'in 95 %', align: 'right' }, { title: '' }],
-      b.models.map((m) => [m.model, fmtMoney(m.mae), fmtMoney(m.rmse), fmtPct(m.mape_pct), fmtRatio(m.coverage_80), fmtRatio(m.coverage_95), m.chosen ? 'chosen' : 'baseline'])),
+      b.models.map((m) => [m.model, fmtMoney(m.mae), fmtMoney(m.rmse), fmtPct(m.mape_pct), fmtRatio(m.coverage_80), fmtRatio(m.coverage_95), m.chosen ? 'chosen' : 'not chosen'])),
     '',
     renderTable([{ title: 'horizon' }, { title: 'forecast revenue', align: 'right' }, { title: '80 % interval', align: 'right' }, { title: '95 % interval', align: 'right' }],
       f.horizons.map((h) => [`next ${h.days} days`, fmtMoney(h.revenue), `${fmtMoney(h.lower_80)} – ${fmtMoney(h.upper_80)}`, `${fmtMoney(h.lower_95)} – ${fmtMoney(h.upper_95)}`])),

@@ -244,16 +244,28 @@ describe('returns, conversion, promotions, basket', () => {
 });
 
 describe('forecast and anomalies on the fixture', () => {
-  it('forecasts 7, 30 and 90 days by repeating the last week, with its backtest', () => {
+  it('forecasts 7, 30 and 90 days with seasonal naive (forecast.method in the fixture config), both models backtested', () => {
     if ('not_available' in kpis.forecast) throw new Error('forecast expected');
+    expect(kpis.forecast).toMatchObject({ method: 'seasonal_naive', selection: 'configured', season_days: 7, parameters: null });
     // Last week 03-02..03-08 = [0, 0, 0, 100, 0, 0, 25] → 7 days 125; 30 days = 4 weeks (500) + [0, 0];
     // 90 days = 12 weeks (1500) + [0, 0, 0, 100, 0, 0] = 1600.
-    expect(kpis.forecast.horizons).toEqual([{ days: 7, revenue: 125 }, { days: 30, revenue: 500 }, { days: 90, revenue: 1600 }]);
-    expect(kpis.forecast.daily[0]).toEqual({ date: '2024-03-09', revenue: 0 });
-    expect(kpis.forecast.daily[3]).toEqual({ date: '2024-03-12', revenue: 100 });
-    // Held out 02-10..03-08, forecast from the week 02-03..02-09 = [40, 0, 0, 0, 0, 0, 0].
-    // Days with sales: 02-10 35 vs 40 → 5/35; 02-14, 03-01, 03-05, 03-08 vs 0 → 1 each. MAPE = (1/7 + 4) / 5 = 82.86 %.
-    expect(kpis.forecast.backtest).toEqual({ days: 28, days_used: 5, mape_pct: 82.86 });
+    expect(kpis.forecast.horizons.map((h) => [h.days, h.revenue])).toEqual([[7, 125], [30, 500], [90, 1600]]);
+    expect(kpis.forecast.daily[3]).toMatchObject({ date: '2024-03-12', revenue: 100 });
+    // 64 days of history: one backtest origin has the 28 days Holt-Winters needs (day 36 = 02-10), both models use it.
+    // Seasonal naive held out 02-10..03-08, forecast from the week 02-03..02-09 = [40, 0, 0, 0, 0, 0, 0]:
+    //   errors 02-10 |35 − 40| = 5, 02-14 20, 02-17 40, 02-24 40, 03-01 20, 03-02 40, 03-05 100, 03-08 25 → MAE 290 / 28 = 10.36;
+    //   MAPE over the days with sales: (5/35 + 1 + 1 + 1 + 1) / 5 = 82.86 %.
+    const sn = kpis.forecast.backtest.models.find((m) => m.model === 'seasonal_naive')!;
+    expect(sn).toMatchObject({ chosen: true, origins: 1, points: 28, mae: 10.36, mape_pct: 82.86 });
+    const hw = kpis.forecast.backtest.models.find((m) => m.model === 'holt_winters')!;
+    expect(hw).toMatchObject({ chosen: false, origins: 1, points: 28 });
+    // Seasonal naive σ² = mean squared weekly difference; intervals widen with every started week.
+    const [d1, , , , , , , d8] = kpis.forecast.daily;
+    expect(d8!.upper_80! - d8!.revenue!).toBeGreaterThan(d1!.upper_80! - d1!.revenue!);
+    for (const h of kpis.forecast.horizons) {
+      expect(h.lower_95!).toBeLessThanOrEqual(h.lower_80!);
+      expect(h.upper_80!).toBeLessThanOrEqual(h.upper_95!);
+    }
   });
 
   it('stores the forecast in gold.revenue_forecast', async () => {

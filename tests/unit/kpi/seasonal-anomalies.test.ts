@@ -31,9 +31,14 @@ describe('scoreSeasonalAnomalies', () => {
   it('a count series is never scored finer than one event', () => {
     // 3 orders every day but one with 4: one order more is not an alert (log step ln(1 + 1/4) ≈ 0.22 is the floor of σ).
     const series = Array.from({ length: 60 }, (_, t) => (t === 50 ? 4 : 3));
-    const asCounts = scoreSeasonalAnomalies(series, { ...SETTINGS, counts: true }).find((d) => d.index === 50)!;
+    const asCounts = scoreSeasonalAnomalies(series, { ...SETTINGS, eventSize: 1 }).find((d) => d.index === 50)!;
     expect(asCounts.z).toBeCloseTo(Math.log(5 / 4) / Math.log1p(1 / 4), 9);
     expect(asCounts.isAnomaly).toBe(false);
+    // Revenue of one order of 40 a week, against weeks without sales: the step of one order (ln 41) is the floor.
+    const weekly = Array.from({ length: 70 }, (_, t) => (t % 7 === 3 && t !== 52 ? 0 : t === 52 ? 40 : 0));
+    const sale = scoreSeasonalAnomalies(weekly, { ...SETTINGS, eventSize: 40 }).find((d) => d.index === 52)!;
+    expect(sale.z).toBeCloseTo(1, 9);
+    expect(sale.isAnomaly).toBe(false);
   });
 });
 
