@@ -55,7 +55,7 @@ describe('writeKpiReports', () => {
     expect(sales).toContain('CLV = AOV × purchase frequency × lifespan');
     expect(sales).toContain('  seasonal_naive    10.36     24.09  82.86 %  92.86 %  96.43 %  chosen');
     expect(sales).toContain('  holt_winters      11.39     22.92  95.24 %  92.86 %  96.43 %  not chosen');
-    expect(sales).toContain('  next 7 days               125.00  56.48 – 193.52  20.21 – 229.79');
+    expect(sales).toContain('  next 7 days             125.00   56.48 – 193.52   20.21 – 229.79');
     expect(sales).toContain('  2024-01     3  100.0%   66.7%  66.7%');
     expect(sales).toContain('  1  P1  P3       5  50.00 %   83.33 %  100.00 %  1.6667');
     const dashboard = out['kpis_dashboard.txt']!;
