@@ -6,6 +6,7 @@ import type { Engine, Row } from '../engine/engine.ts';
 import { trusted } from '../sql/sql.ts';
 import { clvFormula, collectPredictiveClv, collectRfmSegments, collectTopCustomers, RFM_RULES, type CustomerValue, type PredictiveClv, type RfmSegment } from './collect-customer-kpis.ts';
 import { collectAnomalies, collectForecast, type AnomalyKpis, type ForecastKpis } from './collect-series-kpis.ts';
+import { comparePeriods, withCoverage, type PeriodRow } from './periods.ts';
 import { int, money, num, pct, ratio, str } from './round.ts';
 
 export const KPIS_SCHEMA_VERSION = 1;
@@ -43,8 +44,10 @@ export interface Kpis {
   most_profitable_products: ProductRank[];
   revenue_by_category: Record<string, number | string | null>[];
   sales_daily: Record<string, number | string | null>[];
-  sales_weekly: Record<string, number | string | null>[];
-  sales_monthly: Record<string, number | string | null>[];
+  /** Each with days (observed), period_days and partial (periods.ts). */
+  sales_weekly: PeriodRow[];
+  sales_monthly: PeriodRow[];
+  period_comparison: ReturnType<typeof comparePeriods>;
   clv: {
     formula: string;
     lifespan_months: number;
@@ -145,6 +148,12 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
 
   const [clvQ] = await engine.rows(trusted('SELECT * FROM gold.clv_quantiles'));
 
+  // Partial first and last weeks and months are marked (periods.ts): the observed days are first order date … as-of.
+  const weekly = withCoverage('week', await select(engine, 'SELECT iso_year, iso_week, CAST(week_start AS VARCHAR) AS week_start, revenue, margin, order_count, aov FROM gold.agg_weekly_sales ORDER BY week_start',
+      { iso_year: int, iso_week: int, week_start: str, revenue: money, margin: money, order_count: int, aov: money }), 'week_start', str(t['first_day']), opts.asOf);
+  const monthly = withCoverage('month', await select(engine, 'SELECT year, month, CAST(month_start AS VARCHAR) AS month_start, revenue, margin, margin_rate, order_count, customers, aov FROM gold.agg_monthly_sales ORDER BY year, month',
+      { year: int, month: int, month_start: str, revenue: money, margin: money, margin_rate: ratio, order_count: int, customers: int, aov: money }), 'month_start', str(t['first_day']), opts.asOf);
+
   return {
     schemaVersion: KPIS_SCHEMA_VERSION,
     as_of: opts.asOf,
@@ -165,10 +174,9 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
     revenue_by_category: await select(engine, 'SELECT category, revenue, margin, margin_rate, units, order_count, revenue_share FROM gold.category_sales ORDER BY revenue DESC, category',
       { category: str, revenue: money, margin: money, margin_rate: ratio, units: int, order_count: int, revenue_share: ratio }),
     sales_daily: daily,
-    sales_weekly: await select(engine, 'SELECT iso_year, iso_week, CAST(week_start AS VARCHAR) AS week_start, revenue, margin, order_count, aov FROM gold.agg_weekly_sales ORDER BY week_start',
-      { iso_year: int, iso_week: int, week_start: str, revenue: money, margin: money, order_count: int, aov: money }),
-    sales_monthly: await select(engine, 'SELECT year, month, revenue, margin, margin_rate, order_count, customers, aov FROM gold.agg_monthly_sales ORDER BY year, month',
-      { year: int, month: int, revenue: money, margin: money, margin_rate: ratio, order_count: int, customers: int, aov: money }),
+    sales_weekly: weekly,
+    sales_monthly: monthly,
+    period_comparison: comparePeriods(weekly, monthly, str(t['first_day']), opts.asOf),
     clv: {
       formula: clvFormula(config),
       lifespan_months: config.clv.lifespan_months,

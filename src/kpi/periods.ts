@@ -1,6 +1,7 @@
 // Honest periods: a week or month that the observed period (first order date … --as-of) covers only in
 // part is marked partial (with the days it covers), and period-over-period comparisons use the last two
 // complete periods, never a partial one against a full one.
+import { pct } from './round.ts';
 
 export interface Coverage {
   /** Days of the period inside the observed period. */
@@ -45,7 +46,7 @@ export interface PeriodComparison {
   orders_change_pct: number | null;
 }
 
-const change = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : ((a - b) / b) * 100);
+const change = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : pct(((a - b) / b) * 100));
 
 /**
  * The last complete period against the period just before it, when that one is complete too (a period
@@ -65,5 +66,24 @@ export function compareLastComplete(kind: 'week' | 'month', rows: readonly Perio
     previous: shape(previous),
     revenue_change_pct: change(cur.revenue, previous.revenue),
     orders_change_pct: change(cur.order_count, previous.order_count),
+  };
+}
+
+export type PeriodRow = Record<string, number | string | boolean | null>;
+
+/** The rows with `days` (covered), `period_days` and `partial` added; startKey names the period's first day. */
+export function withCoverage(kind: 'week' | 'month', rows: readonly Record<string, number | string | null>[], startKey: string, observedFrom: string | null, observedTo: string): PeriodRow[] {
+  return rows.map((r) => (observedFrom === null ? { ...r } : { ...r, ...coverage(kind, String(r[startKey]), observedFrom, observedTo) }));
+}
+
+/** Last complete week and month against the one before (kpis.json `period_comparison`). */
+export function comparePeriods(weekly: readonly PeriodRow[], monthly: readonly PeriodRow[], observedFrom: string | null, observedTo: string) {
+  const totals = (rows: readonly PeriodRow[], startKey: string): PeriodTotals[] =>
+    rows.map((r) => ({ start: String(r[startKey]), revenue: r['revenue'] as number | null, order_count: Number(r['order_count']), partial: r['partial'] === true }));
+  return {
+    observed: { from: observedFrom, to: observedTo },
+    rule: 'partial = the period is not wholly inside the observed days (first order date … as-of); comparisons use the last complete period and the complete period before it',
+    week: observedFrom === null ? null : compareLastComplete('week', totals(weekly, 'week_start'), observedFrom),
+    month: observedFrom === null ? null : compareLastComplete('month', totals(monthly, 'month_start'), observedFrom),
   };
 }

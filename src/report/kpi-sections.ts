@@ -2,6 +2,7 @@
 // report and the dashboard compose them (the dashboard with shorter tables).
 import type { Kpis, ProductRank } from '../kpi/collect-kpis.ts';
 import { cell, fmtInt, fmtMoney, fmtNum, fmtPct, fmtRatio, notAvailable, renderPairs, renderTable, section } from './kpi-format.ts';
+import { partialMark, renderPartialNote, renderWeekSummary } from './kpi-period-sections.ts';
 
 
 export function renderHeader(title: string, k: Kpis): string {
@@ -104,21 +105,18 @@ const money = (v: unknown): string => fmtMoney(v as number | null);
 /** Monthly, weekly and (the last `dailyRows`) daily revenue, orders and AOV. */
 export function renderSalesPeriods(k: Kpis, opts: { weekly: boolean; dailyRows: number }): string {
   const out = [
-    section('Monthly sales', renderTable(
+    section('Monthly sales', renderPartialNote(k) + renderTable(
       [{ title: 'month' }, { title: 'revenue', align: 'right' }, { title: 'orders', align: 'right' }, { title: 'AOV', align: 'right' }, { title: 'margin', align: 'right' }, { title: 'margin rate', align: 'right' }],
-      k.sales_monthly.map((m) => [`${m['year']}-${String(m['month']).padStart(2, '0')}`, money(m['revenue']), fmtInt(m['order_count'] as number), money(m['aov']), money(m['margin']), fmtRatio(m['margin_rate'] as number | null)]),
+      k.sales_monthly.map((m) => [`${m['year']}-${String(m['month']).padStart(2, '0')}${partialMark(m)}`, money(m['revenue']), fmtInt(m['order_count'] as number), money(m['aov']), money(m['margin']), fmtRatio(m['margin_rate'] as number | null)]),
     )),
   ];
   if (opts.weekly) {
-    out.push(section('Weekly sales (ISO weeks)', renderTable(
+    out.push(section('Weekly sales (ISO weeks)', renderPartialNote(k) + renderTable(
       [{ title: 'week' }, { title: 'starts' }, { title: 'revenue', align: 'right' }, { title: 'orders', align: 'right' }, { title: 'AOV', align: 'right' }],
-      k.sales_weekly.map((w) => [`${w['iso_year']}-W${String(w['iso_week']).padStart(2, '0')}`, cell(w['week_start']), money(w['revenue']), fmtInt(w['order_count'] as number), money(w['aov'])]),
+      k.sales_weekly.map((w) => [`${w['iso_year']}-W${String(w['iso_week']).padStart(2, '0')}${partialMark(w)}`, cell(w['week_start']), money(w['revenue']), fmtInt(w['order_count'] as number), money(w['aov'])]),
     )));
   } else {
-    const w = k.sales_weekly.at(-1);
-    out.push(section('Weekly sales (ISO weeks)', w
-      ? renderPairs([[`Last week ${w['iso_year']}-W${String(w['iso_week']).padStart(2, '0')}`, `${money(w['revenue'])} revenue, ${fmtInt(w['order_count'] as number)} orders, AOV ${money(w['aov'])}`], ['Weeks in the period', fmtInt(k.sales_weekly.length)]])
-      : '  (none)'));
+    out.push(section('Weekly sales (ISO weeks)', renderWeekSummary(k)));
   }
   const rows = Math.min(opts.dailyRows, k.sales_daily.length);
   out.push(section(`Daily sales (last ${rows} days of the period; every day in kpis.json)`, renderTable(

@@ -143,3 +143,17 @@ describe('forecast on the demo data', () => {
     expect(dashboard).toContain('next 90 days');
   });
 });
+
+describe('periods on the demo data', () => {
+  it('marks the last week (as-of is a Friday: 5 of 7 days) and month partial and compares complete weeks', () => {
+    expect(kpis.sales_weekly.at(-1)).toMatchObject({ week_start: '2026-11-16', days: 5, period_days: 7, partial: true });
+    expect(kpis.sales_monthly.at(-1)).toMatchObject({ month: 11, days: 20, period_days: 30, partial: true });
+    expect(kpis.sales_weekly.slice(1, -1).every((w) => w['partial'] === false)).toBe(true);
+    const c = kpis.period_comparison.week!;
+    expect(c.current).toMatchObject({ start: '2026-11-09', end: '2026-11-15' });
+    expect(c.previous.start).toBe('2026-11-02');
+    expect(kpis.period_comparison.month!.current.start).toBe('2026-10-01');
+    expect(dashboard).toContain('Last complete week 2026-W46 (2026-11-09 to 2026-11-15)');
+    expect(dashboard).toContain('Current week 2026-W47 (partial: 5 of 7 days)');
+  });
+});

@@ -64,6 +64,19 @@ describe('sales KPIs', () => {
     // ISO week 2024-W10 (Mar 4–10): O9 100 + O10 25 = 125, 2 orders; W08 has no order (absent).
     expect(kpis.sales_weekly.map((w) => w['iso_week'])).toEqual([1, 2, 3, 4, 5, 6, 7, 9, 10]);
     expect(kpis.sales_weekly.at(-1)).toMatchObject({ iso_year: 2024, iso_week: 10, week_start: '2024-03-04', revenue: 125, order_count: 2, aov: 62.5 });
+    // Observed days 01-05 … 03-10 (as-of, a Sunday): the first week (01-01..01-07: 3 days) and the first and
+    // last months (27 of 31 days, 10 of 31) are partial; the last week 03-04..03-10 is complete.
+    expect(kpis.sales_weekly[0]).toMatchObject({ iso_week: 1, days: 3, period_days: 7, partial: true });
+    expect(kpis.sales_weekly.at(-1)).toMatchObject({ days: 7, partial: false });
+    expect(kpis.sales_monthly.map((m) => [m['month'], m['days'], m['period_days'], m['partial']])).toEqual([[1, 27, 31, true], [2, 29, 29, false], [3, 10, 31, true]]);
+    // Week over week: W10 (125, 2 orders) vs W09 (20, 1 order); month over month needs two complete months (January is partial).
+    expect(kpis.period_comparison.week).toEqual({
+      current: { start: '2024-03-04', end: '2024-03-10', revenue: 125, order_count: 2 },
+      previous: { start: '2024-02-26', end: '2024-03-03', revenue: 20, order_count: 1 },
+      revenue_change_pct: 525,
+      orders_change_pct: 100,
+    });
+    expect(kpis.period_comparison.month).toBeNull();
   });
 
   it('revenue and orders per day, with 0 on days without orders', () => {
