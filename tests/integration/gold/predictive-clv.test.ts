@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelVars, parsePipelineConfig, type PipelineConfig } from '../../../src/config.ts';
 import { Engine, type Row } from '../../../src/engine/engine.ts';
 import { bgnbdExpectedPurchases, bgnbdProbabilityAlive } from '../../../src/kpi/bgnbd.ts';
-import { buildPredictiveClv } from '../../../src/kpi/build-predictive-clv.ts';
+import { buildPredictiveClv, MAX_FIT_CUSTOMERS } from '../../../src/kpi/build-predictive-clv.ts';
 import { path, sql, trusted } from '../../../src/sql/sql.ts';
 import { readModels, renderModel } from '../../../src/stages/gold-models.ts';
 
@@ -92,5 +92,24 @@ describe('maximum likelihood fit on CDNOW', () => {
     expect(agg).toEqual({ n: 2357, with_value: 2357, first: 1, last: 2357, p_ok: true });
     const top = await rows('SELECT predictive_clv FROM gold.customer_predictive_clv ORDER BY predictive_rank LIMIT 3');
     expect(Number(top[0]!['predictive_clv'])).toBeGreaterThanOrEqual(Number(top[1]!['predictive_clv']));
+  });
+});
+
+describe('a shop larger than MAX_FIT_CUSTOMERS', () => {
+  it('fits on a deterministic sample and still predicts every customer', async () => {
+    // CDNOW five times over (11,785 customers): the fit uses every 2nd customer by hash of the id.
+    await engine.exec(trusted(`
+      CREATE OR REPLACE TABLE gold.customer_summary AS SELECT * REPLACE (customer_id || '-' || k AS customer_id) FROM gold.customer_summary, range(5) r(k);
+      CREATE OR REPLACE TABLE gold.customer_clv AS SELECT * REPLACE (customer_id || '-' || k AS customer_id) FROM gold.customer_clv, range(5) r(k)`));
+    expect(MAX_FIT_CUSTOMERS).toBeLessThan(11_785);
+    await buildPredictiveClv(engine, config);
+    const fit = await rows("SELECT parameter, value, customers FROM gold.clv_model_fit WHERE model = 'bg_nbd' ORDER BY parameter");
+    const n = Number(fit[0]!['customers']);
+    expect(n).toBeGreaterThan(11_785 * 0.45);
+    expect(n).toBeLessThan(11_785 * 0.55);
+    // The same population: the sample's estimates stay near the published ones.
+    const r = Number(fit.find((f) => f['parameter'] === 'r')!['value']);
+    expect(Math.abs(r / 0.243 - 1)).toBeLessThan(0.1);
+    expect(await rows('SELECT COUNT(*) AS n, COUNT(predictive_clv) AS with_value FROM gold.customer_predictive_clv')).toEqual([{ n: 11_785, with_value: 11_785 }]);
   });
 });
