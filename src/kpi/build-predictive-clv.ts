@@ -7,7 +7,7 @@
 //   gold.customer_predictive_clv   one row per customer: both CLVs, ranked by predictive CLV
 import type { PipelineConfig } from '../config.ts';
 import type { Engine } from '../engine/engine.ts';
-import { sql, trusted } from '../sql/sql.ts';
+import { sql, trusted, type Sql } from '../sql/sql.ts';
 import { bgnbdExpectedPurchases, bgnbdProbabilityAlive, fitBgNbd, type BgNbdParams, type PurchaseSummary } from './bgnbd.ts';
 import { fitGammaGamma, type GammaGammaParams, type SpendSummary } from './gamma-gamma.ts';
 import { writeSmallTable } from './write-table.ts';
@@ -34,24 +34,21 @@ export const MAX_FIT_CUSTOMERS = 10_000;
 export async function buildPredictiveClv(engine: Engine, config: PipelineConfig): Promise<{ name: string; rows: number }[]> {
   const total = Number(await engine.scalar(trusted('SELECT COUNT(*) FROM gold.customer_summary')));
   const every = Math.max(1, Math.ceil(total / MAX_FIT_CUSTOMERS));
-  // every is an integer computed here, never user input.
-  const sample = every === 1 ? '' : `WHERE hash(customer_id) % ${every} = 0`;
-  const groups = await engine.rows(trusted(`
-    SELECT x, t_x_days, t_observed_days, COUNT(*) AS n FROM gold.customer_summary
-    GROUP BY x, t_x_days, t_observed_days ORDER BY x, t_x_days, t_observed_days`));
-  const summaries: (PurchaseSummary & { txDays: number; tDays: number })[] = groups.map((g) => ({
+  const inSample = every === 1 ? sql`TRUE` : sql`hash(customer_id) % ${every} = 0`;
+  const groupQuery = (where: Sql) => sql`
+    SELECT x, t_x_days, t_observed_days, COUNT(*) AS n FROM gold.customer_summary WHERE ${where}
+    GROUP BY x, t_x_days, t_observed_days ORDER BY x, t_x_days, t_observed_days`;
+  const summaries: (PurchaseSummary & { txDays: number; tDays: number })[] = (await engine.rows(groupQuery(sql`TRUE`))).map((g) => ({
     x: Number(g['x']), tx: Number(g['t_x_days']) / 7, T: Number(g['t_observed_days']) / 7, count: Number(g['n']),
     txDays: Number(g['t_x_days']), tDays: Number(g['t_observed_days']),
   }));
-  const fitGroups = every === 1 ? summaries : (await engine.rows(trusted(`
-    SELECT x, t_x_days, t_observed_days, COUNT(*) AS n FROM gold.customer_summary ${sample}
-    GROUP BY x, t_x_days, t_observed_days ORDER BY x, t_x_days, t_observed_days`))).map((g) => ({
+  const fitGroups = every === 1 ? summaries : (await engine.rows(groupQuery(inSample))).map((g) => ({
     x: Number(g['x']), tx: Number(g['t_x_days']) / 7, T: Number(g['t_observed_days']) / 7, count: Number(g['n']),
   }));
-  const spendRows = await engine.rows(trusted(`
+  const spendRows = await engine.rows(sql`
     SELECT x, monetary_value AS m, COUNT(*) AS n FROM gold.customer_summary
-    WHERE x > 0 AND monetary_value > 0 ${every === 1 ? '' : `AND hash(customer_id) % ${every} = 0`}
-    GROUP BY x, monetary_value ORDER BY x, monetary_value`));
+    WHERE x > 0 AND monetary_value > 0 AND ${inSample}
+    GROUP BY x, monetary_value ORDER BY x, monetary_value`);
   const spend: SpendSummary[] = spendRows.flatMap((r) => Array.from({ length: Number(r['n']) }, () => ({ x: Number(r['x']), m: Number(r['m']) })));
   const customers = fitGroups.reduce((s, g) => s + (g.count ?? 1), 0);
   const { predictive_horizon_days: horizonDays, min_repeat_customers: minRepeat } = config.clv;

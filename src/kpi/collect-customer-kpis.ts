@@ -2,7 +2,7 @@
 // a tenure floor, and the predictive BG/NBD + Gamma-Gamma CLV), read from their gold tables.
 import type { PipelineConfig } from '../config.ts';
 import type { Engine, Row } from '../engine/engine.ts';
-import { trusted } from '../sql/sql.ts';
+import { sql, trusted } from '../sql/sql.ts';
 import { int, money, num, ratio, str } from './round.ts';
 
 export const RFM_SEGMENTS = ['Champions', 'Loyal Customers', 'At Risk', 'Lost', 'Others'] as const;
@@ -98,11 +98,11 @@ export async function collectPredictiveClv(engine: Engine, config: PipelineConfi
 /** The top `limit` customers by predictive CLV (by the seed's CLV when the models are not available), both measures side by side. */
 export async function collectTopCustomers(engine: Engine, hasTable: (t: string) => boolean, limit = 10): Promise<CustomerValue[]> {
   const query = hasTable('customer_predictive_clv')
-    ? `SELECT predictive_rank AS rank, customer_id, order_count, revenue, aov, purchase_frequency, clv, predictive_clv, p_alive, expected_purchases, expected_purchase_value
+    ? sql`SELECT predictive_rank AS rank, customer_id, order_count, revenue, aov, purchase_frequency, clv, predictive_clv, p_alive, expected_purchases, expected_purchase_value
        FROM gold.customer_predictive_clv WHERE predictive_rank <= ${limit} ORDER BY predictive_rank`
-    : `SELECT ROW_NUMBER() OVER (ORDER BY clv DESC, customer_id) AS rank, customer_id, order_count, revenue, aov, purchase_frequency, clv, NULL AS predictive_clv, NULL AS p_alive,
+    : sql`SELECT ROW_NUMBER() OVER (ORDER BY clv DESC, customer_id) AS rank, customer_id, order_count, revenue, aov, purchase_frequency, clv, NULL AS predictive_clv, NULL AS p_alive,
          NULL AS expected_purchases, NULL AS expected_purchase_value FROM gold.customer_clv ORDER BY clv DESC, customer_id LIMIT ${limit}`;
-  const rows = await engine.rows(trusted(query));
+  const rows = await engine.rows(query);
   return rows.map((r) => ({
     rank: int(r['rank']), customer_id: str(r['customer_id']), order_count: int(r['order_count']), revenue: money(r['revenue']),
     aov: money(r['aov']), purchase_frequency: num(r['purchase_frequency']), clv: money(r['clv']),
