@@ -68,7 +68,7 @@ export const FORECAST_DEFINITION =
   'intervals are normal with the model\'s h-step error variance, clipped at 0';
 
 export const ANOMALY_METHOD =
-  'log scale; expected = median of the same weekday over the previous season_weeks weeks × the recent level (median residual of the previous 7 days); ' +
+  'values on a log scale, so that changes are relative; expected = median of the same weekday over the previous season_weeks weeks × the recent level (median residual of the previous 7 days); ' +
   'z = residual / (1.4826 × MAD of the residuals of the previous window_days days); level shift = median residual of the last level_shift_days days in standard errors';
 
 const backtestModels = async (engine: Engine): Promise<ModelBacktest[]> =>

@@ -19,6 +19,9 @@ export function renderClv(k: Kpis, detail: boolean): string {
     const g = pred.gamma_gamma;
     body.push(`    BG/NBD fit on ${fmtInt(pred.customers)} customers (times in ${b.unit}): r = ${b.r}, alpha = ${b.alpha}, a = ${b.a}, b = ${b.b}; log-likelihood ${fmtNum(b.log_likelihood)}`);
     body.push(`    Gamma-Gamma fit on ${fmtInt(pred.repeat_customers)} customers with a repeat purchase: p = ${g.p}, q = ${g.q}, v = ${g.v}`);
+    // q → ∞ with v / q fixed: the spend rates hardly differ between customers, so the expected value is
+    // the population mean p v / (q − 1) for everyone; worth saying, since it looks odd in a table.
+    if (g.q > 1000) body.push(`    (q very large: purchase values hardly differ between customers, so every expected purchase value is close to the population mean ${fmtMoney((g.p * g.v) / (g.q - 1))})`);
     body.push(`    Σ predictive CLV over ${pred.horizon_days} days: ${fmtMoney(pred.total_predictive_clv)}; mean P(alive): ${fmtRatio(pred.mean_p_alive)}`);
   }
   body.push(
