@@ -9,6 +9,9 @@ import { setFlagsFromString } from 'node:v8';
 const command = process.argv.slice(2).find((a) => !a.startsWith('-'));
 if (command === undefined || command === 'contracts' || command === 'help') setFlagsFromString('--no-turbofan');
 
+// `etl … | head` closes stdout early: that is the reader's choice, not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', (e) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); throw e; });
+
 const cli = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(cli)) {
   process.stderr.write('INTERNAL: etl is not built (dist/cli.js is missing)\n  hint: run `npm run build` (npm start and npm test build it for you)\n');
