@@ -95,6 +95,38 @@ export function buildProgram(): { program: Command; result: { code: number } } {
       const { lintCommand } = await import('./commands/contracts-lint.ts');
       result.code = await lintCommand({ ...opts, ...program.opts(), files });
     });
+  contracts
+    .command('diff')
+    .description('changes between two versions of the contracts (files or folders): breaking / non-breaking / info (exit 1 on breaking)')
+    .argument('<old>', 'the old contract file or folder')
+    .argument('<new>', 'the new contract file or folder')
+    .option('--allow-breaking', 'exit 0 even when a change is breaking', false)
+    .option('--format <format>', 'text | markdown | json', 'text')
+    .action(async (oldPath: string, newPath: string, opts) => {
+      const { diffCommand } = await import('./commands/contracts-diff.ts');
+      result.code = await diffCommand({ ...opts, old: oldPath, new: newPath });
+    });
+  contracts
+    .command('init')
+    .description('draft an ODCS source contract by profiling a data file (CSV, NDJSON, JSON array or Parquet)')
+    .requiredOption('--from <file>', 'the data file to profile')
+    .option('--dataset <name>', 'dataset name (default: the file name)')
+    .option('--out <file>', 'write the draft here (default: stdout)')
+    .action(async (opts) => {
+      const { initCommand } = await import('./commands/contracts-init.ts');
+      result.code = await initCommand({ ...opts, ...program.opts() });
+    });
+  contracts
+    .command('export')
+    .description('export contracts as a JSON Schema of a record, a Markdown data dictionary or CREATE TABLE DDL')
+    .argument('[files...]', 'contract files or folders (default: contracts/)')
+    .requiredOption('--format <format>', 'jsonschema | markdown | sql')
+    .option('--contracts <dir>', 'contracts directory', 'contracts')
+    .option('--out <file>', 'write the export here (default: stdout)')
+    .action(async (files: string[], opts) => {
+      const { exportCommand } = await import('./commands/contracts-export.ts');
+      result.code = await exportCommand({ ...opts, files });
+    });
 
   return { program, result };
 }
