@@ -58,6 +58,7 @@ export function buildProgram(): { program: Command; result: { code: number } } {
     .option('--as-of <date>', 'the business date (defaults to today, UTC)', isoDate)
     .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 4GB')
     .option('--threads <n>', 'DuckDB threads', positiveInt)
+    .option('--ci <provider>', 'CI output: github (annotations + step summary; default when GITHUB_ACTIONS=true) | none')
     .action(async (opts) => {
       const { runCommand } = await import('./commands/run.ts');
       result.code = await runCommand({ ...opts, ...program.opts() });
@@ -79,6 +80,7 @@ export function buildProgram(): { program: Command; result: { code: number } } {
     .option('--server <name>', 'which servers entry of the contract to read')
     .option('--out <dir>', 'write quarantine and reports here')
     .option('--as-of <date>', 'the business date for freshness rules', isoDate)
+    .option('--ci <provider>', 'CI output: github (annotations + step summary; default when GITHUB_ACTIONS=true) | none')
     .action(async (datafile: string | undefined, opts) => {
       const { validateCommand } = await import('./commands/validate.ts');
       result.code = await validateCommand({ ...opts, datafile, ...program.opts() });

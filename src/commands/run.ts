@@ -1,6 +1,7 @@
 // `etl run`: the pipeline, gated by the contracts. Exit 0 published, 1 strict gate closed, 2/3 errors.
 import { createLogger } from '../log.ts';
 import { runPipeline } from '../stages/run-pipeline.ts';
+import { emitCiError, emitCiReport, resolveCiMode } from './ci-output.ts';
 import { printRunSummary } from './run-summary.ts';
 
 export interface RunCommandOptions {
@@ -15,6 +16,8 @@ export interface RunCommandOptions {
   threads?: number;
   logLevel?: string;
   logFormat?: string;
+  /** github: annotations + step summary (default when GITHUB_ACTIONS=true); none: off. */
+  ci?: string;
 }
 
 export function todayUtc(): string {
@@ -23,6 +26,7 @@ export function todayUtc(): string {
 
 export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const logger = createLogger({ ...(opts.logLevel ? { logLevel: opts.logLevel } : {}), ...(opts.logFormat ? { logFormat: opts.logFormat } : {}) });
+  const ci = resolveCiMode(opts.ci);
   const outcome = await runPipeline({
     data: opts.data,
     contracts: opts.contracts,
@@ -34,7 +38,11 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     ...(opts.memoryLimit ? { memoryLimit: opts.memoryLimit } : {}),
     ...(opts.threads ? { threads: opts.threads } : {}),
     logger,
+  }).catch((err: unknown) => {
+    emitCiError(ci, err);
+    throw err;
   });
+  emitCiReport(ci, outcome.report);
   printRunSummary(outcome, { out: opts.out, reports: opts.reports });
   return outcome.exitCode;
 }
