@@ -55,13 +55,15 @@ function all(cond: Sql, v: Sql): Sql {
 function measures(i: number, col: Sql): Sql[] {
   const v = sql`NULLIF(${col}, '')`;
   const a = (what: string) => ident(`c${i}_${what}`);
-  const isInt = sql`${castValue(col, 'integer')} IS NOT NULL AND NOT regexp_matches(trim(${v}), ${LEADING_ZERO})`;
+  // Codes with leading zeros ('007') are text: a number would lose them.
+  const noLeadingZero = sql`NOT regexp_matches(trim(${v}), ${LEADING_ZERO})`;
+  const isInt = sql`${castValue(col, 'integer')} IS NOT NULL AND ${noLeadingZero}`;
   return [
     sql`count(${v}) AS ${a('nonnull')}`,
     sql`count(DISTINCT ${v}) AS ${a('distinct')}`,
     sql`${all(sql`regexp_full_match(${v}, ${BOOLEAN_TEXT})`, v)} AS ${a('boolean')}`,
     sql`${all(isInt, v)} AS ${a('integer')}`,
-    sql`${all(sql`${castValue(col, 'number')} IS NOT NULL`, v)} AS ${a('number')}`,
+    sql`${all(sql`${castValue(col, 'number')} IS NOT NULL AND ${noLeadingZero}`, v)} AS ${a('number')}`,
     sql`${all(sql`regexp_full_match(${v}, ${PLAIN_DATE}) AND ${castValue(col, 'date')} IS NOT NULL`, v)} AS ${a('date')}`,
     sql`${all(sql`${castValue(col, 'timestamp')} IS NOT NULL`, v)} AS ${a('timestamp')}`,
     sql`${all(sql`regexp_full_match(${v}, ${EMAIL_PATTERN})`, v)} AS ${a('email')}`,
