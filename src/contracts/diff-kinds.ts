@@ -31,6 +31,7 @@ export const CHANGE_KINDS = {
   pattern_removed: { class: 'non-breaking', title: 'pattern removed' },
   format_added: { class: 'breaking', title: 'format added' },
   format_removed: { class: 'non-breaking', title: 'format removed' },
+  date_format_changed: { class: 'breaking', title: 'date format changed' },
   relationship_added: { class: 'breaking', title: 'foreign key added' },
   relationship_removed: { class: 'non-breaking', title: 'foreign key removed' },
   rule_added: { class: 'breaking', title: 'error rule added' },

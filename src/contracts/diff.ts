@@ -58,6 +58,12 @@ export function physicalNameOf(p: Property): string {
   return p.name;
 }
 
+/** The date/timestamp pattern (logicalTypeOptions.format) when the model carries one; ISO 8601 otherwise. */
+export function dateFormatOf(p: Property): string | undefined {
+  const f = (p as { dateFormat?: unknown }).dateFormat;
+  return typeof f === 'string' ? f : undefined;
+}
+
 /** Every value of `from` is a value of `to`. */
 const WIDENINGS: Record<LogicalType, LogicalType[]> = {
   integer: ['number', 'string'],
@@ -158,6 +164,10 @@ function diffProperty(out: Collector, a: Property, b: Property): void {
   }
   if (a.options.format !== b.options.format) {
     out.add(b.options.format === undefined ? 'format_removed' : 'format_added', `${b.name}: format ${show(a.options.format)} → ${show(b.options.format)}`, { ...at, from: a.options.format, to: b.options.format });
+  }
+  if (dateFormatOf(a) !== dateFormatOf(b)) {
+    // Another spelling is accepted, and the old one refused: breaking either way.
+    out.add('date_format_changed', `${b.name}: date format ${dateFormatOf(a) ?? 'ISO 8601'} → ${dateFormatOf(b) ?? 'ISO 8601'}`, { ...at, from: dateFormatOf(a) ?? 'ISO 8601', to: dateFormatOf(b) ?? 'ISO 8601' });
   }
   if (a.severity !== b.severity) {
     out.add(b.severity === 'error' ? 'severity_raised' : 'severity_lowered', `${b.name}: row rules' severity ${a.severity} → ${b.severity}`, { ...at, from: a.severity, to: b.severity });

@@ -2,7 +2,7 @@
 // (physicalName when mapped), their JSON types, `required`, bounds, pattern, format and valid values.
 // Dates and times are text that must spell ISO 8601, as etl's casts accept it (checks/cast-value.ts).
 import type { Contract, LogicalType, Property } from './model.ts';
-import { physicalNameOf } from './diff.ts';
+import { dateFormatOf, physicalNameOf } from './diff.ts';
 import { EMAIL_PATTERN } from './email-pattern.ts';
 
 type Schema = Record<string, unknown>;
@@ -41,7 +41,8 @@ function propertySchema(p: Property): Schema {
   if (type === 'string') {
     if (o.minLength !== undefined) out['minLength'] = o.minLength;
     if (o.maxLength !== undefined) out['maxLength'] = o.maxLength;
-    const iso = ISO_PATTERNS[p.logicalType];
+    // A date spelled by a logicalTypeOptions.format pattern is not ISO: its pattern is the contract's.
+    const iso = dateFormatOf(p) === undefined ? ISO_PATTERNS[p.logicalType] : undefined;
     // JSON Schema's pattern is a search, as etl's: both can stand beside each other in allOf.
     const patterns = [iso, o.pattern, o.format === 'email' ? EMAIL_PATTERN : undefined].filter((x): x is string => x !== undefined);
     if (patterns.length === 1) out['pattern'] = patterns[0];

@@ -35,8 +35,8 @@ beforeAll(() => {
 }, 120_000);
 
 describe('etl contracts init', () => {
-  it('drafts contracts for generated orders.csv and customers.json that pass lint and validate', () => {
-    for (const name of ['orders.csv', 'customers.json']) {
+  it('drafts contracts for generated orders.csv, customers.json and products.parquet that pass lint and validate', () => {
+    for (const name of ['orders.csv', 'customers.json', 'products.parquet']) {
       const out = `${name}.contract.yaml`;
       const r = etl(['contracts', 'init', '--from', join('data', name), '--out', out]);
       expect(r.code, r.stderr).toBe(0);
@@ -46,8 +46,8 @@ describe('etl contracts init', () => {
       expect(v.stdout.trimEnd().split('\n').at(-1)).toBe('PASSED');
       expect(v.code).toBe(0);
     }
-    const lint = etl(['contracts', 'lint', 'orders.csv.contract.yaml', 'customers.json.contract.yaml']);
-    expect(lint.stdout.trimEnd().split('\n').at(-1)).toBe('2 contracts, 0 problems');
+    const lint = etl(['contracts', 'lint', 'orders.csv.contract.yaml', 'customers.json.contract.yaml', 'products.parquet.contract.yaml']);
+    expect(lint.stdout.trimEnd().split('\n').at(-1)).toBe('3 contracts, 0 problems');
     expect(lint.code).toBe(0);
   });
 

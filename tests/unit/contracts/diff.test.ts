@@ -177,9 +177,17 @@ describe('contracts diff: the change kinds on the model', () => {
     expect(diffContract(withDoc(a, 'one', [], 'Email'), withDoc(a, 'one', [], 'EMAIL')).map((c) => [c.kind, c.from, c.to])).toEqual([['physical_name_changed', 'Email', 'EMAIL']]);
   });
 
+  it('a date format (logicalTypeOptions.format) added, changed or removed is breaking', async () => {
+    const a = await load(BASE);
+    const withFormat = (c: Contract, f?: string): Contract => ({ ...c, properties: c.properties.map((p) => (p.name === 'code' && f ? Object.assign({}, p, { dateFormat: f }) : p)) });
+    expect(diffContract(withFormat(a), withFormat(a, 'dd/MM/yyyy')).map((c) => [c.kind, c.class, c.from, c.to])).toEqual([['date_format_changed', 'breaking', 'ISO 8601', 'dd/MM/yyyy']]);
+    expect(diffContract(withFormat(a, 'dd/MM/yyyy'), withFormat(a, 'MM/dd/yyyy')).map((c) => c.kind)).toEqual(['date_format_changed']);
+    expect(diffContract(withFormat(a, 'dd/MM/yyyy'), withFormat(a, 'dd/MM/yyyy'))).toEqual([]);
+  });
+
   it('every kind has a class, and the classes are the documented ones', () => {
     const table = Object.fromEntries(Object.entries(CHANGE_KINDS).map(([k, v]) => [k, v.class]));
-    const breaking: ChangeKind[] = ['contract_removed', 'property_removed', 'property_renamed', 'property_added_required', 'type_changed', 'type_narrowed', 'physical_type_changed', 'physical_name_changed', 'required_added', 'unique_added', 'primary_key_changed', 'bound_tightened', 'valid_values_tightened', 'pattern_changed', 'format_added', 'relationship_added', 'rule_added', 'rule_changed', 'severity_raised', 'classification_changed'];
+    const breaking: ChangeKind[] = ['contract_removed', 'property_removed', 'property_renamed', 'property_added_required', 'type_changed', 'type_narrowed', 'physical_type_changed', 'physical_name_changed', 'required_added', 'unique_added', 'primary_key_changed', 'bound_tightened', 'valid_values_tightened', 'pattern_changed', 'format_added', 'date_format_changed', 'relationship_added', 'rule_added', 'rule_changed', 'severity_raised', 'classification_changed'];
     const nonBreaking: ChangeKind[] = ['contract_added', 'property_added_optional', 'type_widened', 'required_removed', 'unique_removed', 'bound_loosened', 'valid_values_loosened', 'pattern_removed', 'format_removed', 'relationship_removed', 'rule_added_warning', 'rule_removed', 'severity_lowered'];
     const info: ChangeKind[] = ['description_changed', 'tags_changed', 'server_changed'];
     expect(table).toEqual(Object.fromEntries([...breaking.map((k) => [k, 'breaking']), ...nonBreaking.map((k) => [k, 'non-breaking']), ...info.map((k) => [k, 'info'])]));
