@@ -3,20 +3,15 @@
 // Exit 1 when a change is breaking (unless --allow-breaking), 0 otherwise, 2 on bad input.
 import { diffContractSets } from '../contracts/diff.ts';
 import { DIFF_FORMATS, renderDiff, type DiffFormat } from '../contracts/diff-render.ts';
-import { EtlError, EXIT } from '../errors.ts';
+import { EXIT } from '../errors.ts';
 import { loadContractsForCommand } from './load-for-command.ts';
+import { parseFormat } from './parse-format.ts';
 
 export interface DiffCommandOptions {
   old: string;
   new: string;
   allowBreaking?: boolean;
   format?: string;
-}
-
-export function parseFormat<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new EtlError('USAGE_INVALID', `unknown format '${value}'`, { hint: `use --format ${allowed.join(' | ')}` });
 }
 
 export async function diffCommand(opts: DiffCommandOptions, out: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {

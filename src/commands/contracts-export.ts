@@ -5,8 +5,8 @@ import { renderJsonSchema } from '../contracts/export-jsonschema.ts';
 import { renderMarkdownDictionary } from '../contracts/export-markdown.ts';
 import { renderDdl } from '../contracts/export-sql.ts';
 import { EtlError, EXIT } from '../errors.ts';
-import { parseFormat } from './contracts-diff.ts';
 import { loadContractsForCommand } from './load-for-command.ts';
+import { parseFormat } from './parse-format.ts';
 
 const EXPORT_FORMATS = ['jsonschema', 'markdown', 'sql'] as const;
 
