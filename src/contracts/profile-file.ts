@@ -2,6 +2,7 @@
 // (io/read-source.ts: every value as text) and every column is measured with etl's own casts
 // (checks/cast-value.ts), in one aggregate query, so that the draft a profile leads to accepts every
 // record of the file. Only the aggregates (a few numbers per column, short value lists) reach JS.
+import { closeSync, openSync, readSync } from 'node:fs';
 import { castValue } from '../checks/cast-value.ts';
 import type { Engine } from '../engine/engine.ts';
 import { EtlError } from '../errors.ts';
@@ -147,7 +148,38 @@ export async function profileFile(engine: Engine, file: string, format?: SourceF
     }
   }
 
-  return { file, format: fmt, records: read.records, malformed: read.malformed, columns, primaryKey: await findKey(engine, rel, columns, rows) };
+  const primaryKey = await findKey(engine, rel, columns, rows);
+  return { file, format: fmt, records: read.records, malformed: read.malformed, columns: fmt === 'json' ? inFileOrder(file, columns) : columns, primaryKey };
+}
+
+/** NDJSON: the properties in the order of the first record's keys (the reader lists keys sorted), the
+ * keys that first appear later after them. Reads the file's first 64 KiB only; anything else keeps the order. */
+function inFileOrder(file: string, columns: ColumnProfile[]): ColumnProfile[] {
+  const buf = Buffer.alloc(64 * 1024);
+  let n = 0;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      n = readSync(fd, buf, 0, buf.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return columns;
+  }
+  const first = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '').split('\n').find((l) => l.trim() !== '')?.trim();
+  if (!first?.startsWith('{')) return columns;
+  let keys: string[];
+  try {
+    keys = Object.keys(JSON.parse(first) as object);
+  } catch {
+    return columns;
+  }
+  const rank = (c: ColumnProfile) => {
+    const i = keys.indexOf(c.name);
+    return i < 0 ? keys.length + columns.indexOf(c) : i;
+  };
+  return [...columns].sort((a, b) => rank(a) - rank(b));
 }
 
 /** The key: the first never-null unique column (identifier-like names first); else the first pair of

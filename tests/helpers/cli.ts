@@ -17,7 +17,8 @@ export interface CliResult {
 export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, TZ: 'UTC', ...options.env },
+    // Hermetic on a GitHub runner: no annotations or step summaries unless a test asks for them (--ci).
+    env: { ...process.env, TZ: 'UTC', GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...options.env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });

@@ -66,6 +66,13 @@ describe('profileFile', () => {
     expectItemsProfile(p.columns);
   });
 
+  it('NDJSON keeps the order of the first record\'s keys', async () => {
+    const f = join(dir, 'ordered.ndjson');
+    writeFileSync(f, '{"zeta":"1","alpha":"x","mid":"2024-01-01"}\n{"zeta":"2","alpha":"y","mid":"2024-01-02","extra":"e"}\n');
+    const p = await withEngine((e) => profileFile(e, f));
+    expect(p.columns.map((c) => c.name)).toEqual(['zeta', 'alpha', 'mid', 'extra']);
+  });
+
   it('NDJSON and a JSON array give the same profile', async () => {
     for (const file of [ndjson, array]) {
       const p = await withEngine((e) => profileFile(e, file));
