@@ -2,7 +2,7 @@
 // and real files (the draft passes lint and validate), contracts diff (exit 0 / 1 / 2, formats),
 // contracts export (files, a JSON Schema that accepts the generated records), bad input (one line, exit 2),
 // and run / validate with --ci github (annotations, $GITHUB_STEP_SUMMARY).
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -93,9 +93,12 @@ describe('etl contracts init', () => {
 });
 
 describe('etl contracts diff', () => {
+  // The source contracts only: the same diff logic as on the whole folder, at half the loading time.
   beforeAll(() => {
-    cpSync(join(ROOT, 'contracts'), join(tmp, 'old'), { recursive: true });
-    cpSync(join(ROOT, 'contracts'), join(tmp, 'new'), { recursive: true });
+    for (const side of ['old', 'new']) {
+      mkdirSync(join(tmp, side));
+      for (const f of readdirSync(join(ROOT, 'contracts')).filter((n) => n.endsWith('.source.yaml'))) copyFileSync(join(ROOT, 'contracts', f), join(tmp, side, f));
+    }
   });
 
   function editNew(file: string, from: string, to: string): void {
@@ -138,10 +141,10 @@ describe('etl contracts diff', () => {
   });
 
   it('a removed contract is breaking', () => {
-    rmSync(join(tmp, 'new', 'returns.silver.yaml'));
+    rmSync(join(tmp, 'new', 'returns.source.yaml'));
     const r = etl(['contracts', 'diff', 'old', 'new', '--format', 'json']);
     expect(r.code).toBe(1);
-    expect((JSON.parse(r.stdout) as { changes: { kind: string; contract: string }[] }).changes.filter((c) => c.kind === 'contract_removed').map((c) => c.contract)).toEqual(['etl-returns-silver']);
+    expect((JSON.parse(r.stdout) as { changes: { kind: string; contract: string }[] }).changes.filter((c) => c.kind === 'contract_removed').map((c) => c.contract)).toEqual(['etl-returns-source']);
   });
 
   it('bad input: two unrelated contracts, an unknown format, a missing path: one line, exit 2', () => {
