@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QualityReport } from '../checks/result.ts';
 import { EtlError } from '../errors.ts';
+import { writeDashboard } from './dashboard-html.ts';
 import { renderJunit } from './junit.ts';
 import { renderQualityJson } from './quality-json.ts';
 import { renderQualityText } from './quality-text.ts';
@@ -13,7 +14,13 @@ export const QUALITY_REPORT_FILES = {
   junit: 'junit.xml',
 } as const;
 
-export async function writeQualityReports(report: QualityReport, dir: string): Promise<void> {
+export interface QualityReportOptions {
+  /** output/_runs: earlier run records, for the dashboard's quarantine-rate trend. */
+  runsDir?: string;
+}
+
+/** A run also gets reports/dashboard.html (built from this report, the kpis.json beside it and the run history). */
+export async function writeQualityReports(report: QualityReport, dir: string, opts: QualityReportOptions = {}): Promise<void> {
   const files: [string, string][] = [
     [QUALITY_REPORT_FILES.json, renderQualityJson(report)],
     [QUALITY_REPORT_FILES.text, renderQualityText(report)],
@@ -22,6 +29,7 @@ export async function writeQualityReports(report: QualityReport, dir: string): P
   try {
     await mkdir(dir, { recursive: true });
     await Promise.all(files.map(([name, text]) => writeFile(join(dir, name), text, 'utf8')));
+    if (report.command === 'run') await writeDashboard(report, dir, { kpisFile: join(dir, 'kpis.json'), runsDir: opts.runsDir });
   } catch (cause) {
     throw new EtlError('IO_FAILED', `cannot write the quality reports to ${dir}: ${(cause as Error).message}`, {
       hint: 'check that the reports directory is writable',

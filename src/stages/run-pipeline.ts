@@ -212,7 +212,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
         const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys });
         const reportsStaging = await createStaging(reportsDir, runId);
         await writeKpiReports(engine, { dir: reportsStaging, asOf: opts.asOf, config, available });
-        await writeQualityReports(report, reportsStaging);
+        await writeQualityReports(report, reportsStaging, { runsDir: join(out, '_runs') });
         await carryRunHistory(out, staging);
         await swapDirectory(staging, out);
         await swapDirectory(reportsStaging, reportsDir);
@@ -222,7 +222,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     } else {
       // The gate is closed: nothing is published, but CI still gets the verdict and its reasons.
       await mkdir(reportsDir, { recursive: true });
-      await writeQualityReports(report, reportsDir);
+      await writeQualityReports(report, reportsDir, { runsDir: join(out, '_runs') });
       log.error({ stage: 'gate', failed: failures.map((f) => f.id) }, 'strict gate closed: nothing published');
     }
 
