@@ -262,3 +262,65 @@ describe('data that tries to break out of the page', () => {
     }
   });
 });
+
+describe('pages from other shapes of the KPI model', () => {
+  async function render(name: string, quality: Json, kpis: Json | null): Promise<Opened> {
+    const file = join(work, `${name}.html`);
+    writeFileSync(file, renderDashboardHtml({ schemaVersion: 1, quality, kpis, kpis_note: kpis ? null : 'no kpis.json in this run', runs: [], runs_note: null }));
+    return openDashboard(file);
+  }
+
+  it('draws the newer keys: forecast band, per-warehouse stock, predictive CLV, partial periods, a WARNING run', async () => {
+    const quality = { ...readJson(join(full.reports, 'quality_report.json')), status: 'WARNING' };
+    const gate = quality['checks'].find((c: Json) => c['kind'] === 'dataset' && c['severity'] === 'error');
+    gate.status = 'failed';
+    const kpis = readJson(join(full.reports, 'kpis.json'));
+    kpis['forecast'].daily = kpis['forecast'].daily.map((d: Json) => ({ ...d, lower: d['revenue'] * 0.8, upper: d['revenue'] * 1.2 }));
+    kpis['inventory'] = { ...kpis['inventory'], out_of_stock_products: 3, by_warehouse: [
+      { warehouse_id: 'W1', products: 50, products_at_zero: 2, low_stock_products: 4 },
+      { warehouse_id: 'W2', products: 50, products_at_zero: 1, low_stock_products: 0 },
+    ] };
+    kpis['clv'].top_customers = kpis['clv'].top_customers.map((c: Json, i: number) => ({ ...c, predictive_clv: 1000 - i, p_alive: 0.9 }));
+    kpis['sales_weekly'] = kpis['sales_weekly'].map((w: Json, i: number) => ({ ...w, partial: i === 0 }));
+    kpis['guests'] = { orders: 3, order_lines: 4, revenue: 12.5, left_out_of: ['clv', 'rfm'] };
+    const opened = await render('newer', quality, kpis);
+    try {
+      expect(opened.consoleErrors).toEqual([]);
+      expect(await opened.page.locator('[data-testid="status-banner"]').textContent()).toBe(`WARNING: this run published although 1 error-severity rule failed: ${gate.id}. Read the quality section before trusting the figures.`);
+      expect((await tableRows(opened.page, 'checks', ['id']))[0]!['id']).toBe(gate.id);
+      const marks = await chartMarks(opened.page);
+      expect(await opened.page.locator('[data-chart="daily-revenue"] g[aria-label="area"] path').count()).toBe(1);
+      expect(marks['stock-by-warehouse']).toBe(4);
+      expect(await opened.page.locator('[data-kpi="inventory.out_of_stock_products"] .tile-value').textContent()).toBe('3');
+      expect(await opened.page.locator('[data-testid="top-customers"] thead').textContent()).toContain('predictive CLV');
+      expect(await opened.page.locator('[data-card="sales_weekly"] .legend').textContent()).toContain('partial period (1)');
+      expect(await opened.page.locator('.notes').textContent()).toContain('guest orders: 3');
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('says "not available" everywhere, without an error, for a KPI model that is empty or marks its parts not available', async () => {
+    const quality = readJson(join(full.reports, 'quality_report.json'));
+    const na = { not_available: 'no inventory' };
+    for (const [name, kpis] of [
+      ['empty', {}],
+      ['marked', { total_revenue: null, order_count: 0, not_available: { total_revenue: 'no price', revenue_by_category: 'no products' }, inventory: { ...na, out_of_stock_products: null, by_warehouse: null }, returns: { not_available: 'no returns' }, rfm: { segments: null }, clv: null, cohorts: [], sales_daily: [] }],
+      ['none', null],
+    ] as [string, Json | null][]) {
+      const opened = await render(name, quality, kpis);
+      try {
+        expect(opened.consoleErrors, name).toEqual([]);
+        expect(opened.info.errors, name).toEqual([]);
+        const revenue = await opened.page.locator('[data-kpi="total_revenue"] .tile-value').textContent();
+        expect(revenue, name).toMatch(/^not available \(/);
+        for (const card of ['categories', 'rfm', 'stock-by-warehouse', 'returns']) {
+          expect(await opened.page.locator(`[data-card="${card}"] .na`).count(), `${name} ${card}`).toBeGreaterThan(0);
+        }
+        expect((await chartMarks(opened.page))['conservation'], name).toBeGreaterThan(0);
+      } finally {
+        await opened.close();
+      }
+    }
+  });
+});

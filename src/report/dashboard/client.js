@@ -177,7 +177,9 @@
       var ids = gateFailed.map(function (c) { return c.id; });
       var text = status === 'FAILED'
         ? 'FAILED: nothing was published by this run' + (ids.length ? '; error-severity rules failed: ' + ids.join(', ') : '') + '. The figures below the quality section are not available.'
-        : 'WARNING: this run published although ' + ids.length + ' error-severity rule' + (ids.length === 1 ? '' : 's') + ' failed' + (ids.length ? ': ' + ids.join(', ') : '') + '. Read the quality section before trusting the figures.';
+        : ids.length
+          ? 'WARNING: this run published although ' + ids.length + ' error-severity rule' + (ids.length === 1 ? '' : 's') + ' failed: ' + ids.join(', ') + '. Read the quality section before trusting the figures.'
+          : 'WARNING: this run published with warnings. Read the quality section before trusting the figures.';
       app.append(h('div', { class: 'banner banner-' + status.toLowerCase(), role: 'alert', 'data-testid': 'status-banner' }, text));
     }
   }
@@ -668,7 +670,10 @@
       var c = card(grid, 'Failed and warning checks', { wide: true, id: 'checks' });
       var rank = { error: 0, failed: 1, warning: 2 };
       var bad = checks.filter(function (ch) { return rank[ch.status] !== undefined; })
-        .sort(function (a, b) { return rank[a.status] - rank[b.status] || (a.severity === 'error' ? 0 : 1) - (b.severity === 'error' ? 0 : 1) || String(a.id).localeCompare(String(b.id)); });
+        .sort(function (a, b) {
+          return rank[a.status] - rank[b.status] || (a.severity === 'error' ? 0 : 1) - (b.severity === 'error' ? 0 : 1) ||
+            (a.kind === 'dataset' ? 0 : 1) - (b.kind === 'dataset' ? 0 : 1) || String(a.id).localeCompare(String(b.id));
+        });
       var passed = checks.length - bad.length;
       c.append(h('p', { class: 'note' }, bad.length + ' of ' + checks.length + ' checks need a look; ' + passed + ' passed or skipped'));
       if (!bad.length) { c.append(none('every check passed')); return; }
