@@ -271,7 +271,7 @@ describe('pages from other shapes of the KPI model', () => {
   }
 
   it('draws the newer keys: forecast band, per-warehouse stock, predictive CLV, partial periods, a WARNING run', async () => {
-    const quality = { ...readJson(join(full.reports, 'quality_report.json')), status: 'WARNING' };
+    const quality: Json = { ...readJson(join(full.reports, 'quality_report.json')), status: 'WARNING' };
     const gate = quality['checks'].find((c: Json) => c['kind'] === 'dataset' && c['severity'] === 'error');
     gate.status = 'failed';
     const kpis = readJson(join(full.reports, 'kpis.json'));
