@@ -188,6 +188,9 @@ describe('reports/dashboard.html of a run with every source', () => {
     expect(emails.length).toBeGreaterThan(0);
     const html = readFileSync(file(), 'utf8');
     for (const e of new Set(emails)) expect(html.includes(e), e).toBe(false);
+    const names = [...readFileSync(join(work, 'full', 'data', 'customers.json'), 'utf8').matchAll(/"name"\s*:\s*"([^"]+ [^"]+)"/g)].map((m) => m[1]!);
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of new Set(names)) expect(html.includes(n), n).toBe(false);
   });
 
   it('leaves a screenshot under the test output', () => {
@@ -275,7 +278,8 @@ describe('pages from other shapes of the KPI model', () => {
     const gate = quality['checks'].find((c: Json) => c['kind'] === 'dataset' && c['severity'] === 'error');
     gate.status = 'failed';
     const kpis = readJson(join(full.reports, 'kpis.json'));
-    kpis['forecast'].daily = kpis['forecast'].daily.map((d: Json) => ({ ...d, lower: d['revenue'] * 0.8, upper: d['revenue'] * 1.2 }));
+    kpis['forecast'].daily = kpis['forecast'].daily.map((d: Json) => ({ ...d, lower_80: d['revenue'] * 0.8, upper_80: d['revenue'] * 1.2, lower_95: d['revenue'] * 0.6, upper_95: d['revenue'] * 1.4 }));
+    kpis['anomalies'].alerts = kpis['anomalies'].alerts.map(({ baseline_median, robust_z, direction, ...a }: Json) => ({ ...a, kind: 'spike', expected_value: baseline_median, z: robust_z, change_pct: 150 }));
     kpis['inventory'] = { ...kpis['inventory'], out_of_stock_products: 3, by_warehouse: [
       { warehouse_id: 'W1', products: 50, products_at_zero: 2, low_stock_products: 4 },
       { warehouse_id: 'W2', products: 50, products_at_zero: 1, low_stock_products: 0 },
@@ -289,7 +293,9 @@ describe('pages from other shapes of the KPI model', () => {
       expect(await opened.page.locator('[data-testid="status-banner"]').textContent()).toBe(`WARNING: this run published although 1 error-severity rule failed: ${gate.id}. Read the quality section before trusting the figures.`);
       expect((await tableRows(opened.page, 'checks', ['id']))[0]!['id']).toBe(gate.id);
       const marks = await chartMarks(opened.page);
-      expect(await opened.page.locator('[data-chart="daily-revenue"] g[aria-label="area"] path').count()).toBe(1);
+      expect(await opened.page.locator('[data-chart="daily-revenue"] g[aria-label="area"] path').count()).toBe(2);
+      expect(await opened.page.locator('[data-card="daily-revenue"] .legend').textContent()).toContain('95 % interval');
+      expect(await opened.page.locator('[data-chart="daily-revenue"] g[aria-label="dot"] circle').count()).toBe(kpis['anomalies'].alerts.filter((a: Json) => a['metric'] === 'revenue').length);
       expect(marks['stock-by-warehouse']).toBe(4);
       expect(await opened.page.locator('[data-kpi="inventory.out_of_stock_products"] .tile-value').textContent()).toBe('3');
       expect(await opened.page.locator('[data-testid="top-customers"] thead').textContent()).toContain('predictive CLV');

@@ -205,11 +205,17 @@
   }
 
   // ---------- sales ----------
+  /** Interval bounds in forecast rows: lower_80/upper_80, lower95/upper95, lower/upper …, widest first. */
   function bandKeys(rows) {
     var keys = rows.length ? Object.keys(rows[0]) : [];
-    var lo = keys.find(function (k) { return /(^|_)(lower|lo|low|p0?5|p10|p025)(_|$|\d)/.test(k); });
-    var hi = keys.find(function (k) { return /(^|_)(upper|hi|high|p95|p90|p975)(_|$|\d)/.test(k); });
-    return lo && hi ? [lo, hi] : null;
+    var bands = [];
+    keys.forEach(function (lo) {
+      var m = /^(.*?)(lower|lo)(.*)$/.exec(lo);
+      if (!m) return;
+      var hi = m[1] + (m[2] === 'lower' ? 'upper' : 'hi') + m[3];
+      if (keys.indexOf(hi) >= 0) bands.push({ lo: lo, hi: hi, level: (/(\d+)/.exec(m[3]) || [])[1] || '' });
+    });
+    return bands.sort(function (a, b) { return Number(b.level || 0) - Number(a.level || 0); });
   }
   function anomaliesFor(metricTest) {
     var a = get(K, 'anomalies.alerts');
@@ -226,14 +232,20 @@
     var daily = arr(K.sales_daily).map(function (r) { return { date: day(r.date), value: num(r[metric]) }; }).filter(function (d) { return d.date && d.value !== null; });
     if (daily.length === 0) { c.append(none('no orders in the period')); return; }
     var fc = withForecast && isObj(K.forecast) && !K.forecast.not_available ? arr(K.forecast.daily) : [];
-    var band = bandKeys(fc);
+    var bands = bandKeys(fc);
+    var band = bands.length > 0;
     var fKey = fc.length && fc[0][metric] !== undefined ? metric : ['forecast', 'yhat', 'value', 'revenue'].find(function (k) { return fc.length && fc[0][k] !== undefined; });
-    var forecast = fc.map(function (r) { return { date: day(r.date || r.day), value: num(r[fKey]), lo: band ? num(r[band[0]]) : null, hi: band ? num(r[band[1]]) : null }; }).filter(function (d) { return d.date && d.value !== null; });
+    var forecast = fc.map(function (r) {
+      return { date: day(r.date || r.day), value: num(r[fKey]), bounds: bands.map(function (b) { return [num(r[b.lo]), num(r[b.hi])]; }) };
+    }).filter(function (d) { return d.date && d.value !== null; });
+    var BAND_FILLS = ['#fde68a', '#fbbf24'];
     var anomalies = anomaliesFor(metric === 'revenue' ? /revenue/ : /order/);
     var asOf = day(K.as_of || Q.as_of);
     var items = [{ label: metric === 'revenue' ? 'revenue per day' : 'orders per day', color: COLORS.light, kind: 'line' }, { label: '7-day average', color: COLORS.main, kind: 'line' }];
     if (forecast.length) items.push({ label: 'forecast (' + (K.forecast.method || 'model') + ')', color: COLORS.forecast, kind: 'dash' });
-    if (forecast.length && band) items.push({ label: 'forecast band (' + band[0] + ' – ' + band[1] + ')', color: '#fcd34d' });
+    bands.slice(-2).forEach(function (b, i) {
+      if (forecast.length) items.push({ label: b.level ? b.level + ' % interval' : 'forecast band (' + b.lo + ' – ' + b.hi + ')', color: BAND_FILLS[bands.length > 1 ? i : 1] });
+    });
     items.push({ label: 'anomaly alert (' + anomalies.length + ')', color: COLORS.alert, kind: 'dot' });
     c.append(legend(items));
     if (withForecast) {
@@ -243,7 +255,12 @@
     }
     chart(c, 'daily-' + metric, function (width) {
       var marks = [];
-      if (band && forecast.length) marks.push(Plot.areaY(forecast.filter(function (d) { return d.lo !== null && d.hi !== null; }), { x: 'date', y1: 'lo', y2: 'hi', fill: '#fcd34d', fillOpacity: 0.55, curve: 'step' }));
+      // The widest interval first, so the narrower one is drawn over it (at most two).
+      bands.slice(-2).forEach(function (b, i) {
+        var k = bands.indexOf(b);
+        var rows = forecast.filter(function (d) { return d.bounds[k][0] !== null && d.bounds[k][1] !== null; });
+        marks.push(Plot.areaY(rows, { x: 'date', y1: function (d) { return d.bounds[k][0]; }, y2: function (d) { return d.bounds[k][1]; }, fill: BAND_FILLS[bands.length > 1 ? i : 1], fillOpacity: 0.7 }));
+      });
       marks.push(Plot.lineY(daily, { x: 'date', y: 'value', stroke: COLORS.light, strokeWidth: 1 }));
       marks.push(Plot.lineY(daily, Plot.windowY({ k: 7, anchor: 'end' }, { x: 'date', y: 'value', stroke: COLORS.main, strokeWidth: 1.8 })));
       if (forecast.length) marks.push(Plot.lineY(forecast, { x: 'date', y: 'value', stroke: COLORS.forecast, strokeWidth: 1.4, strokeDasharray: '4,3' }));
@@ -624,7 +641,8 @@
         { title: 'value', value: function (a) { return plain(a.value); }, num: true },
         { title: 'expected', value: function (a) { return plain(a.expected !== undefined ? a.expected : a.expected_value !== undefined ? a.expected_value : a.baseline_median); }, num: true },
         { title: 'z', value: function (a) { return plain(a.robust_z !== undefined ? a.robust_z : a.z); }, num: true },
-        { title: '', value: function (a) { return a.direction || ''; } },
+        { title: 'change', value: function (a) { return num(a.change_pct) === null ? '' : (a.change_pct > 0 ? '+' : '') + a.change_pct.toFixed(0) + ' %'; }, num: true },
+        { title: 'kind', value: function (a) { return a.kind || a.direction || ''; } },
       ], recent));
     });
   }
