@@ -295,7 +295,14 @@ describe('pages from other shapes of the KPI model', () => {
       const marks = await chartMarks(opened.page);
       expect(await opened.page.locator('[data-chart="daily-revenue"] g[aria-label="area"] path').count()).toBe(2);
       expect(await opened.page.locator('[data-card="daily-revenue"] .legend').textContent()).toContain('95 % interval');
-      expect(await opened.page.locator('[data-chart="daily-revenue"] g[aria-label="dot"] circle').count()).toBe(kpis['anomalies'].alerts.filter((a: Json) => a['metric'] === 'revenue').length);
+      const daily = opened.page.locator('[data-card="daily-revenue"]');
+      await daily.getByRole('tab', { name: 'all history' }).click();
+      expect(await daily.locator('g[aria-label="dot"] circle').count()).toBe(kpis['anomalies'].alerts.filter((a: Json) => a['metric'] === 'revenue').length);
+      await daily.getByRole('tab', { name: 'last 6 months' }).click();
+      const from = new Date(Date.parse(kpis['sales_daily'].at(-1).date) - 183 * 86_400_000).toISOString().slice(0, 10);
+      const recent = kpis['anomalies'].alerts.filter((a: Json) => a['metric'] === 'revenue' && a['day'] > from).length;
+      expect(await daily.locator('g[aria-label="dot"] circle').count()).toBe(recent);
+      expect(recent).toBeGreaterThan(0);
       expect(marks['stock-by-warehouse']).toBe(4);
       expect(await opened.page.locator('[data-kpi="inventory.out_of_stock_products"] .tile-value').textContent()).toBe('3');
       expect(await opened.page.locator('[data-testid="top-customers"] thead').textContent()).toContain('predictive CLV');

@@ -253,7 +253,32 @@
       if (fReason) c.append(na('forecast: ' + fReason));
       else if (forecast.length && !band) c.append(h('p', { class: 'note' }, 'forecast band: not available (no interval in kpis.json)'));
     }
-    chart(c, 'daily-' + metric, function (width) {
+    // The 7-day average over the whole series (then cut to the range shown, so its start is not biased).
+    daily.forEach(function (d, i) {
+      var w = daily.slice(Math.max(0, i - 6), i + 1);
+      d.avg7 = w.reduce(function (t, x) { return t + x.value; }, 0) / w.length;
+    });
+    var last = daily[daily.length - 1].date.getTime();
+    var ranges = [['last 6 months', 183], ['last year', 366], ['all history', Infinity]];
+    var span = (last - daily[0].date.getTime()) / DAY_MS;
+    var chosen = span > 240 ? 0 : 2;
+    var tabs = h('div', { class: 'tabs', role: 'tablist' });
+    c.append(tabs);
+    var fig = chart(c, 'daily-' + metric, function (width) { return draw(width, ranges[chosen][1]); });
+    ranges.forEach(function (r, i) {
+      if (i < 2 && span <= r[1]) return;
+      tabs.append(h('button', { class: i === chosen ? 'tab active' : 'tab', type: 'button', role: 'tab', 'data-range': String(r[1]), onclick: function (ev) {
+        ev.preventDefault();
+        Array.prototype.forEach.call(tabs.children, function (b) { b.className = b === ev.currentTarget ? 'tab active' : 'tab'; });
+        guard(fig, 'chart daily-' + metric, function () {
+          fig.replaceChildren(draw(Number(c.dataset.width) || 600, r[1]));
+        });
+      } }, r[0]));
+    });
+    function draw(width, days) {
+      var from = days === Infinity ? -Infinity : last - days * DAY_MS;
+      var shown = daily.filter(function (d) { return d.date.getTime() > from; });
+      var alerts = anomalies.filter(function (d) { return d.date.getTime() > from; });
       var marks = [];
       // The widest interval first, so the narrower one is drawn over it (at most two).
       bands.slice(-2).forEach(function (b, i) {
@@ -261,18 +286,18 @@
         var rows = forecast.filter(function (d) { return d.bounds[k][0] !== null && d.bounds[k][1] !== null; });
         marks.push(Plot.areaY(rows, { x: 'date', y1: function (d) { return d.bounds[k][0]; }, y2: function (d) { return d.bounds[k][1]; }, fill: BAND_FILLS[bands.length > 1 ? i : 1], fillOpacity: 0.7 }));
       });
-      marks.push(Plot.lineY(daily, { x: 'date', y: 'value', stroke: COLORS.light, strokeWidth: 1 }));
-      marks.push(Plot.lineY(daily, Plot.windowY({ k: 7, anchor: 'end' }, { x: 'date', y: 'value', stroke: COLORS.main, strokeWidth: 1.8 })));
+      marks.push(Plot.lineY(shown, { x: 'date', y: 'value', stroke: COLORS.light, strokeWidth: 1 }));
+      marks.push(Plot.lineY(shown, { x: 'date', y: 'avg7', stroke: COLORS.main, strokeWidth: 1.8 }));
       if (forecast.length) marks.push(Plot.lineY(forecast, { x: 'date', y: 'value', stroke: COLORS.forecast, strokeWidth: 1.4, strokeDasharray: '4,3' }));
       if (asOf) marks.push(Plot.ruleX([asOf], { stroke: COLORS.muted, strokeDasharray: '2,3' }));
-      marks.push(Plot.dot(anomalies, {
+      marks.push(Plot.dot(alerts, {
         x: 'date', y: 'value', r: 3.5, fill: COLORS.alert, stroke: 'white', strokeWidth: 0.8,
         title: function (d) { return d.date.toISOString().slice(0, 10) + ': ' + plain(d.value) + (d.expected !== null ? ' (expected ' + plain(d.expected) + ')' : '') + (d.z !== null ? ', z ' + d.z : ''); },
       }));
       marks.push(Plot.ruleY([0]));
-      marks.push(Plot.tip(daily, Plot.pointerX({ x: 'date', y: 'value', title: function (d) { return d.date.toISOString().slice(0, 10) + '\n' + (metric === 'revenue' ? money(d.value) : int(d.value)); } })));
+      marks.push(Plot.tip(shown, Plot.pointerX({ x: 'date', y: 'value', title: function (d) { return d.date.toISOString().slice(0, 10) + '\n' + (metric === 'revenue' ? money(d.value) : int(d.value)) + '\n7-day average ' + plain(Math.round(d.avg7 * 100) / 100); } })));
       return Plot.plot({ width: width, height: 260, marginLeft: 60, x: { type: 'utc', label: null }, y: { grid: true, label: metric === 'revenue' ? 'revenue' : 'orders' }, marks: marks });
-    });
+    }
   }
   function isPartial(row, start, end) {
     if (typeof row.partial === 'boolean') return row.partial;
