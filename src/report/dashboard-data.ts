@@ -54,6 +54,37 @@ function maskSamples(quality: Record<string, unknown>): Record<string, unknown> 
   return { ...quality, checks: mask(quality['checks']), top_reasons: mask(quality['top_reasons']) };
 }
 
+/** Rows of days of cover the page keeps (it charts the lowest 15). */
+export const COVER_ROWS = 50;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * kpis.json without what the page does not draw and whose size grows with the catalogue (per-product
+ * rotation and returns, daily conversion, basket pairs), days of cover cut to the lowest COVER_ROWS:
+ * the page stays far under its 2 MB budget for any shop. Everything else passes as it is.
+ */
+export function slimKpis(kpis: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...kpis };
+  delete out['market_basket'];
+  if (isRecord(out['conversion'])) out['conversion'] = { ...out['conversion'], daily: undefined };
+  if (isRecord(out['returns'])) out['returns'] = { ...out['returns'], by_product: undefined };
+  if (isRecord(out['inventory'])) {
+    const inv: Record<string, unknown> = { ...out['inventory'], stock_rotation: undefined };
+    if (Array.isArray(inv['days_of_cover'])) {
+      const cover = (r: unknown) => (isRecord(r) && typeof r['days_of_cover'] === 'number' ? r['days_of_cover'] : Infinity);
+      inv['days_of_cover'] = [...inv['days_of_cover']]
+        .sort((a, b) => cover(a) - cover(b) || String(isRecord(a) ? a['product_id'] : '').localeCompare(String(isRecord(b) ? b['product_id'] : '')))
+        .slice(0, COVER_ROWS);
+    }
+    if (Array.isArray(inv['out_of_stock'])) inv['out_of_stock'] = inv['out_of_stock'].slice(0, COVER_ROWS);
+    out['inventory'] = inv;
+  }
+  return JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
+}
+
 async function readJson(file: string): Promise<unknown> {
   return JSON.parse(await readFile(file, 'utf8'));
 }
@@ -105,7 +136,7 @@ export async function collectDashboardData(report: QualityReport, sources: Dashb
   let kpisNote: string | null = null;
   if (report.status === 'FAILED') kpisNote = 'nothing was published by this run';
   else if (sources.kpisFile === undefined || !existsSync(sources.kpisFile)) kpisNote = 'no kpis.json in this run';
-  else kpis = (await readJson(sources.kpisFile)) as Record<string, unknown>;
+  else kpis = slimKpis((await readJson(sources.kpisFile)) as Record<string, unknown>);
   const history = await readRunHistory(sources.runsDir, report);
   return {
     schemaVersion: DASHBOARD_SCHEMA_VERSION,

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectDashboardData, maskSampleKey, TREND_RUNS } from '../../../src/report/dashboard-data.ts';
+import { collectDashboardData, COVER_ROWS, maskSampleKey, slimKpis, TREND_RUNS } from '../../../src/report/dashboard-data.ts';
 import { escapeJsonForHtml, escapeScript, renderDashboardHtml } from '../../../src/report/dashboard-html.ts';
 import { sampleReport } from './sample-report.ts';
 
@@ -116,5 +116,36 @@ describe('collectDashboardData', () => {
     const none = await collectDashboardData(sampleReport(), { runsDir: join(dir, 'missing') });
     expect(none.runs).toHaveLength(1);
     expect(none.runs_note).toBe('no earlier run records in output/_runs');
+  });
+});
+
+describe('slimKpis', () => {
+  it('keeps the page small for a large catalogue: the lowest days of cover, no per-product tables it does not draw', () => {
+    const products = Array.from({ length: 20_000 }, (_, i) => `P${String(i).padStart(5, '0')}`);
+    const kpis = {
+      total_revenue: 10,
+      inventory: {
+        out_of_stock_products: 3,
+        days_of_cover: products.map((p, i) => ({ product_id: p, days_of_cover: i % 7 === 0 ? null : (i * 7919) % 1000 })),
+        stock_rotation: products.map((p) => ({ product_id: p, rotation: 1 })),
+        out_of_stock: products.map((p) => ({ product_id: p })),
+      },
+      returns: { return_rate: 0.1, by_category: [{ category: 'A', return_rate: 0.1 }], by_product: products.map((p) => ({ product_id: p })) },
+      conversion: { conversion_rate: 0.1, daily: products.map((p) => ({ date: p })) },
+      market_basket: { pairs: products.map((p) => ({ product_a: p })) },
+      forecast: { not_available: 'no orders', horizons: null },
+    };
+    const slim = slimKpis(kpis) as Record<string, any>;
+    expect(JSON.stringify(slim).length).toBeLessThan(20_000);
+    expect(slim['inventory'].days_of_cover).toHaveLength(COVER_ROWS);
+    expect(slim['inventory'].days_of_cover.map((r: any) => r.days_of_cover)).toEqual(
+      kpis.inventory.days_of_cover.map((r) => r.days_of_cover).filter((v): v is number => v !== null).sort((a, b) => a - b).slice(0, COVER_ROWS));
+    expect(slim['inventory'].stock_rotation).toBeUndefined();
+    expect(slim['inventory'].out_of_stock_products).toBe(3);
+    expect(slim['returns']).toEqual({ return_rate: 0.1, by_category: [{ category: 'A', return_rate: 0.1 }] });
+    expect(slim['conversion']).toEqual({ conversion_rate: 0.1 });
+    expect(slim['market_basket']).toBeUndefined();
+    expect(slim['forecast']).toEqual({ not_available: 'no orders', horizons: null });
+    expect(slim['total_revenue']).toBe(10);
   });
 });
