@@ -1,50 +1,189 @@
-// npm run bench -- --orders 1000000        (ETL_MEMORY_LIMIT=3GB sets DuckDB's memory_limit for both jobs)
-// Generates (once, cached under bench/.work/) a clean dataset of N order lines, then times the full
-// pipeline and the bare DuckDB script on it, each in its own process, and prints stage times,
-// rows per second, peak RSS and the ratio full / bare.
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// npm run bench -- [--orders 1000000] [--runs N] [--memory-limit SIZE]
+// Times the full `etl run` (the compiled CLI, as a user runs it) against the hand-written reference pipeline
+// (ETL_REFERENCE, default ../shared/reference/bare-pipeline.mjs beside the repository) and against
+// bench/bare.sql + the same gold models and publish (the price of the contracts alone), on one generated
+// dataset, with the same DuckDB memory limit for every job. Runs alternate (the order rotates each round)
+// so that a slow spell of the shared machine hits every job alike; medians of 5 up to 1M lines, of 3 above.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { defaultMemoryLimit } from '../src/engine/memory-limit.ts';
+import { adaptForReference, referenceFits } from './reference-input.ts';
 
-const { values } = parseArgs({ options: { orders: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '1000000' }, runs: { type: 'string' }, 'memory-limit': { type: 'string' } } });
 const orders = Number(values.orders);
-const runs = Number(values.runs);
+const runs = values.runs ? Number(values.runs) : orders > 1_000_000 ? 3 : 5;
+const memoryLimit = values['memory-limit'] ?? process.env['ETL_MEMORY_LIMIT'] ?? defaultMemoryLimit();
 const root = resolve(import.meta.dirname, '..');
-const base = join(root, 'bench', '.work');
-const data = join(base, `data-${orders}`);
+const work = join(root, 'bench', '.work');
 const node = process.execPath;
-const runTs = join(root, 'bin', 'run-ts.js');
 
-if (!existsSync(join(data, 'orders.csv'))) {
+function fail(message: string, hint?: string): never {
+  process.stderr.write(`bench: ${message}\n${hint ? `  hint: ${hint}\n` : ''}`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------- the reference, run from a scratch folder
+const referenceFile = resolve(process.env['ETL_REFERENCE'] ?? join(root, '..', 'shared', 'reference', 'bare-pipeline.mjs'));
+if (!existsSync(referenceFile)) {
+  fail(`the reference pipeline is missing: ${referenceFile}`, 'set ETL_REFERENCE=/path/to/bare-pipeline.mjs (default: ../shared/reference/bare-pipeline.mjs beside the repository)');
+}
+// Its fixed "now": the generated period ends there, and etl runs --as-of that day, so both keep the same lines.
+const asOfMatch = /const AS_OF = "TIMESTAMP '(\d{4}-\d{2}-\d{2})/.exec(readFileSync(referenceFile, 'utf8'));
+if (!asOfMatch) fail(`cannot read the reference's AS_OF in ${referenceFile}`);
+const asOf = asOfMatch[1]!;
+// As its header says: a copy in a scratch folder beside a link to the project's node_modules (its
+// @duckdb/node-api import resolves from its own folder); never a copy inside the project.
+const scratch = mkdtempSync(join(tmpdir(), 'etl-bench-reference-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+const reference = join(scratch, 'bare-pipeline.mjs');
+copyFileSync(referenceFile, reference);
+symlinkSync(join(root, 'node_modules'), join(scratch, 'node_modules'), 'dir');
+
+// ---------------------------------------------------------------- the data (cached per generator version)
+function generatorHash(): string {
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, name.name);
+      if (name.isDirectory()) walk(p);
+      else h.update(name.name).update(readFileSync(p));
+    }
+  };
+  walk(join(root, 'src', 'generate'));
+  return h.digest('hex').slice(0, 8);
+}
+const data = join(work, `data-${orders}-${asOf}-${generatorHash()}`);
+if (!existsSync(join(data, '.complete'))) {
   const t = performance.now();
-  execFileSync(node, [join(root, 'bin', 'etl.js'), 'generate', '--out', data, '--orders', String(orders), '--seed', '1', '--defect-rate', '0.01', '--log-level', 'warn'], { stdio: 'inherit' });
-  process.stdout.write(`generated ${orders} order lines in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+  rmSync(data, { recursive: true, force: true });
+  const r = spawnSync(node, [join(root, 'bin', 'etl.js'), 'generate', '--out', data, '--orders', String(orders), '--seed', '1', '--defect-rate', '0.01', '--as-of', asOf, '--log-level', 'warn'], { stdio: 'inherit' });
+  if (r.status !== 0) fail(`etl generate exited ${r.status}`);
+  writeFileSync(join(data, '.complete'), '');
+  process.stdout.write(`generated ${orders.toLocaleString('en-US')} order lines in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
 }
 
-interface Measure { ms: number; maxRssMb: number; stages?: Record<string, number> }
-const once = (mode: 'full' | 'bare'): Measure => {
-  const line = execFileSync(node, [runTs, join(root, 'bench', 'run-one.ts'), mode, data, join(base, `${mode}-${orders}`)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TZ: 'UTC' } });
-  return JSON.parse(line.trim().split('\n').pop()!) as Measure;
-};
-// Runs alternate (full, bare, full, bare …) so that a slow spell of the machine hits both alike.
-const fulls: Measure[] = [];
-const bares: Measure[] = [];
-for (let i = 0; i < runs; i++) {
-  fulls.push(once('full'));
-  bares.push(once('bare'));
+// ---------------------------------------------------------------- the three jobs
+interface Job {
+  ms: number;
+  /** CPU time of all the process's threads (user + system) */
+  cpuMs: number;
+  maxRssMb: number;
+  /** seconds per stage (etl run, bare.sql) or phase (reference) */
+  stages: Record<string, number>;
+  /** in-process time (etl run: started_at → finished_at of its run record; bare.sql: after its imports) */
+  innerMs?: number;
+  note?: string;
 }
-const median = (xs: Measure[]): Measure => [...xs].sort((a, b) => a.ms - b.ms)[Math.floor(xs.length / 2)]!;
-const full = median(fulls);
-const bare = median(bares);
-const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const limit = process.env['ETL_MEMORY_LIMIT'];
-const lines = [`benchmark: ${orders.toLocaleString('en-US')} order lines (median of ${runs})${limit ? `, DuckDB memory_limit ${limit}` : ''}`, '', 'full pipeline stages:'];
-for (const [stage, ms] of Object.entries(full.stages ?? {})) lines.push(`  ${stage.padEnd(24)} ${fmt(ms).padStart(10)}`);
-lines.push('', 'bare script stages:');
-for (const [stage, ms] of Object.entries(bare.stages ?? {})) lines.push(`  ${stage.padEnd(24)} ${fmt(ms).padStart(10)}`);
-lines.push('');
-lines.push(`full pipeline   ${fmt(full.ms).padStart(10)}   ${Math.round(orders / (full.ms / 1000)).toLocaleString('en-US').padStart(12)} rows/s   peak RSS ${full.maxRssMb} MB`);
-lines.push(`bare DuckDB SQL ${fmt(bare.ms).padStart(10)}   ${Math.round(orders / (bare.ms / 1000)).toLocaleString('en-US').padStart(12)} rows/s   peak RSS ${bare.maxRssMb} MB`);
-lines.push(`ratio full / bare: ${(full.ms / bare.ms).toFixed(2)}× (target ≤ 1.5×)`);
+
+function spawnMeasured(name: string, args: string[], env: NodeJS.ProcessEnv = process.env): { ms: number; stdout: string; maxRssMb: number; cpuMs: number } {
+  const stats = join(work, `${name}.stats.json`);
+  rmSync(stats, { force: true });
+  const t0 = performance.now();
+  const r = spawnSync(node, [join(root, 'bench', 'measure.mjs'), stats, ...args], { encoding: 'utf8', env, maxBuffer: 64 << 20 });
+  const ms = Math.round(performance.now() - t0);
+  if (r.status !== 0) fail(`${name} exited ${r.status}:\n${r.stderr}${r.stdout}`);
+  const measured = JSON.parse(readFileSync(stats, 'utf8')) as { maxRssMb: number; cpuMs: number };
+  return { ms, stdout: r.stdout, ...measured };
+}
+
+function runEtl(): Job {
+  const dir = join(work, 'etl-run');
+  rmSync(dir, { recursive: true, force: true });
+  const { ms, maxRssMb, cpuMs } = spawnMeasured('etl-run', [
+    join(root, 'bin', 'etl.js'), 'run', '--data', data, '--contracts', join(root, 'contracts'), '--pipeline', join(root, 'pipeline'),
+    '--out', join(dir, 'output'), '--reports', join(dir, 'reports'), '--as-of', asOf, '--memory-limit', memoryLimit, '--log-level', 'warn',
+  ]);
+  const runs = join(dir, 'output', '_runs');
+  const record = JSON.parse(readFileSync(join(runs, readdirSync(runs)[0]!), 'utf8')) as {
+    status: string; started_at: string; finished_at: string; stages: Record<string, number>;
+    counts: Record<string, { records_in?: number; rows_out?: number }>;
+  };
+  const stages = Object.fromEntries(Object.entries(record.stages).map(([k, v]) => [k, v / 1000]));
+  const o = record.counts['orders'];
+  return { ms, cpuMs, maxRssMb, stages, innerMs: Date.parse(record.finished_at) - Date.parse(record.started_at), note: `${record.status}; orders ${o?.rows_out ?? '?'} of ${o?.records_in ?? '?'} lines kept` };
+}
+
+let referenceData = data;
+function runReference(input = referenceData): Job {
+  const { ms, stdout, maxRssMb, cpuMs } = spawnMeasured('reference', [reference, input, join(work, 'reference-out'), '--memory-limit', memoryLimit]);
+  const out = JSON.parse(stdout.trim().split('\n').pop()!) as { phases: Record<string, number>; counts: Record<string, string | number> };
+  return { ms, cpuMs, maxRssMb, stages: out.phases, note: `orders ${out.counts['cleanOrders']} of ${out.counts['rawOrders']} lines kept` };
+}
+
+function runBare(): Job {
+  const t0 = performance.now();
+  const r = spawnSync(node, [join(root, 'bin', 'run-ts.js'), join(root, 'bench', 'run-one.ts'), data, join(work, 'bare'), asOf], {
+    encoding: 'utf8', env: { ...process.env, ETL_MEMORY_LIMIT: memoryLimit }, maxBuffer: 64 << 20,
+  });
+  const ms = Math.round(performance.now() - t0);
+  if (r.status !== 0) fail(`bare.sql job exited ${r.status}:\n${r.stderr}`, 'bench/bare.sql reads the sources with explicit columns: they must match what etl generate writes');
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; cpuMs: number; maxRssMb: number; stages: Record<string, number> };
+  return { ms, cpuMs: out.cpuMs, maxRssMb: out.maxRssMb, innerMs: out.ms, stages: Object.fromEntries(Object.entries(out.stages).map(([k, v]) => [k, v / 1000])) };
+}
+
+// The reference reads the seed's exact schema with integer ids and strict casts. When the generated files do
+// not fit it (other columns, coded ids, uncastable defects), it gets a copy of the same records cast to its
+// schema, and the report says so.
+let inputNote = 'the same files as etl run';
+const fits = await referenceFits(data);
+if (fits.ok) {
+  const probe = spawnSync(node, [reference, data, join(work, 'reference-out')], { encoding: 'utf8' });
+  if (probe.status !== 0) fits.reasons.push(`it fails on them: ${(probe.stderr.split('\n').find((l) => l.includes('Error')) ?? probe.stderr).trim().slice(0, 200)}`);
+}
+if (!fits.ok || fits.reasons.length > 0) {
+  referenceData = `${data}.reference`;
+  if (!existsSync(join(referenceData, '.complete'))) await adaptForReference(data, referenceData);
+  inputNote = `a copy cast to its schema (${fits.reasons.join('; ')})`;
+}
+
+const jobs = { etl: runEtl, reference: () => runReference(), bare: runBare } as const;
+type Name = keyof typeof jobs;
+const results: Record<Name, Job[]> = { etl: [], reference: [], bare: [] };
+const order: Name[] = ['etl', 'reference', 'bare'];
+for (let i = 0; i < runs; i++) {
+  for (let k = 0; k < order.length; k++) {
+    const name = order[(i + k) % order.length]!;
+    const job = jobs[name]();
+    results[name].push(job);
+    process.stderr.write(`  run ${i + 1}/${runs} ${name.padEnd(9)} ${(job.ms / 1000).toFixed(2)} s wall  ${(job.cpuMs / 1000).toFixed(2)} s CPU  peak RSS ${job.maxRssMb} MB\n`);
+  }
+}
+
+const median = (xs: Job[], key: (j: Job) => number = (j) => j.ms): Job => [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)]!;
+const etl = median(results.etl);
+const ref = median(results.reference);
+const bare = median(results.bare);
+const etlInner = median(results.etl, (j) => j.innerMs!);
+const bareInner = median(results.bare, (j) => j.innerMs!);
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const peak = (xs: Job[]) => Math.max(...xs.map((j) => j.maxRssMb));
+const lines = [
+  `benchmark: ${orders.toLocaleString('en-US')} order lines (as of ${asOf}), DuckDB memory_limit ${memoryLimit} for every job, medians of ${runs} alternated runs`,
+  `reference: ${referenceFile}`,
+  `reference input: ${inputNote}`,
+  '',
+  `${'job'.padEnd(40)}${'wall: median'.padStart(13)}${'min'.padStart(9)}${'max'.padStart(9)}${'CPU: median'.padStart(13)}   peak RSS (max)`,
+  ...([
+    ['etl run (compiled CLI)', results.etl],
+    ['reference bare-pipeline.mjs', results.reference],
+    ['bench/bare.sql + gold + publish', results.bare],
+  ] as const).map(([label, xs]) => `${label.padEnd(40)}${s(median(xs).ms).padStart(13)}${s(Math.min(...xs.map((j) => j.ms))).padStart(9)}${s(Math.max(...xs.map((j) => j.ms))).padStart(9)}${s(median(xs, (j) => j.cpuMs).cpuMs).padStart(13)}   ${peak(xs)} MB`),
+  '',
+  `etl run / reference:  ${(etl.ms / ref.ms).toFixed(2)}× wall, ${(median(results.etl, (j) => j.cpuMs).cpuMs / median(results.reference, (j) => j.cpuMs).cpuMs).toFixed(2)}× CPU   (issue 11 target ≤ 2.0×; both whole processes)`,
+  `etl run / bare.sql:   ${(etlInner.innerMs! / bareInner.innerMs!).toFixed(2)}× wall   (the price of the contracts, in-process: ${s(etlInner.innerMs!)} / ${s(bareInner.innerMs!)})`,
+  `bare.sql CPU is counted after its imports and contract loading, etl run's from process start`,
+  '',
+  `etl run stages (median run; ${etl.note}):`,
+  ...Object.entries(etl.stages).map(([k, v]) => `  ${k.padEnd(28)}${v.toFixed(2).padStart(8)} s`),
+  `reference phases (median run; ${ref.note}):`,
+  ...Object.entries(ref.stages).map(([k, v]) => `  ${k.padEnd(28)}${v.toFixed(2).padStart(8)} s`),
+  'bare.sql stages (median run):',
+  ...Object.entries(bare.stages).map(([k, v]) => `  ${k.padEnd(28)}${v.toFixed(2).padStart(8)} s`),
+];
 process.stdout.write(`${lines.join('\n')}\n`);
+writeFileSync(join(work, `result-${orders}.json`), `${JSON.stringify({ orders, asOf, memoryLimit, runs, inputNote, results }, null, 2)}\n`);
+

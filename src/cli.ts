@@ -1,7 +1,9 @@
 // The `etl` command line: parses arguments (commander), dispatches to one module per command,
 // and turns every failure into one red line with a code and a hint (the stack only with --debug).
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { defaultMemoryLimit } from './engine/memory-limit.ts';
 import { EtlError, EXIT, formatError, toEtlError } from './errors.ts';
+import { parseIsoDate } from './as-of.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -15,11 +17,15 @@ function rate(value: string): number {
   return n;
 }
 
+function memorySize(value: string): string {
+  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim())) throw new InvalidArgumentError('expected a size such as 4GB or 512MB');
+  return value.trim();
+}
+
 function isoDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new InvalidArgumentError('expected a date YYYY-MM-DD');
-  }
-  return value;
+  const date = parseIsoDate(value);
+  if (date === undefined) throw new InvalidArgumentError('expected a calendar date YYYY-MM-DD');
+  return date;
 }
 
 export function buildProgram(): { program: Command; result: { code: number } } {
@@ -29,6 +35,7 @@ export function buildProgram(): { program: Command; result: { code: number } } {
     .option('--debug', 'print stack traces of errors')
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent', 'info')
     .option('--log-format <format>', 'json | pretty (default: pretty on a TTY, json otherwise)')
+    .addHelpText('after', `\nDuckDB's memory is bounded: by default the smaller of half the RAM and 8 GB (here ${defaultMemoryLimit()}); etl run --memory-limit sets it.`)
     .showHelpAfterError()
     .exitOverride();
 
@@ -56,7 +63,7 @@ export function buildProgram(): { program: Command; result: { code: number } } {
     .option('--reports <dir>', 'reports directory', 'reports')
     .option('--strict', 'publish only when every error-severity dataset rule holds (exit 1 otherwise)', false)
     .option('--as-of <date>', 'the business date (defaults to today, UTC)', isoDate)
-    .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 4GB')
+    .option('--memory-limit <size>', `DuckDB memory limit, e.g. 4GB; past it DuckDB spills to disk (default: the smaller of half the RAM and 8 GB, here ${defaultMemoryLimit()})`, memorySize)
     .option('--threads <n>', 'DuckDB threads', positiveInt)
     .action(async (opts) => {
       const { runCommand } = await import('./commands/run.ts');

@@ -15,7 +15,13 @@ const tableName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a table name is lower_
 const PipelineConfigSchema = z
   .object({
     version: z.literal(1).default(1),
-    premium: z.object({ min_lifetime_revenue: nonNegative }).strict(),
+    premium: z
+      .object({
+        // Loyalty tiers that make a customer premium where the shop has tiers (matched case-insensitively).
+        tiers: z.array(z.string().trim().min(1)).default(['gold', 'platinum']),
+        min_lifetime_revenue: nonNegative,
+      })
+      .strict(),
     low_stock: z.object({ threshold: nonNegative }).strict(),
     inventory: z.object({ cover_window_days: positiveInt.default(28) }).strict().default({ cover_window_days: 28 }),
     clv: z.object({ lifespan_months: positive.default(12) }).strict().default({ lifespan_months: 12 }),
@@ -48,7 +54,7 @@ const PipelineConfigSchema = z
   .strict();
 
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
-export type ModelVars = Record<string, string | number | boolean>;
+export type ModelVars = Record<string, string | number | boolean | readonly string[]>;
 
 export const CONFIG_FILE = 'config.yaml';
 
@@ -106,6 +112,7 @@ export function modelVars(config: PipelineConfig, asOf: string): ModelVars {
   return {
     as_of: asOf,
     premium_min_revenue: config.premium.min_lifetime_revenue,
+    premium_tiers: config.premium.tiers.map((t) => t.toLowerCase()),
     low_stock_threshold: config.low_stock.threshold,
     cover_window_days: config.inventory.cover_window_days,
     clv_lifespan_months: config.clv.lifespan_months,

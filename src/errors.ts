@@ -13,7 +13,11 @@ export type ErrorCode =
   | 'SOURCE_HEADER_INVALID'
   | 'MODEL_INVALID'
   | 'ENGINE_QUERY_FAILED'
+  | 'OUTPUT_LOCKED'
+  | 'OUTPUT_UNSAFE'
+  | 'OUTPUT_NOT_WRITABLE'
   | 'IO_FAILED'
+  | 'DISK_FULL'
   | 'INTERNAL';
 
 /** Exit codes of the public interface (DESIGN.md): 2 = invalid input, 3 = runtime failure. */
@@ -29,7 +33,11 @@ const EXIT_CODES: Record<ErrorCode, 2 | 3> = {
   SOURCE_HEADER_INVALID: 2,
   MODEL_INVALID: 2,
   ENGINE_QUERY_FAILED: 3,
+  OUTPUT_LOCKED: 2,
+  OUTPUT_UNSAFE: 2,
+  OUTPUT_NOT_WRITABLE: 2,
   IO_FAILED: 3,
+  DISK_FULL: 3,
   INTERNAL: 3,
 };
 
@@ -77,10 +85,37 @@ export function formatError(err: EtlError): string {
   return err.hint ? `${head}\n  hint: ${err.hint}` : head;
 }
 
-/** Anything thrown that is not an EtlError becomes an INTERNAL one (exit 3). */
+/** Did this error (or what caused it) come from a full disk? Node says ENOSPC, DuckDB "No space left on device". */
+export function isDiskFull(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') return true;
+    if (e instanceof Error && /ENOSPC|No space left on device/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** A full disk while doing `what`: exit 3, a plain message, never "this is a bug". */
+export function diskFullError(err: unknown, what: string): EtlError {
+  return new EtlError('DISK_FULL', `ENOSPC: no space left on device while ${what}`, {
+    hint: 'free some space (or point --out/--reports elsewhere) and run again; the previously published output is unchanged',
+    cause: err,
+  });
+}
+
+/** Anything thrown that is not an EtlError becomes one: a full disk DISK_FULL, another system call's
+ * failure IO_FAILED, the rest INTERNAL (all exit 3). */
 export function toEtlError(err: unknown): EtlError {
   if (err instanceof EtlError) return err;
+  if (isDiskFull(err)) return diskFullError(err, 'writing');
   const message = err instanceof Error ? err.message : String(err);
+  const sys = err as NodeJS.ErrnoException;
+  if (typeof sys.code === 'string' && typeof sys.syscall === 'string') {
+    return new EtlError('IO_FAILED', message.split('\n')[0] ?? message, {
+      ...(sys.path ? { location: { file: sys.path } } : {}),
+      hint: 'check the path, its permissions and free space',
+      cause: err,
+    });
+  }
   return new EtlError('INTERNAL', message.split('\n')[0] ?? message, {
     hint: 'this is a bug or an environment problem; rerun with --debug for the stack trace',
     cause: err,

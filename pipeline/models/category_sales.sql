@@ -1,3 +1,4 @@
+-- @requires: products
 -- Revenue by category over the whole period, with its share of total revenue.
 SELECT
   category,

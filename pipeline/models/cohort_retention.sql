@@ -3,11 +3,13 @@
 WITH firsts AS (
   SELECT customer_id, CAST(DATE_TRUNC('month', MIN(order_date)) AS DATE) AS cohort_month
   FROM gold.order_summary
+  WHERE customer_id IS NOT NULL  -- guest orders belong to no customer
   GROUP BY customer_id
 ),
 activity AS (
   SELECT DISTINCT customer_id, CAST(DATE_TRUNC('month', order_date) AS DATE) AS activity_month
   FROM gold.order_summary
+  WHERE customer_id IS NOT NULL
 ),
 active AS (
   SELECT f.cohort_month, a.activity_month, COUNT(*) AS active_customers

@@ -1,4 +1,4 @@
--- Customer lifetime value, one row per customer with at least one valid order:
+-- Customer lifetime value, one row per customer with at least one valid order (guest orders left out):
 --   aov                = revenue / orders                                   (currency per order)
 --   tenure_months      = max(1, (as_of − first_order_date + 1) / 30.4375)   (months since acquisition)
 --   purchase_frequency = orders / tenure_months                             (orders per month)
@@ -11,6 +11,7 @@ WITH c AS (
     COUNT(DISTINCT order_id) AS order_count,
     SUM(revenue) AS revenue
   FROM gold.order_summary
+  WHERE customer_id IS NOT NULL  -- guest orders belong to no customer
   GROUP BY customer_id
 ),
 t AS (

@@ -1,3 +1,4 @@
+-- @requires: products
 -- Revenue per day × category (days and categories with sales).
 SELECT
   order_date,

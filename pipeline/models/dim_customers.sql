@@ -1,4 +1,5 @@
--- One row per customer (name/email already masked by the conformed view), with order activity.
+-- One row per customer (name/email already masked by the conformed view), with order activity and the
+-- premium flag of gold.customer_premium. Guest orders (no customer_id) belong to no customer.
 WITH activity AS (
   SELECT
     customer_id,
@@ -7,18 +8,22 @@ WITH activity AS (
     COUNT(DISTINCT order_id) AS order_count,
     SUM(revenue) AS lifetime_revenue
   FROM gold.order_summary
+  WHERE customer_id IS NOT NULL
   GROUP BY customer_id
 )
 SELECT
   c.customer_id,
   c.name,
   c.email,
+  c.city,
   c.country,
   c.registration_date,
+  c.loyalty_tier,
   a.first_order_date,
   a.last_order_date,
   COALESCE(a.order_count, 0) AS order_count,
   COALESCE(a.lifetime_revenue, 0.0) AS lifetime_revenue,
-  COALESCE(a.lifetime_revenue, 0.0) >= {{ premium_min_revenue }} AS is_premium_customer
+  COALESCE(cp.is_premium_customer, FALSE) AS is_premium_customer
 FROM conformed.customers AS c
 LEFT JOIN activity AS a ON a.customer_id = c.customer_id
+LEFT JOIN gold.customer_premium AS cp ON cp.customer_id = c.customer_id

@@ -1,23 +1,17 @@
--- One row per product, with its latest inventory snapshot on or before --as-of.
--- low_stock: latest stock_quantity <= low_stock_threshold; NULL when the product has no snapshot (unknown).
-WITH ranked AS (
-  SELECT
-    product_id,
-    snapshot_date,
-    stock_quantity,
-    ROW_NUMBER() OVER (PARTITION BY product_id ORDER BY snapshot_date DESC) AS recency
-  FROM conformed.inventory
-  WHERE snapshot_date <= CAST({{ as_of }} AS DATE)
-)
+-- One row per product, with its current stock (sum over warehouses of each one's latest count at or
+-- before --as-of; NULL when the product has no count or there is no inventory).
+-- low_stock: current_stock <= low_stock_threshold; NULL when the stock is unknown.
 SELECT
   p.product_id,
   p.name AS product_name,
   COALESCE(p.category, 'unknown') AS category,
+  p.brand,
   p.price,
   p.cost,
   p.price - p.cost AS unit_margin,
-  r.snapshot_date AS latest_snapshot_date,
-  r.stock_quantity AS latest_stock,
-  r.stock_quantity <= {{ low_stock_threshold }} AS low_stock
+  s.current_stock,
+  s.warehouses,
+  s.last_count_at,
+  s.current_stock <= {{ low_stock_threshold }} AS low_stock
 FROM conformed.products AS p
-LEFT JOIN ranked AS r ON r.product_id = p.product_id AND r.recency = 1
+LEFT JOIN gold.product_stock AS s ON s.product_id = p.product_id

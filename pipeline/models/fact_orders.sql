@@ -1,12 +1,16 @@
--- Warehouse fact: one row per order line (grain: order_id × product_id), keyed to the dimensions.
+-- Warehouse fact: one row per order line (grain: order_id × line_number), keyed to the dimensions by
+-- customer_id (NULL for a guest order), product_id and date_key.
 SELECT
   order_id,
+  line_number,
+  order_line_id,
   product_id,
   customer_id,
   order_date AS date_key,
   order_ts,
   quantity,
   unit_price,
+  price_source,
   unit_cost,
   amount,
   margin

@@ -1,22 +1,29 @@
--- Inventory over the period (snapshots on or before --as-of): stock-out rate = share of product
--- snapshots at 0, plus the current out-of-stock and low-stock product counts.
-WITH snaps AS (
+-- @requires: inventory
+-- Inventory over the period (first order date … --as-of), one row. stock_out_rate = product-days out of
+-- stock / product-days, over the days on which a product was counted (its stock at the end of the day:
+-- stock_history); plus the current out-of-stock and low-stock product counts.
+WITH period AS (
+  SELECT COALESCE(MIN(date_key), CAST({{ as_of }} AS DATE)) AS first_day FROM gold.dim_date
+),
+days AS (
   SELECT
-    COUNT(*) AS snapshots,
-    SUM(CASE WHEN stock_quantity = 0 THEN 1 ELSE 0 END) AS zero_snapshots,
-    COUNT(DISTINCT product_id) AS products_tracked,
-    MIN(snapshot_date) AS first_snapshot_date,
-    MAX(snapshot_date) AS last_snapshot_date
-  FROM conformed.inventory
-  WHERE snapshot_date <= CAST({{ as_of }} AS DATE)
+    COUNT(*) AS product_days,
+    SUM(CASE WHEN h.stock = 0 THEN 1 ELSE 0 END) AS product_days_out_of_stock
+  FROM gold.stock_history AS h
+  CROSS JOIN period AS t
+  WHERE h.count_date >= t.first_day
 )
 SELECT
-  s.snapshots,
-  COALESCE(s.zero_snapshots, 0) AS zero_snapshots,
-  COALESCE(s.zero_snapshots, 0) * 1.0 / NULLIF(s.snapshots, 0) AS stock_out_rate,
-  s.products_tracked,
+  t.first_day AS period_start,
+  CAST({{ as_of }} AS DATE) AS period_end,
+  d.product_days,
+  COALESCE(d.product_days_out_of_stock, 0) AS product_days_out_of_stock,
+  COALESCE(d.product_days_out_of_stock, 0) * 1.0 / NULLIF(d.product_days, 0) AS stock_out_rate,
+  (SELECT COUNT(*) FROM gold.product_stock) AS products_tracked,
+  (SELECT COUNT(DISTINCT warehouse_id) FROM gold.warehouse_stock) AS warehouses,
   (SELECT COUNT(*) FROM gold.out_of_stock) AS out_of_stock_products,
   (SELECT COUNT(*) FROM gold.low_stock_alerts) AS low_stock_products,
-  s.first_snapshot_date,
-  s.last_snapshot_date
-FROM snaps AS s
+  (SELECT SUM(current_stock) FROM gold.product_stock) AS units_in_stock,
+  (SELECT MAX(last_count_at) FROM gold.product_stock) AS last_count_at
+FROM days AS d
+CROSS JOIN period AS t

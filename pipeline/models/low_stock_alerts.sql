@@ -1,12 +1,15 @@
--- Low-stock alerts: latest stock <= low_stock_threshold (level out_of_stock when 0, else low), with days of cover.
+-- @requires: inventory
+-- @optional: products
+-- Low-stock alerts: current stock <= low_stock_threshold (level out_of_stock when 0, else low), with days of cover.
 SELECT
-  p.product_id,
-  p.product_name,
-  p.category,
-  p.latest_snapshot_date,
-  p.latest_stock,
-  CASE WHEN p.latest_stock = 0 THEN 'out_of_stock' ELSE 'low' END AS level,
+  s.product_id,
+  p.name AS product_name,
+  COALESCE(p.category, 'unknown') AS category,
+  s.last_count_at,
+  s.current_stock,
+  CASE WHEN s.current_stock = 0 THEN 'out_of_stock' ELSE 'low' END AS level,
   c.days_of_cover
-FROM gold.dim_products AS p
-LEFT JOIN gold.days_of_cover AS c ON c.product_id = p.product_id
-WHERE p.low_stock
+FROM gold.product_stock AS s
+LEFT JOIN conformed.products AS p ON p.product_id = s.product_id
+LEFT JOIN gold.days_of_cover AS c ON c.product_id = s.product_id
+WHERE s.current_stock <= {{ low_stock_threshold }}

@@ -1,35 +1,55 @@
+-- @optional: customers, products
 -- One row per valid order line (conformed.orders holds only lines that passed the silver contract).
--- amount = quantity × price; margin = quantity × (price − cost), NULL when the cost is unknown.
--- is_premium_customer: the customer's lifetime revenue (every valid line up to --as-of) >= premium_min_revenue.
--- low_stock: the product's latest snapshot stock <= low_stock_threshold (NULL: no snapshot).
+-- Grain: the order line, keyed (order_id, line_number): line_number numbers the lines of an order
+-- deterministically (by order_line_id where the shop has a line key, then product_id, …), so the key
+-- holds whether or not an order may hold several lines of one product.
+-- unit_price = the price paid on the line (orders.unit_price) where the line carries it, else the
+-- catalogue price (products.price); price_source says which ('order_line' | 'catalogue', NULL: unknown).
+-- amount = quantity × unit_price (NULL when no price is known); margin = quantity × (unit_price − cost),
+-- NULL when the cost is unknown.
+-- is_guest: the line has no customer_id (a guest order, allowed when the orders contract makes it optional).
+-- is_premium_customer: gold.customer_premium (loyalty tier or lifetime revenue, see that model).
+-- low_stock: the product's current stock <= low_stock_threshold (NULL: no count, or no inventory).
+-- shipping_country: derived from shipping_address by the conformed view (the address itself is never published).
 -- year/month: calendar of order_date, the lake's year=YYYY/month=MM partitions (month zero-padded text).
 -- Money is DECIMAL(18,4): sums of decimals are exact, so aggregates do not depend on the order in which
 -- parallel threads add them up (DOUBLE sums do, in the last bits) and two runs publish the same bytes.
-WITH customer_revenue AS (
-  SELECT o.customer_id, SUM(CAST(o.quantity * p.price AS DECIMAL(18, 4))) AS lifetime_revenue
+WITH lines AS (
+  SELECT
+    o.*,
+    ROW_NUMBER() OVER (
+      PARTITION BY o.order_id
+      ORDER BY o.order_line_id NULLS LAST, o.product_id, o.order_date, o.quantity, o.unit_price NULLS LAST
+    ) AS line_number
   FROM conformed.orders AS o
-  JOIN conformed.products AS p ON p.product_id = o.product_id
-  GROUP BY o.customer_id
 )
 SELECT
   o.order_id,
+  o.line_number,
+  o.order_line_id,
   o.product_id,
   o.customer_id,
+  o.customer_id IS NULL AS is_guest,
+  c.city,
   c.country,
-  p.product_name,
-  p.category,
+  o.shipping_country,
+  p.name AS product_name,
+  COALESCE(p.category, 'unknown') AS category,
+  p.brand,
   o.quantity,
-  p.price AS unit_price,
+  COALESCE(o.unit_price, p.price) AS unit_price,
+  CASE WHEN o.unit_price IS NOT NULL THEN 'order_line' WHEN p.price IS NOT NULL THEN 'catalogue' END AS price_source,
   p.cost AS unit_cost,
-  CAST(o.quantity * p.price AS DECIMAL(18, 4)) AS amount,
-  CAST(o.quantity * p.price AS DECIMAL(18, 4)) - CAST(o.quantity * p.cost AS DECIMAL(18, 4)) AS margin,
+  CAST(o.quantity * COALESCE(o.unit_price, p.price) AS DECIMAL(18, 4)) AS amount,
+  CAST(o.quantity * COALESCE(o.unit_price, p.price) AS DECIMAL(18, 4)) - CAST(o.quantity * p.cost AS DECIMAL(18, 4)) AS margin,
   o.order_date AS order_ts,
   CAST(o.order_date AS DATE) AS order_date,
   CAST(EXTRACT(YEAR FROM o.order_date) AS INTEGER) AS year,
   LPAD(CAST(EXTRACT(MONTH FROM o.order_date) AS VARCHAR), 2, '0') AS month,
-  COALESCE(cr.lifetime_revenue >= {{ premium_min_revenue }}, FALSE) AS is_premium_customer,
-  p.low_stock
-FROM conformed.orders AS o
-LEFT JOIN gold.dim_products AS p ON p.product_id = o.product_id
+  COALESCE(cp.is_premium_customer, FALSE) AS is_premium_customer,
+  s.current_stock <= {{ low_stock_threshold }} AS low_stock
+FROM lines AS o
+LEFT JOIN conformed.products AS p ON p.product_id = o.product_id
 LEFT JOIN conformed.customers AS c ON c.customer_id = o.customer_id
-LEFT JOIN customer_revenue AS cr ON cr.customer_id = o.customer_id
+LEFT JOIN gold.customer_premium AS cp ON cp.customer_id = o.customer_id
+LEFT JOIN gold.product_stock AS s ON s.product_id = o.product_id

@@ -1,4 +1,13 @@
--- Products whose latest snapshot (on or before --as-of) shows a stock of 0.
-SELECT product_id, product_name, category, latest_snapshot_date, latest_stock
-FROM gold.dim_products
-WHERE latest_stock = 0
+-- @requires: inventory
+-- @optional: products
+-- Products out of stock: current stock 0 (every warehouse's latest count at or before --as-of is 0).
+SELECT
+  s.product_id,
+  p.name AS product_name,
+  COALESCE(p.category, 'unknown') AS category,
+  s.current_stock,
+  s.warehouses,
+  s.last_count_at
+FROM gold.product_stock AS s
+LEFT JOIN conformed.products AS p ON p.product_id = s.product_id
+WHERE s.current_stock = 0

@@ -1,4 +1,6 @@
--- Return rate per product = returned units / sold units (returns dated on or before --as-of).
+-- @optional: products
+-- Return rate per product = returned units / sold units (returns dated on or before --as-of); every
+-- product sold or returned.
 WITH sold AS (
   SELECT product_id, units AS sold_units FROM gold.product_sales
 ),
@@ -7,16 +9,21 @@ returned AS (
   FROM conformed.returns
   WHERE return_date <= CAST({{ as_of }} AS DATE)
   GROUP BY product_id
+),
+ids AS (
+  SELECT product_id FROM sold
+  UNION
+  SELECT product_id FROM returned
 )
 SELECT
-  p.product_id,
-  p.product_name,
-  p.category,
+  i.product_id,
+  p.name AS product_name,
+  COALESCE(p.category, 'unknown') AS category,
   COALESCE(s.sold_units, 0) AS sold_units,
   COALESCE(r.returned_units, 0) AS returned_units,
   COALESCE(r.return_lines, 0) AS return_lines,
   COALESCE(r.returned_units, 0) * 1.0 / NULLIF(s.sold_units, 0) AS return_rate
-FROM gold.dim_products AS p
-LEFT JOIN sold AS s ON s.product_id = p.product_id
-LEFT JOIN returned AS r ON r.product_id = p.product_id
-WHERE s.sold_units IS NOT NULL OR r.returned_units IS NOT NULL
+FROM ids AS i
+LEFT JOIN conformed.products AS p ON p.product_id = i.product_id
+LEFT JOIN sold AS s ON s.product_id = i.product_id
+LEFT JOIN returned AS r ON r.product_id = i.product_id

@@ -16,6 +16,7 @@ WITH base AS (
     COUNT(DISTINCT order_id) AS frequency,
     SUM(revenue) AS monetary
   FROM gold.order_summary
+  WHERE customer_id IS NOT NULL  -- guest orders belong to no customer
   GROUP BY customer_id
 ),
 scored AS (

@@ -130,9 +130,13 @@ WINDOW w AS (PARTITION BY ${join(partition, ', ')} ORDER BY hash(${record}), ${o
           ',\n  ',
         )}], lambda x: x IS NOT NULL) AS VARCHAR[]) END`
       : trusted('CAST(NULL AS VARCHAR[])');
-  const errorIds = plan.rules.filter((r) => r.severity === 'error').map((r) => literal(r.id));
+  // Business filters exclude a row on purpose; that wins over its failures (a cancelled line with a
+  // negative quantity is excluded, not quarantined). Exact duplicates are dropped before either.
+  const filterIds = plan.rules.filter((r) => r.rule === 'filter').map((r) => literal(r.id));
+  const errorIds = plan.rules.filter((r) => r.severity === 'error' && r.rule !== 'filter').map((r) => literal(r.id));
+  const excluded = filterIds.length > 0 ? sql`(NOT "__dropped" AND coalesce(list_has_any("_rule_ids", [${join(filterIds, ', ')}]), FALSE))` : trusted('FALSE');
   const quarantined =
-    errorIds.length > 0 ? sql`(NOT "__dropped" AND coalesce(list_has_any("_rule_ids", [${join(errorIds, ', ')}]), FALSE))` : trusted('FALSE');
+    errorIds.length > 0 ? sql`(NOT "__dropped"${filterIds.length > 0 ? sql` AND NOT ${excluded}` : trusted('')} AND coalesce(list_has_any("_rule_ids", [${join(errorIds, ', ')}]), FALSE))` : trusted('FALSE');
   // The labelled rows land in the silver table itself, typed under their contract names, with the
   // original text kept only for rows that broke something (NULL, hence nearly free, elsewhere).
   // Quarantine and counts read it; then the dropped and quarantined rows are deleted and the helper
@@ -142,10 +146,11 @@ WINDOW w AS (PARTITION BY ${join(partition, ', ')} ORDER BY hash(${record}), ${o
     extra: (i: number) => ident(`${INTERNAL_PREFIX}x${i}`),
     dropped: ident(`${INTERNAL_PREFIX}dropped`),
     quarantined: ident(`${INTERNAL_PREFIX}quarantined`),
+    excluded: ident(`${INTERNAL_PREFIX}excluded`),
     ruleIds: ident(`${INTERNAL_PREFIX}rule_ids`),
   };
   const present = plan.columns.filter((c) => c.present);
-  const helpers = [...present.map((c) => helper.raw(c.index)), ...plan.extras.map((_, i) => helper.extra(i)), helper.dropped, helper.quarantined, helper.ruleIds];
+  const helpers = [...present.map((c) => helper.raw(c.index)), ...plan.extras.map((_, i) => helper.extra(i)), helper.dropped, helper.quarantined, ...(filterIds.length > 0 ? [helper.excluded] : []), helper.ruleIds];
   const flaggedRaw = (raw: Sql, as: Sql) => sql`CASE WHEN "_rule_ids" IS NOT NULL THEN ${raw} END AS ${as}`;
   const files = [...new Set(t.sourceFiles ?? [])];
   const sourceFile =
@@ -158,8 +163,12 @@ WINDOW w AS (PARTITION BY ${join(partition, ', ')} ORDER BY hash(${record}), ${o
     ...plan.extras.map((x, i) => flaggedRaw(x.raw, helper.extra(i))),
     sql`"__dropped" AS ${helper.dropped}`,
     sql`${quarantined} AS ${helper.quarantined}`,
+    ...(filterIds.length > 0 ? [sql`${excluded} AS ${helper.excluded}`] : []),
     sql`"_rule_ids" AS ${helper.ruleIds}`,
   ];
+  // Without filters (the default contracts) the statements are exactly those of before.
+  const isExcluded = filterIds.length > 0 ? helper.excluded : trusted('FALSE');
+  const notExcluded = filterIds.length > 0 ? sql` AND NOT ${helper.excluded}` : trusted('');
 
   const label = sql`CREATE OR REPLACE TABLE ${t.silverTable} AS
 WITH src AS (
@@ -180,7 +189,7 @@ WITH src AS (
 )
 SELECT ${join(labelSelect, ', ')} FROM labelled`;
 
-  const silver = sql`DELETE FROM ${t.silverTable} WHERE ${helper.dropped} OR ${helper.quarantined};
+  const silver = sql`DELETE FROM ${t.silverTable} WHERE ${helper.dropped} OR ${helper.quarantined}${filterIds.length > 0 ? sql` OR ${helper.excluded}` : trusted('')};
 ${join(
     helpers.map((h) => sql`ALTER TABLE ${t.silverTable} DROP COLUMN ${h};`),
     '\n',
@@ -189,9 +198,11 @@ DROP TABLE IF EXISTS ${t.duplicatesTable};${
     t.keepLineage ? trusted('') : sql`\nALTER TABLE ${t.silverTable} DROP COLUMN "_source_file";\nALTER TABLE ${t.silverTable} DROP COLUMN "_record_number";`
   }`;
 
+  // An excluded row shows the filters that excluded it, not the rules it would have failed.
+  const shownIds = filterIds.length > 0 ? sql`CASE WHEN ${helper.excluded} THEN list_filter(${helper.ruleIds}, lambda x: x IN (${join(filterIds, ', ')})) ELSE ${helper.ruleIds} END` : helper.ruleIds;
   const reasons =
     plan.rules.length > 0
-      ? sql`list_transform(${helper.ruleIds}, lambda x: CASE x ${join(
+      ? sql`list_transform(${shownIds}, lambda x: CASE x ${join(
           plan.rules.map((r) => sql`WHEN ${r.id} THEN ${r.description}`),
           '\n',
         )} END)`
@@ -202,13 +213,14 @@ DROP TABLE IF EXISTS ${t.duplicatesTable};${
     trusted('CAST("_source_file" AS VARCHAR) AS "_source_file"'),
     trusted('"_record_number"'),
     trusted('CAST(NULL AS VARCHAR) AS "_raw"'),
-    sql`${helper.ruleIds} AS "_rule_ids"`,
+    sql`${shownIds} AS "_rule_ids"`,
     sql`${reasons} AS "_reasons"`,
+    sql`${isExcluded} AS "_excluded"`,
   ];
   const quarantine = sql`CREATE OR REPLACE TABLE ${t.quarantineTable} AS SELECT ${join(
     quarantineCols,
     ', ',
-  )} FROM ${t.silverTable} WHERE ${helper.quarantined} ORDER BY ${order}`;
+  )} FROM ${t.silverTable} WHERE ${helper.quarantined}${filterIds.length > 0 ? sql` OR ${helper.excluded}` : trusted('')} ORDER BY ${order}`;
 
   // The key when the row has one; the record number when the key itself is missing.
   const byRecord = trusted(`'record ' || "_record_number"`);
@@ -225,7 +237,13 @@ DROP TABLE IF EXISTS ${t.duplicatesTable};${
   const perRule = sql`(SELECT list({'id': "id", 'n': "n", 's': "s"} ORDER BY "id") FROM (
     SELECT "id", count(*) AS "n", arg_min("k", "r", ${SAMPLE_SIZE}) AS "s" FROM (
       SELECT unnest(${helper.ruleIds}) AS "id", ${sampleKey} AS "k", ("_source_file", "_record_number") AS "r"
-      FROM ${t.silverTable} WHERE ${helper.ruleIds} IS NOT NULL AND NOT ${helper.dropped}
+      FROM ${t.silverTable} WHERE ${helper.ruleIds} IS NOT NULL AND NOT ${helper.dropped}${filterIds.length > 0 ? sql` AND NOT ${helper.excluded}` : trusted('')}${
+        filterIds.length > 0
+          ? sql`
+      UNION ALL SELECT unnest(list_filter(${helper.ruleIds}, lambda x: x IN (${join(filterIds, ', ')}))), ${sampleKey}, ("_source_file", "_record_number")
+      FROM ${t.silverTable} WHERE ${helper.excluded}`
+          : trusted('')
+      }
     ) GROUP BY "id"
   )) AS "per_rule"`;
   const { dropped: d, quarantined: q, ruleIds: ids } = helper;
@@ -234,8 +252,9 @@ DROP TABLE IF EXISTS ${t.duplicatesTable};${
       trusted('count(*) AS "records_in"'),
       sql`count(*) FILTER (WHERE ${d}) AS "duplicates_dropped"`,
       sql`count(*) FILTER (WHERE ${q}) AS "rows_quarantined"`,
-      sql`count(*) FILTER (WHERE NOT ${d} AND NOT ${q}) AS "rows_out"`,
-      sql`count(*) FILTER (WHERE NOT ${d} AND NOT ${q} AND ${ids} IS NOT NULL) AS "rows_flagged"`,
+      sql`count(*) FILTER (WHERE ${isExcluded}) AS "rows_excluded"`,
+      sql`count(*) FILTER (WHERE NOT ${d} AND NOT ${q}${notExcluded}) AS "rows_out"`,
+      sql`count(*) FILTER (WHERE NOT ${d} AND NOT ${q}${notExcluded} AND ${ids} IS NOT NULL) AS "rows_flagged"`,
       perRule,
     ],
     ',\n  ',

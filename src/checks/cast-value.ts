@@ -1,11 +1,15 @@
 // Casting bronze text to a contract's logicalType. DuckDB's own casts are lenient ('1.5' → 2 as
 // BIGINT, '0x10' → 16, '2024-1-2' → a DATE), so every cast is guarded by a regex that admits only
 // the spellings the contract promises (ISO 8601 for dates and times); anything else is NULL, and
-// the `type` row rule reports it.
+// the `type` row rule reports it. A date/timestamp/time with a declared format (ODCS JDK style) is
+// read with strptime behind the pattern's own regex (contracts/date-format.ts).
 import { sql, trusted, type Sql } from '../sql/sql.ts';
 import type { LogicalType } from '../contracts/model.ts';
+import { translateDateFormat } from '../contracts/date-format.ts';
+import { EtlError } from '../errors.ts';
 
-const INTEGER_RE = '^\\s*[+-]?[0-9]+\\s*$';
+/** Whole numbers, also when written with a zero fraction (17850.0, as exports from pandas or Excel do). */
+const INTEGER_RE = '^\\s*[+-]?[0-9]+(\\.0*)?\\s*$';
 const NUMBER_RE = '^\\s*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][+-]?[0-9]+)?\\s*$';
 /** YYYY-MM-DD, optionally T or space + HH:MM[:SS[.fff]], optionally Z or an ISO 8601 offset ±HH[[:]MM]
  * (DuckDB writes TIMESTAMPTZ as text with `+00`, so a Parquet source's timestamps read back as valid). */
@@ -53,8 +57,9 @@ function isoTimestamp(v: Sql): Sql {
  * The typed value of text `v` (NULL and '' are NULL; text that does not spell a value of the type is
  * NULL too). `v` is evaluated several times, so pass a column reference, not an expensive expression.
  */
-export function castValue(raw: Sql, t: LogicalType): Sql {
+export function castValue(raw: Sql, t: LogicalType, format?: string): Sql {
   const v = sql`NULLIF(${raw}, '')`;
+  if (format !== undefined && (t === 'date' || t === 'timestamp' || t === 'time')) return formattedValue(v, t, format);
   switch (t) {
     case 'integer':
       return sql`CASE WHEN regexp_full_match(${v}, ${INTEGER_RE}) THEN TRY_CAST(${v} AS BIGINT) END`;
@@ -74,8 +79,18 @@ export function castValue(raw: Sql, t: LogicalType): Sql {
   }
 }
 
-/** The phrase used in reasons: `order_date is not an ISO 8601 timestamp`. */
-export function describeType(t: LogicalType): string {
+function formattedValue(v: Sql, t: 'date' | 'timestamp' | 'time', format: string): Sql {
+  const f = translateDateFormat(format);
+  // The contract loader refuses such a format with file:line; reaching here is a bug.
+  if (!f.ok) throw new EtlError('INTERNAL', `unsupported date format '${format}': ${f.message}`);
+  const parsed = sql`try_strptime(${v}, ${f.strptime})`;
+  const typed = t === 'timestamp' ? parsed : t === 'date' ? sql`CAST(${parsed} AS DATE)` : sql`CAST(${parsed} AS TIME)`;
+  return sql`CASE WHEN regexp_full_match(${v}, ${f.regex}) THEN ${typed} END`;
+}
+
+/** The phrase used in reasons: `order_date is not an ISO 8601 timestamp`, `… not a date in the format dd/MM/yyyy`. */
+export function describeType(t: LogicalType, format?: string): string {
+  if (format !== undefined && (t === 'date' || t === 'timestamp' || t === 'time')) return `a ${t} in the format ${format}`;
   switch (t) {
     case 'integer':
       return 'an integer';

@@ -6,8 +6,9 @@
 // final silver/quarantine SELECTs: a hostile name cannot collide with, or change, the plan.
 import { compileExpression } from '../expr/index.ts';
 import { EtlError } from '../errors.ts';
+import { parseIsoDate } from '../as-of.ts';
 import { ident, join, list, literal, sql, type Sql } from '../sql/sql.ts';
-import { LINEAGE_COLUMNS, type Contract, type CustomRowRule, type Layer, type LogicalType, type Property, type Relationship, type Severity } from '../contracts/model.ts';
+import { LINEAGE_COLUMNS, type Contract, type CustomRowRule, type FilterRule, type Layer, type LogicalType, type Property, type Relationship, type Severity } from '../contracts/model.ts';
 import { castValue, describeType, hasTypeCheck, sqlTypeOf } from './cast-value.ts';
 
 /** One declared property (the union over the dataset's contracts, in contract order). */
@@ -23,6 +24,8 @@ export interface PlannedColumn {
   typed: Sql;
   /** Expression computing the typed value from the raw alias. */
   cast: Sql;
+  /** date/timestamp/time: the declared JDK-style format (ISO 8601 without one). */
+  dateFormat?: string;
   sqlType: Sql;
 }
 
@@ -107,7 +110,7 @@ const LAYER_ORDER: Record<Layer, number> = { source: 0, silver: 1, gold: 2 };
 const EMAIL_RE = '^[A-Za-z0-9.!#$%&\'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$';
 
 export function asOfLiteral(asOf: string): Sql {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(`${asOf}T00:00:00Z`))) {
+  if (parseIsoDate(asOf) === undefined) {
     throw new EtlError('USAGE_INVALID', `as-of date '${asOf}' is not a YYYY-MM-DD date`, { hint: 'pass --as-of YYYY-MM-DD' });
   }
   return sql`DATE ${asOf}`;
@@ -144,6 +147,8 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
       const existing = byName.get(p.name);
       const index = existing?.index ?? byName.size;
       const raw = ident(`__o${index}`);
+      // A format written in one layer holds for the others (the source contract usually carries it).
+      const dateFormat = p.dateFormat ?? existing?.dateFormat;
       byName.set(p.name, {
         name: p.name,
         index,
@@ -151,7 +156,8 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
         present: present.has(p.name),
         raw,
         typed: ident(`__t${index}`),
-        cast: castValue(raw, p.logicalType),
+        cast: castValue(raw, p.logicalType, dateFormat),
+        ...(dateFormat !== undefined ? { dateFormat } : {}),
         sqlType: sqlTypeOf(p.logicalType),
       });
       if (!declaredIn.has(p.name)) declaredIn.set(p.name, { layer: c.layer, file: c.file, line: p.loc.line });
@@ -190,7 +196,7 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
         rule: 'type',
         property: p.name,
         severity: p.severity,
-        description: `${p.name} is not ${describeType(col.logicalType)}`,
+        description: `${p.name} is not ${describeType(col.logicalType, col.dateFormat)}`,
         predicate: sql`(NULLIF(${col.raw}, '') IS NOT NULL AND ${col.typed} IS NULL)`,
         layer: c.layer,
         contract: { file: c.file, line: p.loc.line },
@@ -282,7 +288,7 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
   // Custom row predicates (src/expr), cross-table references through the joins above.
   for (const c of contracts) {
     for (const r of c.properties.flatMap((p) => p.quality).concat(c.quality)) {
-      if (r.type === 'custom-row') compileCustomRule(c, r, { dataset, byName, joins, asOf, refColumns: input.refColumns }, addRule, unrunnable);
+      if (r.type === 'custom-row' || r.type === 'filter') compileCustomRule(c, r, { dataset, byName, joins, asOf, refColumns: input.refColumns }, addRule, unrunnable);
     }
   }
 
@@ -339,13 +345,14 @@ interface CustomScope {
   refColumns: Record<string, string[]> | undefined;
 }
 
-function compileCustomRule(c: Contract, r: CustomRowRule, scope: CustomScope, addRule: (r: RowRule) => void, unrunnable: UnrunnableRule[]): void {
+function compileCustomRule(c: Contract, r: CustomRowRule | FilterRule, scope: CustomScope, addRule: (r: RowRule) => void, unrunnable: UnrunnableRule[]): void {
   const id = ruleIdOf(scope.dataset, r.id);
+  const filter = r.type === 'filter';
   const base = {
     id,
-    rule: 'custom',
+    rule: filter ? 'filter' : 'custom',
     severity: r.severity,
-    description: r.description ?? `${r.expression} does not hold`,
+    description: r.description ?? (filter ? `excluded by the filter ${r.expression}` : `${r.expression} does not hold`),
     layer: c.layer,
     contract: { file: c.file, line: r.loc.line },
     ...(r.property === undefined ? {} : { property: r.property }),

@@ -233,6 +233,8 @@ function ruleKind(r: QualityRule): string {
       return 'text';
     case 'custom-row':
       return 'custom';
+    case 'filter':
+      return 'filter';
   }
 }
 
@@ -253,7 +255,7 @@ function describeRule(r: QualityRule, dataset: string): string {
 
 export async function evaluateDatasetRules(engine: Engine, input: DatasetRulesInput): Promise<CheckResult[]> {
   const rules = input.contracts.flatMap((c) => [...c.properties.flatMap((p) => p.quality), ...c.quality].map((r) => ({ r, c })));
-  const datasetRules = rules.filter(({ r }) => r.type !== 'custom-row');
+  const datasetRules = rules.filter(({ r }) => r.type !== 'custom-row' && r.type !== 'filter');
   if (datasetRules.length === 0 && !input.withPropertyRules) return [];
   const types = await columnTypesOf(engine, input.relation);
   const columns = [...types.keys()];

@@ -111,6 +111,7 @@ export async function enforceRowRules(engine: Engine, input: EnforceInput): Prom
     rows_out: num(row['rows_out']),
     rows_quarantined: num(row['rows_quarantined']),
     duplicates_dropped: num(row['duplicates_dropped']),
+    rows_excluded: num(row['rows_excluded']),
     rows_flagged: num(row['rows_flagged']),
   };
   return { counts, checks: toCheckResults(plan, row, counts) };
@@ -144,6 +145,25 @@ function toCheckResults(plan: RowRulePlan, row: Row, counts: SourceCounts): Chec
   for (const r of plan.rules) {
     const failed = perRule.get(r.id)?.n ?? 0;
     const samples = perRule.get(r.id)?.s ?? [];
+    if (r.rule === 'filter') {
+      // Excluded on purpose: counted in rows_excluded, never a failure.
+      checks.push({
+        id: r.id,
+        rule: r.rule,
+        dataset,
+        layer: r.layer,
+        kind: 'row',
+        severity: r.severity,
+        ...(r.property === undefined ? {} : { property: r.property }),
+        description: r.description,
+        failed_rows: 0,
+        status: 'passed',
+        message: `${failed} row${failed === 1 ? '' : 's'} excluded`,
+        ...(failed > 0 ? { sample_keys: samples } : {}),
+        ...(r.contract ? { contract: r.contract } : {}),
+      });
+      continue;
+    }
     checks.push({
       id: r.id,
       rule: r.rule,

@@ -39,6 +39,9 @@ export interface SourceCounts {
   rows_out: number;
   rows_quarantined: number;
   duplicates_dropped: number;
+  /** Rows a business filter of a contract kept out on purpose (not failures; DESIGN.md conservation:
+   * records_in = rows_out + rows_quarantined + duplicates_dropped + rows_excluded). */
+  rows_excluded: number;
   /** Rows kept but flagged by a warning-severity row rule. */
   rows_flagged: number;
 }

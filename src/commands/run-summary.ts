@@ -12,9 +12,11 @@ export function renderRunSummary(outcome: RunOutcome, where: { out: string; repo
   const lines: string[] = [];
   lines.push(`etl run ${report.run_id} (as of ${report.as_of}${report.strict ? ', strict' : ''}): ${outcome.status}`);
   lines.push('');
-  lines.push(`${pad('source', 12)}${pad('records_in', 12, true)}${pad('rows_out', 12, true)}${pad('quarantined', 13, true)}${pad('duplicates', 12, true)}`);
-  for (const [name, c] of Object.entries(report.sources).sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`${pad(name, 12)}${pad(c.records_in, 12, true)}${pad(c.rows_out, 12, true)}${pad(c.rows_quarantined, 13, true)}${pad(c.duplicates_dropped, 12, true)}`);
+  const sources = Object.entries(report.sources).sort(([a], [b]) => a.localeCompare(b));
+  const w = Math.max(12, ...sources.map(([name]) => name.length + 2));
+  lines.push(`${pad('source', w)}${pad('records_in', 12, true)}${pad('rows_out', 12, true)}${pad('quarantined', 13, true)}${pad('duplicates', 12, true)}${pad('excluded', 10, true)}`);
+  for (const [name, c] of sources) {
+    lines.push(`${pad(name, w)}${pad(c.records_in, 12, true)}${pad(c.rows_out, 12, true)}${pad(c.rows_quarantined, 13, true)}${pad(c.duplicates_dropped, 12, true)}${pad(c.rows_excluded ?? 0, 10, true)}`);
   }
   const s = report.summary;
   lines.push('');

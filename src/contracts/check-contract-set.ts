@@ -99,7 +99,7 @@ function compileProblem(rule: QualityRule, scope: TrackedScope, text: string, si
 
 function checkRuleExpressions(c: Contract, rule: QualityRule, contracts: readonly Contract[], options: SetCheckOptions): Problem[] {
   const out: Problem[] = [];
-  if (rule.type === 'custom-row') {
+  if (rule.type === 'custom-row' || rule.type === 'filter') {
     const p = compileProblem(rule, buildRowRuleScope(c, contracts, {}, options.strict), rule.expression, 'expression', options, 'the expression');
     if (p) out.push(p);
   }

@@ -4,7 +4,7 @@
 // defines the join. Reconciliation expressions see one dataset's columns, with aggregates.
 import type { ColumnRef, ExprScope } from '../expr/index.ts';
 import { ident, literal, qualified, sql, type Sql } from '../sql/sql.ts';
-import type { Contract } from './model.ts';
+import { sourceOf, type Contract } from './model.ts';
 
 export interface ScopeRendering {
   /** SQL of a column of the contract's own table (default: "column"). */
@@ -79,6 +79,36 @@ export function buildAggregateScope(contract: Contract, render: Pick<ScopeRender
       miss = undefined;
       if ((ref.dataset === undefined || ref.dataset === contract.dataset || ref.dataset === contract.object) && columns.has(ref.column)) return own(ref.column);
       miss = `${contract.dataset} has the columns ${[...columns].join(', ')}`;
+      return undefined;
+    },
+  };
+}
+
+/** The physical columns a transformLogic may read: every property's column (physicalName or name),
+ * plus the property's own transformSourceObjects (columns of the file no property maps). */
+export function transformColumns(contract: Pick<Contract, 'properties'>, extra: readonly string[] = []): string[] {
+  const out = new Set<string>();
+  for (const p of contract.properties) {
+    const src = sourceOf(p);
+    if (src.kind === 'column') out.add(src.column);
+  }
+  for (const c of extra) out.add(c);
+  return [...out];
+}
+
+/** Scope of a transformLogic: the record's physical columns, as text; no aggregates, no other dataset. */
+export function buildTransformScope(columns: readonly string[], render: (column: string) => Sql = (c) => ident(c)): TrackedScope {
+  const known = new Set(columns);
+  let miss: string | undefined;
+  return {
+    allowAggregates: false,
+    textLiterals: true,
+    asOf: DEFAULT_AS_OF,
+    lastMiss: () => miss,
+    resolve(ref: ColumnRef): Sql | undefined {
+      miss = undefined;
+      if (ref.dataset === undefined && known.has(ref.column)) return render(ref.column);
+      miss = `a transformLogic reads the file's columns: ${[...known].join(', ')} (list others in transformSourceObjects)`;
       return undefined;
     },
   };

@@ -38,8 +38,20 @@ export interface PropertyOptions {
 
 export type MaskStrategy = 'hash' | 'initials' | 'redact';
 
+/** How a property's raw text is found in a record (ODCS physicalName / transformLogic). */
+export type PropertySource =
+  | { kind: 'column'; column: string }
+  /** An etl expression over the record's physical columns (src/expr), evaluated as text. */
+  | { kind: 'transform'; expression: string; description?: string; loc: SourceLocation; sourceColumns: string[] };
+
 export interface Property {
+  /** The canonical name, used from silver on. */
   name: string;
+  /** Where the raw text comes from: the column (or JSON key) `physicalName ?? name`, or a transformLogic;
+   * absent: the column named like the property. */
+  source?: PropertySource;
+  /** date/timestamp/time: the JDK-style pattern of logicalTypeOptions.format (ISO 8601 without one). */
+  dateFormat?: string;
   logicalType: LogicalType;
   physicalType?: string;
   required: boolean;
@@ -78,6 +90,7 @@ export type Metric =
   | 'reconciliation';
 
 export type QualityRule =
+  | FilterRule
   | LibraryRule
   | SqlRule
   | CustomRowRule
@@ -121,6 +134,14 @@ export interface CustomRowRule extends RuleBase {
   expression: string;
 }
 
+/** type: custom, engine: etl, implementation.kind: filter — a business filter: rows for which the
+ * expression is FALSE are excluded on purpose (counted as rows_excluded, not as failures). */
+export interface FilterRule extends RuleBase {
+  type: 'filter';
+  /** Kept when TRUE (or NULL, as a CHECK constraint); excluded when FALSE. */
+  expression: string;
+}
+
 /** type: custom, engine: etl, dataset-level metrics the ODCS library lacks. */
 export interface CustomDatasetRule extends RuleBase {
   type: 'custom-dataset';
@@ -142,13 +163,34 @@ export interface TextRule extends RuleBase {
   skipped?: string;
 }
 
+/** How a source file is read (server `delimiter` and customProperties; see contracts/README.md). */
+export interface ReadOptions {
+  /** CSV field separator (one character). */
+  delimiter?: string;
+  quote?: string;
+  escape?: string;
+  /** CSV: false when the file has no header line (columns are then column1, column2, …). */
+  header?: boolean;
+  /** CSV: utf-8 (default), utf-16 or latin-1. */
+  encoding?: string;
+  /** Raw values read as NULL before any rule (e.g. NA, NULL); the empty text is always NULL. */
+  nullValues?: string[];
+}
+
 export interface Server {
   name: string;
   type: string;
   format?: 'csv' | 'json' | 'parquet';
-  /** json: 'new_line' (NDJSON) | 'array' | undefined (auto-detect) */
+  /** json: 'new_line' (NDJSON) | 'array' | undefined (auto-detect); csv: the field separator. */
   delimiter?: string;
   path?: string;
+  read?: ReadOptions;
+  loc?: SourceLocation;
+}
+
+/** Where a property's raw text comes from (the column of its own name unless mapped). */
+export function sourceOf(p: Pick<Property, 'name' | 'source'>): PropertySource {
+  return p.source ?? { kind: 'column', column: p.name };
 }
 
 export interface Contract {

@@ -1,21 +1,40 @@
 // Stage 4: a document that passed the schema and the profile → one Contract per schema object,
 // plus the semantic checks that need only this file (keys, ids, freshness columns).
 import type { FileContext } from './context.ts';
-import type { Contract, Layer, Property, QualityRule, Relationship, Server } from './model.ts';
+import type { Contract, Layer, Property, QualityRule, ReadOptions, Relationship, Server } from './model.ts';
 import { normaliseProperty, readCustomProperties } from './normalise-property.ts';
 import { normaliseRelationship } from './normalise-relationship.ts';
 import { normaliseRule } from './normalise-rule.ts';
 import { suggestClosest } from './suggest.ts';
+import { compileExpression } from '../expr/index.ts';
+import { expressionLocation } from './context.ts';
+import { buildTransformScope, transformColumns } from './expr-scope.ts';
 
 type Raw = Record<string, unknown>;
 
-function readServers(raw: unknown): Server[] {
+function readServers(ctx: FileContext, raw: unknown): Server[] {
   if (!Array.isArray(raw)) return [];
   return raw.map((s: Raw, i) => {
-    const server: Server = { name: String(s.server ?? s.id ?? `server${i + 1}`), type: String(s.type ?? 'local') };
+    const custom = readCustomProperties(s.customProperties);
+    const read: ReadOptions = {};
+    const server: Server = { name: String(s.server ?? s.id ?? `server${i + 1}`), type: String(s.type ?? 'local'), read, loc: ctx.loc(['servers', i]) };
     if (s.format === 'csv' || s.format === 'json' || s.format === 'parquet') server.format = s.format;
+    if (s.format === 'ndjson') {
+      server.format = 'json';
+      server.delimiter = 'new_line';
+    }
     if (typeof s.delimiter === 'string') server.delimiter = s.delimiter;
     if (typeof s.path === 'string') server.path = s.path;
+    const d = server.delimiter;
+    if (d !== undefined && d !== 'new_line' && d !== 'array') read.delimiter = d === 'tab' || d === '\\t' ? '\t' : d;
+    for (const k of ['quote', 'escape', 'encoding'] as const) {
+      const v = custom.get(k)?.value;
+      if (typeof v === 'string') read[k] = v;
+    }
+    const header = custom.get('header')?.value;
+    if (typeof header === 'boolean') read.header = header;
+    const nulls = custom.get('nullValues')?.value;
+    if (Array.isArray(nulls)) read.nullValues = nulls.map(String);
     return server;
   });
 }
@@ -23,7 +42,7 @@ function readServers(raw: unknown): Server[] {
 export function normaliseContract(ctx: FileContext, doc: Raw): Contract[] {
   const objects = Array.isArray(doc.schema) ? (doc.schema as Raw[]) : [];
   const contractCustom = readCustomProperties(doc.customProperties);
-  const servers = readServers(doc.servers);
+  const servers = readServers(ctx, doc.servers);
 
   return objects.map((obj, oi) => {
     const objPath = ['schema', oi];
@@ -47,6 +66,7 @@ export function normaliseContract(ctx: FileContext, doc: Raw): Contract[] {
       properties.push(normaliseProperty(ctx, p, [...objPath, 'properties', pi], dataset));
     });
     const columns = properties.map((p) => p.name);
+    checkTransforms(ctx, properties, rawProps, objPath);
 
     const primaryKey = primaryKeyOf(ctx, properties, rawProps, objPath);
 
@@ -142,5 +162,25 @@ function checkFreshnessColumns(ctx: FileContext, contract: Contract): void {
         ...where,
       });
     }
+  }
+}
+
+/** A transformLogic must compile over the record's physical columns (the file's, not the canonical names). */
+function checkTransforms(ctx: FileContext, properties: Property[], raw: Raw[], objPath: (string | number)[]): void {
+  for (const p of properties) {
+    if (p.source?.kind !== 'transform' || p.source.expression.trim() === '') continue;
+    const pi = raw.findIndex((r) => r.name === p.name);
+    const scope = buildTransformScope(transformColumns({ properties }, p.source.sourceColumns));
+    const r = compileExpression(p.source.expression, scope);
+    if (r.ok) continue;
+    const site = ctx.source.info([...objPath, 'properties', pi, 'transformLogic']);
+    const miss = r.message.startsWith('unknown column') ? scope.lastMiss() : undefined;
+    ctx.problems.push({
+      code: 'CONTRACT_PROFILE_INVALID',
+      severity: 'error',
+      message: `transformLogic of ${p.name} does not compile: ${r.message} (at character ${r.offset + 1})`,
+      hint: miss ?? "an etl expression over the file's columns, e.g. '1', coalesce(qty, '1'), concat(first_name, ' ', last_name)",
+      ...expressionLocation(ctx.file, site, r.offset),
+    });
   }
 }

@@ -1,7 +1,9 @@
 // A raw ODCS property → Property of the model, with the per-property semantic checks
 // (logicalTypeOptions consistent, pattern compiles, mask/severity from customProperties).
 import type { FileContext } from './context.ts';
-import { INTERNAL_PREFIX, isReservedColumn, type LogicalType, type MaskStrategy, type Property, type PropertyOptions, type QualityRule } from './model.ts';
+import { INTERNAL_PREFIX, isReservedColumn, type LogicalType, type MaskStrategy, type Property, type PropertyOptions, type PropertySource, type QualityRule } from './model.ts';
+import { SUPPORTED_DATE_LETTERS, translateDateFormat } from './date-format.ts';
+import { expressionLocation } from './context.ts';
 import type { DocPath } from './parse-yaml.ts';
 import { checkPattern, normaliseRule } from './normalise-rule.ts';
 import { toSeverity } from './severity.ts';
@@ -76,6 +78,49 @@ function readOptions(ctx: FileContext, raw: Raw, path: DocPath, logicalType: Log
   return options;
 }
 
+/** Where the property's raw text comes from: physicalName (or its own name), or a transformLogic. */
+function readSource(ctx: FileContext, raw: Raw, path: DocPath, name: string): PropertySource {
+  const logic = raw.transformLogic;
+  if (typeof logic === 'string') {
+    if (typeof raw.physicalName === 'string') {
+      ctx.report([...path, 'transformLogic'], `property '${name}' has both physicalName and transformLogic`, {
+        hint: 'a property reads one column (physicalName) or computes its value (transformLogic): keep one',
+      });
+    }
+    if (logic.trim() === '') ctx.report([...path, 'transformLogic'], `transformLogic of '${name}' is empty`, { hint: "write an expression over the file's columns, e.g. '1' or concat(first_name, ' ', last_name)" });
+    const description = typeof raw.transformDescription === 'string' ? raw.transformDescription : undefined;
+    // ODCS transformSourceObjects: here, the file's columns the expression reads that no property maps.
+    const sourceColumns = Array.isArray(raw.transformSourceObjects) ? raw.transformSourceObjects.filter((x): x is string => typeof x === 'string') : [];
+    return { kind: 'transform', expression: logic, ...(description !== undefined ? { description } : {}), loc: ctx.loc([...path, 'transformLogic']), sourceColumns };
+  }
+  const column = typeof raw.physicalName === 'string' ? raw.physicalName : name;
+  if (typeof raw.physicalName === 'string' && (raw.physicalName === '' || isReservedColumn(raw.physicalName))) {
+    ctx.report([...path, 'physicalName'], `physicalName '${raw.physicalName}' cannot name a column of a file`, { hint: 'give the column (or JSON key) as it is written in the file' });
+  }
+  return { kind: 'column', column };
+}
+
+/** logicalTypeOptions.format of a date, timestamp or time: a JDK-style pattern etl can translate. */
+function readDateFormat(ctx: FileContext, raw: Raw, path: DocPath, logicalType: LogicalType): string | undefined {
+  const lto = (raw.logicalTypeOptions && typeof raw.logicalTypeOptions === 'object' ? raw.logicalTypeOptions : {}) as Raw;
+  const format = lto.format;
+  if (typeof format !== 'string' || !['date', 'timestamp', 'time'].includes(logicalType)) return undefined;
+  const t = translateDateFormat(format);
+  if (!t.ok) {
+    const site = ctx.source.info([...path, 'logicalTypeOptions', 'format']);
+    const at = expressionLocation(ctx.file, site, t.offset);
+    ctx.problems.push({
+      code: 'CONTRACT_PROFILE_INVALID',
+      severity: 'error',
+      message: `format '${format}' of ${String(raw.name)}: ${t.message} (at character ${t.offset + 1})`,
+      hint: `supported: ${SUPPORTED_DATE_LETTERS}`,
+      ...at,
+    });
+    return undefined;
+  }
+  return format;
+}
+
 export function normaliseProperty(ctx: FileContext, raw: Raw, path: DocPath, dataset: string): Property {
   const name = String(raw.name);
   if (isReservedColumn(name)) {
@@ -89,8 +134,11 @@ export function normaliseProperty(ctx: FileContext, raw: Raw, path: DocPath, dat
   const mask = custom.get('mask')?.value as MaskStrategy | undefined;
   const classification = typeof raw.classification === 'string' ? raw.classification : undefined;
 
+  const dateFormat = readDateFormat(ctx, raw, path, logicalType);
   const property: Property = {
     name,
+    source: readSource(ctx, raw, path, name),
+    ...(dateFormat !== undefined ? { dateFormat } : {}),
     logicalType,
     ...(typeof raw.physicalType === 'string' ? { physicalType: raw.physicalType } : {}),
     required: raw.required === true,

@@ -82,14 +82,17 @@ function readRule(ctx: FileContext, raw: Raw, path: DocPath, scope: RuleScope): 
       if (raw.engine !== 'etl') {
         ctx.report(path, `custom rule for engine '${String(raw.engine)}' is not executed by etl: reported as skipped`, {
           severity: 'warning',
-          hint: "use engine: etl with an implementation {kind: row | quarantineRate | freshness | reconciliation}, or type: sql",
+          hint: "use engine: etl with an implementation {kind: row | filter | quarantineRate | freshness | reconciliation}, or type: sql",
         });
         return { ...base, id: base.id || derive('custom'), type: 'text', skipped: `engine ${String(raw.engine)} is not supported` };
       }
       const impl = raw.implementation as Raw;
       const implPath = [...path, 'implementation'];
-      if (impl.kind === 'row') {
-        const rule: QualityRule = { ...base, id: base.id || derive('custom'), type: 'custom-row', expression: String(impl.expression) };
+      if (impl.kind === 'row' || impl.kind === 'filter') {
+        const rule: QualityRule =
+          impl.kind === 'row'
+            ? { ...base, id: base.id || derive('custom'), type: 'custom-row', expression: String(impl.expression) }
+            : { ...base, id: base.id || derive('filter'), type: 'filter', expression: String(impl.expression) };
         const site = ctx.source.info([...implPath, 'expression']);
         ctx.sites.set(rule, site ? { expression: site } : {});
         return rule;

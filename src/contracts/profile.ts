@@ -73,6 +73,7 @@ const implementation = z.discriminatedUnion(
   'kind',
   [
     z.looseObject({ kind: z.literal('row'), expression }),
+    z.looseObject({ kind: z.literal('filter'), expression }),
     z.looseObject({ kind: z.literal('quarantineRate'), unit: z.enum(['percent', 'rows'], { error: 'must be percent or rows' }).optional(), ...operatorValues }).superRefine(checkOperators),
     z
       .looseObject({
@@ -92,7 +93,7 @@ const implementation = z.discriminatedUnion(
       })
       .superRefine(checkOperators),
   ],
-  { error: 'implementation.kind must be row, quarantineRate, freshness or reconciliation' },
+  { error: 'implementation.kind must be row, filter, quarantineRate, freshness or reconciliation' },
 );
 
 const qualityRule = z
@@ -139,11 +140,33 @@ const property = z
     }
   });
 
+const oneCharacter = z.string().length(1, { error: 'must be one character' });
+
+/** Reading options ODCS has no key for (the server's own `format` and `delimiter` are ODCS keys). */
+const serverCustomProperties = customProperties({
+  quote: oneCharacter,
+  escape: oneCharacter,
+  header: z.boolean({ error: 'must be true or false' }),
+  encoding: z.enum(['utf-8', 'utf-16', 'latin-1'], { error: 'must be utf-8, utf-16 or latin-1' }),
+  nullValues: z.array(z.string(), { error: 'must be a list of texts, e.g. [NA, NULL]' }).min(1),
+});
+
+const FORMATS = ['csv', 'json', 'ndjson', 'parquet'];
+
 const server = z
-  .looseObject({ type: z.string().optional(), format: z.string().optional() })
+  .looseObject({ type: z.string().optional(), format: z.string().optional(), delimiter: z.string().optional(), customProperties: serverCustomProperties.optional() })
   .superRefine((s, ctx) => {
-    if (s.type === 'local' && s.format !== undefined && !['csv', 'json', 'parquet'].includes(s.format)) {
-      ctx.addIssue({ code: 'custom', message: `format '${s.format}' is not supported for local files (csv, json, parquet)`, path: ['format'] });
+    if (s.type === 'local' && s.format !== undefined && !FORMATS.includes(s.format)) {
+      ctx.addIssue({ code: 'custom', message: `format '${s.format}' is not supported for local files (${FORMATS.join(', ')})`, path: ['format'] });
+    }
+    const d = s.delimiter;
+    if (d === undefined) return;
+    if (s.format === 'json' || s.format === 'ndjson') {
+      if (d !== 'new_line' && d !== 'array') ctx.addIssue({ code: 'custom', message: `delimiter '${d}' of a json server must be new_line or array`, path: ['delimiter'] });
+    } else if (s.format === 'parquet') {
+      ctx.addIssue({ code: 'custom', message: 'a parquet server takes no delimiter', path: ['delimiter'] });
+    } else if (d !== 'new_line' && d !== 'array' && d.length !== 1 && d !== '\\t' && d !== 'tab') {
+      ctx.addIssue({ code: 'custom', message: `CSV delimiter '${d}' must be one character (or tab)`, path: ['delimiter'] });
     }
   });
 

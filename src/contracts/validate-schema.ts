@@ -1,29 +1,71 @@
 // Stage 2: the document against the official ODCS v3.1.0 JSON Schema (ajv, draft 2019-09, all errors),
 // with ajv's combinator noise (oneOf / anyOf / if-then branches) reduced to the errors a person can act on.
+// The schema is compiled once, at build time: scripts/build.js writes odcsStandaloneCode() beside the
+// compiled module (dist/contracts/odcs-validator.cjs). Run from the sources (tests), it is compiled here.
 import { readFileSync } from 'node:fs';
-import { Ajv2019, type ErrorObject, type ValidateFunction } from 'ajv/dist/2019.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { formatPath, type DocPath, type YamlSource } from './parse-yaml.ts';
 import type { Problem } from './problem.ts';
 import { suggestClosest } from './suggest.ts';
 
-// ajv-formats is CommonJS: under NodeNext its default import is the module object.
-const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
-
 export const ODCS_SCHEMA_URL = new URL('../../schemas/odcs/odcs-json-schema-v3.1.0.json', import.meta.url);
+const STANDALONE_FILE = './odcs-validator.cjs';
 
 type JsonSchema = Record<string, unknown>;
+export interface OdcsValidator {
+  validate: ValidateFunction;
+  root: JsonSchema;
+}
 
-let compiled: { validate: ValidateFunction; root: JsonSchema } | undefined;
+const require = createRequire(import.meta.url);
 
-/** Compiled once per process: the schema is ~100 KB and compiling it costs more than validating many files. */
-function odcsValidator(): { validate: ValidateFunction; root: JsonSchema } {
+function readRoot(): JsonSchema {
+  return JSON.parse(readFileSync(ODCS_SCHEMA_URL, 'utf8')) as JsonSchema;
+}
+
+function newAjv(standalone: boolean) {
+  const { Ajv2019 } = require('ajv/dist/2019') as typeof import('ajv/dist/2019.js');
+  // ajv-formats is CommonJS: its default export is module.exports.default.
+  const addFormats = (require('ajv-formats') as { default: typeof import('ajv-formats').default }).default;
+  // strict: false — the official schema has container objects under $defs (ServerSource) that strict mode rejects.
+  const ajv = new Ajv2019({ allErrors: true, strict: false, verbose: true, logger: false, ...(standalone ? { code: { source: true } } : {}) });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** The validator compiled now (the slow path: ~0.3 s). */
+export function compileOdcsValidator(): OdcsValidator {
+  const root = readRoot();
+  return { validate: newAjv(false).compile(root), root };
+}
+
+/** The validator as standalone CommonJS code (written at build time by scripts/build.js). */
+export function odcsStandaloneCode(): string {
+  const ajv = newAjv(true);
+  const validate = ajv.compile(readRoot());
+  const standalone = (require('ajv/dist/standalone') as { default: (a: unknown, v: unknown) => string }).default;
+  return standalone(ajv, validate);
+}
+
+/** Load standalone validator code from a file. */
+export function loadStandaloneOdcsValidator(file: string): OdcsValidator {
+  const mod = require(file) as ValidateFunction | { default: ValidateFunction };
+  return { validate: typeof mod === 'function' ? mod : mod.default, root: readRoot() };
+}
+
+let compiled: OdcsValidator | undefined;
+
+/** Once per process: the build's standalone code when present, else compiled here. */
+function odcsValidator(): OdcsValidator {
   if (!compiled) {
-    const root = JSON.parse(readFileSync(ODCS_SCHEMA_URL, 'utf8')) as JsonSchema;
-    // strict: false — the official schema has container objects under $defs (ServerSource) that strict mode rejects.
-    const ajv = new Ajv2019({ allErrors: true, strict: false, verbose: true, logger: false });
-    addFormats(ajv);
-    compiled = { validate: ajv.compile(root), root };
+    let standalone: string | undefined;
+    try {
+      standalone = require.resolve(STANDALONE_FILE);
+    } catch {
+      standalone = undefined;
+    }
+    compiled = standalone ? loadStandaloneOdcsValidator(standalone) : compileOdcsValidator();
   }
   return compiled;
 }
@@ -81,8 +123,26 @@ function keyName(path: DocPath): string {
   return last === undefined ? 'the document' : `'${last}'`;
 }
 
-/** The parts of the official schema whose errors get a message of their own (found by identity: ajv's
- * schemaPath is relative to the $ref it is in, so it cannot name them reliably). */
+// A schema node in an error is the root's own object when the validator was compiled here, and a copy
+// when it is the build's standalone code: nodes are compared by identity, then by content.
+const schemaKeys = new WeakMap<object, string>();
+function schemaKey(node: unknown): string | undefined {
+  if (!node || typeof node !== 'object') return undefined;
+  let key = schemaKeys.get(node);
+  if (key === undefined) {
+    key = JSON.stringify(node);
+    schemaKeys.set(node, key);
+  }
+  return key;
+}
+function sameSchema(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const k = schemaKey(a);
+  return k !== undefined && k === schemaKey(b);
+}
+
+/** The parts of the official schema whose errors get a message of their own (found by identity or content:
+ * ajv's schemaPath is relative to the $ref it is in, so it cannot name them reliably). */
 function landmarks(root: JsonSchema) {
   const defs = (root.$defs ?? {}) as Record<string, JsonSchema>;
   const at = (name: string, ...rest: (string | number)[]): unknown => {
@@ -90,14 +150,18 @@ function landmarks(root: JsonSchema) {
     for (const r of rest) node = node && typeof node === 'object' ? (node as Record<string | number, unknown>)[r] : undefined;
     return node;
   };
-  const operatorBranches = new Set<unknown>((at('DataQualityOperators', 'oneOf') as unknown[] | undefined) ?? []);
+  const operators = at('DataQualityOperators');
+  const operatorBranches = (at('DataQualityOperators', 'oneOf') as unknown[] | undefined) ?? [];
+  const relationshipForm = at('RelationshipSchemaLevel', 'allOf', 2);
+  const propertyLevelFrom = at('RelationshipPropertyLevel', 'allOf', 2);
+  const references = [at('ShorthandReference'), at('FullyQualifiedReference')];
+  const stableId = at('StableId');
   return {
-    operators: at('DataQualityOperators'),
-    inOperators: (e: ErrorObject) => e.parentSchema === at('DataQualityOperators') || operatorBranches.has(e.parentSchema),
-    relationshipForm: at('RelationshipSchemaLevel', 'allOf', 2),
-    propertyLevelFrom: at('RelationshipPropertyLevel', 'allOf', 2),
-    references: new Set([at('ShorthandReference'), at('FullyQualifiedReference')]),
-    stableId: at('StableId'),
+    inOperators: (e: ErrorObject) => sameSchema(e.parentSchema, operators) || operatorBranches.some((b) => sameSchema(e.parentSchema, b)),
+    isRelationshipForm: (node: unknown) => sameSchema(node, relationshipForm),
+    isPropertyLevelFrom: (node: unknown) => sameSchema(node, propertyLevelFrom),
+    isReference: (node: unknown) => references.some((r) => sameSchema(node, r)),
+    isStableId: (node: unknown) => sameSchema(node, stableId),
   };
 }
 
@@ -164,7 +228,7 @@ export function reduceAjvErrors(errors: readonly ErrorObject[], root: JsonSchema
           // present.length === 1 but oneOf failed: the operator's own value is wrong (reported by its type error).
           break;
         }
-        if (e.parentSchema === marks.relationshipForm) {
+        if (marks.isRelationshipForm(e.parentSchema)) {
           drafts.push({ path, at: 'value', message: `'from' and 'to' must both be strings or both be lists (composite key)` });
           break;
         }
@@ -177,7 +241,7 @@ export function reduceAjvErrors(errors: readonly ErrorObject[], root: JsonSchema
       case 'allOf':
         break;
       case 'not':
-        if (e.parentSchema === marks.propertyLevelFrom) {
+        if (marks.isPropertyLevelFrom(e.parentSchema)) {
           drafts.push({
             path: [...path, 'from'],
             at: 'key',
@@ -189,7 +253,7 @@ export function reduceAjvErrors(errors: readonly ErrorObject[], root: JsonSchema
         }
         break;
       case 'type':
-        if (isRelationshipFormNoise(e, errors, marks.relationshipForm)) break;
+        if (isRelationshipFormNoise(e, errors, marks.isRelationshipForm)) break;
         drafts.push({ path, at: 'value', message: `${keyName(path)} must be ${String(e.params.type)}, found ${describeValue(valueAt(data, path))}` });
         break;
       case 'enum': {
@@ -208,9 +272,9 @@ export function reduceAjvErrors(errors: readonly ErrorObject[], root: JsonSchema
         drafts.push({ path, at: 'value', message: `${keyName(path)} must be ${describeValue(e.params.allowedValue)}` });
         break;
       case 'pattern': {
-        const message = marks.references.has(e.parentSchema)
+        const message = marks.isReference(e.parentSchema)
           ? `${keyName(path)} must reference a column as table.column (e.g. customers.customer_id), found ${describeValue(valueAt(data, path))}`
-          : e.parentSchema === marks.stableId
+          : marks.isStableId(e.parentSchema)
             ? `${keyName(path)} may only contain letters, digits, '_' and '-', found ${describeValue(valueAt(data, path))}`
             : `${keyName(path)} must match ${String(e.params.pattern)}`;
         drafts.push({ path, at: 'value', message });
@@ -253,10 +317,10 @@ export function reduceAjvErrors(errors: readonly ErrorObject[], root: JsonSchema
 }
 
 /** Type errors from the from/to string-or-list alternatives are replaced by one message on the relationship. */
-function isRelationshipFormNoise(e: ErrorObject, errors: readonly ErrorObject[], form: unknown): boolean {
+function isRelationshipFormNoise(e: ErrorObject, errors: readonly ErrorObject[], isForm: (node: unknown) => boolean): boolean {
   if (!/\/(from|to)$/.test(e.instancePath)) return false;
   const parent = e.instancePath.replace(/\/(from|to)$/, '');
-  return errors.some((x) => x.keyword === 'oneOf' && x.instancePath === parent && x.parentSchema === form);
+  return errors.some((x) => x.keyword === 'oneOf' && x.instancePath === parent && isForm(x.parentSchema));
 }
 
 function valueAt(data: unknown, path: DocPath): unknown {
@@ -269,8 +333,8 @@ function valueAt(data: unknown, path: DocPath): unknown {
 }
 
 /** Validate a parsed contract against the official ODCS JSON Schema; problems carry file:line:col. */
-export function validateAgainstOdcsSchema(source: YamlSource): Problem[] {
-  const { validate, root } = odcsValidator();
+export function validateAgainstOdcsSchema(source: YamlSource, validator: OdcsValidator = odcsValidator()): Problem[] {
+  const { validate, root } = validator;
   if (validate(source.data)) return [];
   return reduceAjvErrors(validate.errors ?? [], root, source.data).map((d) => {
     const pos = source.locate(d.path, d.at);

@@ -4,6 +4,7 @@ import { appendFileSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { EtlError } from '../errors.ts';
 import { trusted, literal, type Sql } from '../sql/sql.ts';
+import { defaultMemoryLimit } from './memory-limit.ts';
 
 export type Cell = string | number | boolean | null | Cell[] | { [k: string]: Cell };
 export type Row = Record<string, Cell>;
@@ -13,6 +14,7 @@ export type Params = (string | number | boolean | null)[] | Record<string, strin
 export interface EngineOptions {
   /** Database file; in-memory when omitted. */
   path?: string;
+  /** DuckDB memory limit, e.g. '4GB'; default: defaultMemoryLimit() (the smaller of half the RAM and 8 GB). */
   memoryLimit?: string;
   threads?: number;
   /** Where DuckDB spills when past its memory limit. */
@@ -69,7 +71,9 @@ export class Engine {
       throw new EtlError('ENGINE_QUERY_FAILED', `cannot open DuckDB: ${firstLine(String(cause))}`, { cause });
     }
     const engine = new Engine(instance, await instance.connect());
-    if (options.memoryLimit) await engine.exec(trusted(`SET memory_limit = ${literal(options.memoryLimit).text}`));
+    // Deterministic whatever the process's TZ: timestamps with time zone, casts to DATE and now() read in UTC.
+    await engine.exec(trusted(`SET TimeZone = 'UTC'`));
+    await engine.exec(trusted(`SET memory_limit = ${literal(options.memoryLimit ?? defaultMemoryLimit()).text}`));
     if (options.threads) await engine.exec(trusted(`SET threads = ${Math.max(1, Math.floor(options.threads))}`));
     if (options.tempDirectory) await engine.exec(trusted(`SET temp_directory = ${literal(options.tempDirectory).text}`));
     return engine;

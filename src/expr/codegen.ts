@@ -12,6 +12,9 @@ export interface ExprScope {
   allowAggregates: boolean;
   /** The literal for as_of(). */
   asOf: Sql;
+  /** Render number and boolean literals as text ('1'), for expressions over raw text columns
+   * (transformLogic), where coalesce(qty, 1) must not mix VARCHAR and INTEGER. */
+  textLiterals?: boolean;
 }
 
 const OPERATOR_SQL: Readonly<Record<string, Sql>> = {
@@ -45,7 +48,7 @@ export function generateSql(ast: Expr, scope: ExprScope): Sql {
   const gen = (e: Expr, inAggregate: boolean): Sql => {
     switch (e.type) {
       case 'literal':
-        return literal(e.value);
+        return scope.textLiterals && e.value !== null ? literal(String(e.value)) : literal(e.value);
       case 'column': {
         const ref: ColumnRef = e.dataset === undefined ? { column: e.column } : { dataset: e.dataset, column: e.column };
         const resolved = scope.resolve(ref);

@@ -19,6 +19,16 @@ const LAST: [string, string][] = [
 const FIRST_ASCII = ['emma', 'liam', 'olivia', 'noah', 'ava', 'lucas', 'mia', 'mateo', 'sofia', 'elias', 'chloe', 'jonas', 'zoe', 'amir', 'hana', 'kenji', 'ines', 'oscar', 'lea', 'raj'];
 /** Weighted by repetition. */
 const COUNTRIES = ['US', 'US', 'US', 'US', 'US', 'GB', 'GB', 'DE', 'DE', 'FR', 'FR', 'NL', 'ES', 'IT', 'CA', 'AU', 'SE', 'PL'];
+/** Three cities per country (same order as the distinct countries above). */
+export const CITIES: Record<string, [string, string, string]> = {
+  US: ['New York', 'Chicago', 'Austin'], GB: ['London', 'Manchester', 'Leeds'], DE: ['Berlin', 'Munich', 'Köln'],
+  FR: ['Paris', 'Lyon', 'Nantes'], NL: ['Amsterdam', 'Utrecht', 'Rotterdam'], ES: ['Madrid', 'Sevilla', 'Valencia'],
+  IT: ['Roma', 'Milano', 'Torino'], CA: ['Toronto', 'Montréal', 'Calgary'], AU: ['Sydney', 'Melbourne', 'Perth'],
+  SE: ['Stockholm', 'Göteborg', 'Malmö'], PL: ['Warszawa', 'Kraków', 'Gdańsk'],
+};
+/** Loyalty tiers, weighted by repetition; '' is a customer without a tier (NULL). */
+const TIERS = ['', '', '', '', 'bronze', 'bronze', 'bronze', 'bronze', 'bronze', 'bronze', 'bronze', 'bronze',
+  'silver', 'silver', 'silver', 'silver', 'gold', 'gold', 'gold', 'platinum'];
 const DOMAINS = ['example.com', 'example.org', 'mail.example.net'];
 
 function list(values: readonly string[]) {
@@ -49,11 +59,16 @@ export async function buildCustomers(engine: Engine, plan: GenerationPlan, order
       ${list(FIRST)}[fi] || ' ' || ${list(LAST.map((l) => l[0]))}[li] AS name,
       ${list(FIRST_ASCII)}[fi] || '.' || ${list(LAST.map((l) => l[1]))}[li] || CAST(c.idx + 1 AS VARCHAR) || '@' || ${pick(DOMAINS, s, 'c.domain')} AS email,
       ${pick(COUNTRIES, s, 'c.country')} AS country,
+      CAST(floor(${uniform(s, 'c.city', sql`idx`)} * 3) AS BIGINT) AS city_index,
+      nullif(${pick(TIERS, s, 'c.tier')}, '') AS loyalty_tier,
       CASE WHEN c.idx < ${c0}
         THEN CAST(DATE ${plan.periodStart} - CAST(1 + floor(${uniform(s, 'c.old', sql`idx`)} * 365) AS INTEGER) AS DATE)
         ELSE CAST(d.day - CAST(floor(${uniform(s, 'c.lead', sql`idx`)} * 21) AS INTEGER) AS DATE)
       END AS registration_date
     FROM c JOIN ${spreadOverCalendar(orderCount, total)} d ON d.j = c.j_min`);
+  const countries = Object.keys(CITIES);
+  const cityOf = sql`${list(countries.flatMap((k) => CITIES[k]!))}[3 * (list_position(${list(countries)}, country) - 1) + city_index + 1]`;
+  await engine.exec(sql`CREATE OR REPLACE TABLE gen.customers AS SELECT * EXCLUDE (city_index), ${cityOf} AS city FROM gen.customers`);
 }
 
 /** Writes customers.json: one JSON object per line, clean customers and defective extra records. */
@@ -75,7 +90,7 @@ export async function writeCustomers(engine: Engine, plan: GenerationPlan, file:
     SELECT ${json(sql`customer_id := c.customer_id, name := c.name,
         email := CASE f.k % 3 WHEN 0 THEN replace(c.email, '@', '.') WHEN 1 THEN split_part(c.email, '@', 1) || '@'
                  WHEN 2 THEN replace(c.email, '@', '@@') ELSE c.email END,
-        country := c.country, registration_date := ${isoDate(sql`c.registration_date`)}`)} AS line,
+        city := c.city, country := c.country, registration_date := ${isoDate(sql`c.registration_date`)}, loyalty_tier := c.loyalty_tier`)} AS line,
       CAST(c.idx AS DOUBLE) AS pos, 0 AS tie
     FROM gen.customers c LEFT JOIN ${flagged} f ON f.idx = c.idx
     UNION ALL

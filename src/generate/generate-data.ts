@@ -89,8 +89,8 @@ async function generateInto(engine: Engine, plan: GenerationPlan, dir: string): 
   record('customers', plan.customers, plan.defects.customers);
   await writeProducts(engine, plan, file('products'));
   record('products', plan.products, plan.defects.products);
-  await writeInventory(engine, plan, file('inventory'));
-  record('inventory', plan.products * plan.weeks, plan.defects.inventory);
+  const inventory = await writeInventory(engine, plan, file('inventory'));
+  record('inventory', inventory, plan.defects.inventory);
   if (plan.optional) {
     await writePromotions(engine, plan, file('promotions'));
     record('promotions', plan.promotions, plan.defects.promotions);

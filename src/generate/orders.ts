@@ -8,10 +8,22 @@ import { join, sql, type Sql } from '../sql/sql.ts';
 import { spreadOverCalendar } from './calendar.ts';
 import type { GenerationPlan } from './plan.ts';
 import { uniform } from './random.ts';
-import { csvLine, formatId, isoTimestamp, orphanId } from './text.ts';
+import { csvField, csvLine, formatId, isoTimestamp, orphanId } from './text.ts';
 import { writeLines } from './write-lines.ts';
 
-export const ORDERS_HEADER = 'order_id,customer_id,product_id,quantity,order_date';
+export const ORDERS_HEADER = 'order_id,customer_id,product_id,quantity,order_date,shipping_address';
+
+const STREETS = ['Main Street', 'High Street', 'Station Road', 'Park Avenue', 'Church Lane', 'Market Square', 'Mill Road', 'King Street'];
+
+/** The shipping address of order j: "<number> <street>, <city>, <country code>" (the customer's city and country). */
+function shippingAddress(seed: number, city: Sql, country: Sql): Sql {
+  const streets = sql`[${join(STREETS.map((x) => sql`${x}`), ', ')}]`;
+  return sql`(CAST(1 + CAST(floor(${uniform(seed, 'o.addr.no', sql`j`)} * 199) AS BIGINT) AS VARCHAR) || ' '
+    || ${streets}[CAST(floor(${uniform(seed, 'o.addr.street', sql`j`)} * ${STREETS.length}) AS BIGINT) + 1]
+    || ', ' || ${city} || ', ' || ${country})`;
+}
+/** The address of every defect line: valid, quoted in the file like any address with commas. */
+const DEFECT_ADDRESS = '1 Main Street, Springfield, US';
 
 /** Creates gen.order_heads(j, n, s): order j has n lines, the first being line s. Returns the order count. */
 export async function buildOrderHeads(engine: Engine, plan: GenerationPlan): Promise<number> {
@@ -82,8 +94,9 @@ export async function buildOrderLines(engine: Engine, plan: GenerationPlan, orde
       ${formatId('C', plan.widths.customer, sql`customer_idx`)} AS customer_id,
       product_idx,
       ${formatId('P', plan.widths.product, sql`product_idx`)} AS product_id,
+      ${shippingAddress(s, sql`c.city`, sql`c.country`)} AS shipping_address,
       CAST(CASE WHEN uq < 0.62 THEN 1 WHEN uq < 0.86 THEN 2 WHEN uq < 0.95 THEN 3 WHEN uq < 0.98 THEN 4 ELSE 5 END AS BIGINT) AS quantity
-    FROM indexed`);
+    FROM indexed JOIN gen.customers c ON c.idx = indexed.customer_idx`);
 }
 
 /** Writes orders.csv: the clean lines in order plus every injected defect at a seeded position. */
@@ -115,37 +128,38 @@ export async function writeOrders(engine: Engine, plan: GenerationPlan, orderCou
   const defect = (kind: string, line: Sql, from: Sql = sql`range(${cnt(kind)}) t(k)`, tieBy: Sql = tie(kind)) =>
     sql`SELECT ${line} AS line, ${pos(kind)} AS pos, ${tieBy} AS tie FROM ${from}`;
   const q = (v: string) => sql`${v}`;
+  const addr = csvField(sql`${DEFECT_ADDRESS}`);
 
   const parts: Sql[] = [
-    sql`SELECT ${csvLine([sql`order_id`, sql`customer_id`, sql`product_id`, sql`CAST(quantity AS VARCHAR)`, isoTimestamp(sql`ts`)])} AS line,
+    sql`SELECT ${csvLine([sql`order_id`, sql`customer_id`, sql`product_id`, sql`CAST(quantity AS VARCHAR)`, isoTimestamp(sql`ts`), csvField(sql`shipping_address`)])} AS line,
       CAST(line_index AS DOUBLE) AS pos, 0 AS tie FROM gen.order_lines`,
     defect('missing_key', csvLine([
       sql`CASE WHEN k % 3 = 0 THEN '' ELSE ${orderId('missing_key')} END`,
       sql`CASE WHEN k % 3 = 1 THEN '' ELSE ${customer} END`,
-      sql`CASE WHEN k % 3 = 2 THEN '' ELSE ${product} END`, q('1'), ts('missing_key')])),
+      sql`CASE WHEN k % 3 = 2 THEN '' ELSE ${product} END`, q('1'), ts('missing_key'), addr])),
     defect('non_positive_quantity', csvLine([orderId('non_positive_quantity'), customer, product,
-      sql`CASE WHEN k % 2 = 0 THEN '0' ELSE '-' || CAST(1 + k % 3 AS VARCHAR) END`, ts('non_positive_quantity')])),
+      sql`CASE WHEN k % 2 = 0 THEN '0' ELSE '-' || CAST(1 + k % 3 AS VARCHAR) END`, ts('non_positive_quantity'), addr])),
     // '1.5' matters: DuckDB's CAST('1.5' AS BIGINT) rounds to 2, so a plain cast does not catch it.
     defect('non_integer_quantity', csvLine([orderId('non_integer_quantity'), customer, product,
-      sql`CASE k % 3 WHEN 0 THEN '1.5' WHEN 1 THEN 'two' ELSE '2.75' END`, ts('non_integer_quantity')])),
+      sql`CASE k % 3 WHEN 0 THEN '1.5' WHEN 1 THEN 'two' ELSE '2.75' END`, ts('non_integer_quantity'), addr])),
     defect('unparsable_date', csvLine([orderId('unparsable_date'), customer, product, q('1'),
-      sql`CASE k % 4 WHEN 0 THEN '05/01/2024' WHEN 1 THEN '2024-13-45' WHEN 2 THEN '2024-02-30' ELSE 'not a date' END`])),
+      sql`CASE k % 4 WHEN 0 THEN '05/01/2024' WHEN 1 THEN '2024-13-45' WHEN 2 THEN '2024-02-30' ELSE 'not a date' END`, addr])),
     defect('future_date', csvLine([orderId('future_date'), customer, product, q('1'),
-      isoTimestamp(sql`CAST(DATE ${plan.asOf} + CAST(1 + k % 30 AS INTEGER) AS TIMESTAMP) + INTERVAL 10 HOUR`)])),
+      isoTimestamp(sql`CAST(DATE ${plan.asOf} + CAST(1 + k % 30 AS INTEGER) AS TIMESTAMP) + INTERVAL 10 HOUR`), addr])),
     defect('before_registration', csvLine([orderId('before_registration'), sql`c.customer_id`, product, q('2'),
-      isoTimestamp(sql`CAST(c.registration_date - CAST(1 + k % 30 AS INTEGER) AS TIMESTAMP) + INTERVAL 12 HOUR`)]),
+      isoTimestamp(sql`CAST(c.registration_date - CAST(1 + k % 30 AS INTEGER) AS TIMESTAMP) + INTERVAL 12 HOUR`), addr]),
       sql`range(${cnt('before_registration')}) t(k) JOIN gen.customers c ON c.idx = (k * 7919) % ${plan.customers}`),
-    defect('exact_duplicate', sql`${csvLine([sql`ol.order_id`, sql`ol.customer_id`, sql`ol.product_id`, sql`CAST(ol.quantity AS VARCHAR)`, isoTimestamp(sql`ol.ts`)])}`,
+    defect('exact_duplicate', sql`${csvLine([sql`ol.order_id`, sql`ol.customer_id`, sql`ol.product_id`, sql`CAST(ol.quantity AS VARCHAR)`, isoTimestamp(sql`ol.ts`), csvField(sql`ol.shipping_address`)])}`,
       sql`range(${cnt('exact_duplicate')}) t(k) JOIN gen.order_lines ol
         ON ol.line_index = CAST(floor((k + 0.5) * ${n} / ${Math.max(1, cnt('exact_duplicate'))}) AS BIGINT)`),
-    defect('conflicting_key', csvLine([orderId('conflicting_key'), customer, product, sql`CASE WHEN c = 0 THEN '1' ELSE '3' END`, ts('conflicting_key')]),
+    defect('conflicting_key', csvLine([orderId('conflicting_key'), customer, product, sql`CASE WHEN c = 0 THEN '1' ELSE '3' END`, ts('conflicting_key'), addr]),
       sql`range(${cnt('conflicting_key')}) t(k), range(2) u(c)`, sql`${tie('conflicting_key')} + k + c`),
-    defect('orphan_customer', csvLine([orderId('orphan_customer'), orphanId('C', plan.widths.customer, sql`k`), product, q('1'), ts('orphan_customer')])),
-    defect('orphan_product', csvLine([orderId('orphan_product'), customer, orphanId('P', plan.widths.product, sql`k`), q('1'), ts('orphan_product')])),
+    defect('orphan_customer', csvLine([orderId('orphan_customer'), orphanId('C', plan.widths.customer, sql`k`), product, q('1'), ts('orphan_customer'), addr])),
+    defect('orphan_product', csvLine([orderId('orphan_product'), customer, orphanId('P', plan.widths.product, sql`k`), q('1'), ts('orphan_product'), addr])),
     // Malformed but on one physical line: one field too many, or one too few.
     defect('malformed_record', sql`CASE WHEN k % 2 = 0
-      THEN ${csvLine([orderId('malformed_record'), customer, product, q('1'), ts('malformed_record'), q('EXTRA')])}
-      ELSE ${csvLine([orderId('malformed_record'), customer, product, q('1')])} END`),
+      THEN ${csvLine([orderId('malformed_record'), customer, product, q('1'), ts('malformed_record'), addr, q('EXTRA')])}
+      ELSE ${csvLine([orderId('malformed_record'), customer, product, q('1'), ts('malformed_record')])} END`),
   ];
   await writeLines(engine, file, join(parts, ' UNION ALL '), ORDERS_HEADER);
 }

@@ -25,7 +25,10 @@ export interface GenerationPlan extends GenerateOptions {
   productStride: number;
   productOffset: number;
   categories: readonly string[];
+  /** Weekly stock counts per warehouse over the period. */
   weeks: number;
+  /** Warehouses W1…Wn; W1 stocks every product, the others a part of the catalogue. */
+  warehouses: number;
   promotions: number;
   sessions: number;
   /** Days of the last 90 with a sales spike (the anomalies a detector should find). */
@@ -41,6 +44,7 @@ export const CATEGORIES = [
 
 const PERIOD_DAYS = 730;
 const SNAPSHOT_WEEKS = 105;
+const WAREHOUSES = 3;
 
 export function addDays(isoDate: string, days: number): string {
   const t = Date.parse(`${isoDate}T00:00:00Z`) + days * 86_400_000;
@@ -84,7 +88,7 @@ export function planGeneration(opts: GenerateOptions): GenerationPlan {
     orders: countDefects('orders', n, opts.defectRate),
     customers: countDefects('customers', customers, opts.defectRate),
     products: countDefects('products', products, opts.defectRate),
-    inventory: countDefects('inventory', products * SNAPSHOT_WEEKS, opts.defectRate),
+    inventory: countDefects('inventory', products * SNAPSHOT_WEEKS * WAREHOUSES, opts.defectRate),
     promotions: countDefects('promotions', promotions, opts.defectRate),
   };
   return {
@@ -98,6 +102,7 @@ export function planGeneration(opts: GenerateOptions): GenerationPlan {
     productOffset: opts.seed % products,
     categories: CATEGORIES,
     weeks: SNAPSHOT_WEEKS,
+    warehouses: WAREHOUSES,
     promotions,
     sessions: Math.max(200, Math.ceil(n / 4)),
     spikeDays: [addDays(opts.asOf, -o1), addDays(opts.asOf, -o2)].sort(),

@@ -6,6 +6,8 @@ import type { GenerationPlan } from './plan.ts';
 import { uniform } from './random.ts';
 import { formatId } from './text.ts';
 
+/** Brands, picked per product (a brand sells in several categories, as real ones do). */
+const BRANDS = ['Acme', 'Northwind', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Hooli', 'Vandelay', 'Tyrell', 'Soylent', 'Wonka'];
 const ADJECTIVES = ['Classic', 'Premium', 'Eco', 'Smart', 'Compact', 'Deluxe', 'Pro', 'Mini', 'Ultra', 'Essential'];
 /** Per category (same order as CATEGORIES): a typical price and three nouns. */
 const CATEGORY_TRAITS: Record<string, { price: number; nouns: [string, string, string] }> = {
@@ -52,6 +54,7 @@ export async function buildProducts(engine: Engine, plan: GenerationPlan): Promi
         || ' ' || ${nouns}[cat * 3 + CAST(floor(${uniform(s, 'p.noun', sql`idx`)} * 3) AS BIGINT) + 1]
         || ' ' || CAST(idx + 1 AS VARCHAR) AS name,
       ${stringList(cats)}[cat + 1] AS category,
+      ${stringList(BRANDS)}[CAST(floor(${uniform(s, 'p.brand', sql`idx`)} * ${BRANDS.length}) AS BIGINT) + 1] AS brand,
       CAST(price AS DOUBLE) AS price,
       CAST(round(price * cost_share, 2) AS DOUBLE) AS cost
     FROM p`);
@@ -77,18 +80,18 @@ export async function writeProducts(engine: Engine, plan: GenerationPlan, file: 
   const pos = (salt: string) => sql`floor(${uniform(s, salt, sql`k`)} * ${p}) + 0.5`;
   await engine.exec(sql`
     COPY (
-      SELECT product_id, name, category, price, cost FROM (
-        SELECT product_id, name, category, price, cost, CAST(idx AS DOUBLE) AS pos, 0 AS tie FROM gen.products
+      SELECT product_id, name, category, brand, price, cost FROM (
+        SELECT product_id, name, category, brand, price, cost, CAST(idx AS DOUBLE) AS pos, 0 AS tie FROM gen.products
         UNION ALL
-        SELECT ${id(0)}, 'Defect Item ' || k, 'Toys', -round(1 + 50 * ${uniform(s, 'pd.np', sql`k`)}, 2), 3.5,
+        SELECT ${id(0)}, 'Defect Item ' || k, 'Toys', 'Acme', -round(1 + 50 * ${uniform(s, 'pd.np', sql`k`)}, 2), 3.5,
                ${pos('pd.np.pos')}, 1000000 + k FROM range(${np}) t(k)
         UNION ALL
-        SELECT ${id(np)}, 'Defect Item ' || k, 'Books', round(5 + 50 * ${uniform(s, 'pd.nc', sql`k`)}, 2), -2.25,
+        SELECT ${id(np)}, 'Defect Item ' || k, 'Books', 'Globex', round(5 + 50 * ${uniform(s, 'pd.nc', sql`k`)}, 2), -2.25,
                ${pos('pd.nc.pos')}, 2000000 + k FROM range(${nc}) t(k)
         UNION ALL
-        SELECT NULL, 'Unnamed Item ' || k, 'Office', 12.5 + k, 6.0, ${pos('pd.mk.pos')}, 3000000 + k FROM range(${mk}) t(k)
+        SELECT NULL, 'Unnamed Item ' || k, 'Office', NULL, 12.5 + k, 6.0, ${pos('pd.mk.pos')}, 3000000 + k FROM range(${mk}) t(k)
         UNION ALL
-        SELECT ${id(np + nc)}, 'Twin Item ' || k || CASE WHEN c = 0 THEN ' A' ELSE ' B' END, 'Garden',
+        SELECT ${id(np + nc)}, 'Twin Item ' || k || CASE WHEN c = 0 THEN ' A' ELSE ' B' END, 'Garden', 'Wonka',
                CASE WHEN c = 0 THEN 19.99 ELSE 24.99 END, 9.5, ${pos('pd.ck.pos')} + c, 4000000 + 2 * k + c
         FROM range(${ck}) t(k), range(2) u(c)
       ) ORDER BY pos, tie

@@ -4,7 +4,18 @@ import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { EtlError } from '../errors.ts';
 
-export async function readCsvHeader(file: string): Promise<string[]> {
+export interface CsvDialect {
+  delimiter?: string;
+  quote?: string;
+  escape?: string;
+  /** false: no header line; the columns are named column1, column2, … after the first line's fields. */
+  header?: boolean;
+  encoding?: string;
+}
+
+const NODE_ENCODINGS: Record<string, BufferEncoding> = { 'utf-8': 'utf8', 'utf-16': 'utf16le', 'latin-1': 'latin1' };
+
+export async function readCsvHeader(file: string, dialect: CsvDialect = {}): Promise<string[]> {
   let text: string;
   const handle = await open(file, 'r').catch((cause: unknown) => {
     throw new EtlError('SOURCE_UNREADABLE', `cannot open ${file}: ${(cause as Error).message}`, {
@@ -16,7 +27,9 @@ export async function readCsvHeader(file: string): Promise<string[]> {
   try {
     const buf = Buffer.alloc(1 << 16);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    text = buf.subarray(0, bytesRead).toString('utf8');
+    let bytes = buf.subarray(0, bytesRead);
+    if (dialect.encoding === 'utf-16' && bytes[0] === 0xff && bytes[1] === 0xfe) bytes = bytes.subarray(2);
+    text = bytes.toString(NODE_ENCODINGS[dialect.encoding ?? 'utf-8'] ?? 'utf8');
   } finally {
     await handle.close();
   }
@@ -30,7 +43,13 @@ export async function readCsvHeader(file: string): Promise<string[]> {
     });
   }
   try {
-    const rows = parse(line, { relax_column_count: true }) as string[][];
+    const rows = parse(line, {
+      relax_column_count: true,
+      delimiter: dialect.delimiter ?? ',',
+      quote: dialect.quote ?? '"',
+      escape: dialect.escape ?? dialect.quote ?? '"',
+    }) as string[][];
+    if (dialect.header === false) return (rows[0] ?? []).map((_, i) => `column${i + 1}`);
     const header = (rows[0] ?? []).map((h) => h.trim());
     const seen = new Set<string>();
     for (const h of header) {

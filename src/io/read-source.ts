@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { EtlError } from '../errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import { ident, join, literal, sql, trusted, type Sql } from '../sql/sql.ts';
-import { readCsvHeader } from './csv-header.ts';
+import { readCsvHeader, type CsvDialect } from './csv-header.ts';
 
 export type SourceFormat = 'csv' | 'json' | 'parquet';
 
@@ -17,6 +17,8 @@ export interface ReadSourceSpec {
   format?: SourceFormat;
   /** json only: 'ndjson' | 'array'; detected from the first byte when omitted. */
   jsonLayout?: 'ndjson' | 'array';
+  /** csv only: delimiter, quote, escape, header, encoding (the server's reading options). */
+  options?: CsvDialect;
   /** Name stem of the tables to create, e.g. bronze."orders" → table + table__malformed. */
   schema: string;
   table: string;
@@ -80,7 +82,7 @@ export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<
     const stem = `${spec.table}__f${i}`;
     const part =
       format === 'csv'
-        ? await readCsvFile(engine, file, spec.schema, stem)
+        ? await readCsvFile(engine, file, spec.schema, stem, spec.options ?? {})
         : format === 'parquet'
           ? await readParquetFile(engine, file, spec.schema, stem)
           : await readJsonFile(engine, file, spec.schema, stem, spec.jsonLayout);
@@ -129,19 +131,23 @@ function varcharColumns(names: string[]): Sql {
   return trusted(`{${names.map((n) => `${literal(n).text}: 'VARCHAR'`).join(', ')}}`);
 }
 
-async function readCsvFile(engine: Engine, file: string, schema: string, stem: string) {
-  const header = await readCsvHeader(file);
+async function readCsvFile(engine: Engine, file: string, schema: string, stem: string, dialect: CsvDialect) {
+  const header = await readCsvHeader(file, dialect);
+  const hasHeader = dialect.header !== false;
+  const headerLines = hasHeader ? 1 : 0;
+  const quote = dialect.quote ?? '"';
+  const encoding = dialect.encoding && dialect.encoding !== 'utf-8' ? sql`, encoding = ${dialect.encoding}` : trusted('');
   const raw = trusted(`${ident(schema).text}.${ident(`${stem}__raw`).text}`);
   const rejects = `${stem}__rejects`;
   try {
     await engine.exec(sql`CREATE OR REPLACE TABLE ${raw} AS SELECT * FROM read_csv(${file},
-      auto_detect = false, header = true, delim = ',', quote = '"', escape = '"',
-      columns = ${varcharColumns(header)}, store_rejects = true,
+      auto_detect = false, header = ${literal(hasHeader)}, delim = ${dialect.delimiter ?? ','}, quote = ${quote}, escape = ${dialect.escape ?? quote},
+      columns = ${varcharColumns(header)}, store_rejects = true${encoding},
       rejects_table = ${rejects}, rejects_scan = ${`${rejects}_scan`}, rejects_limit = 0)`);
   } catch (cause) {
     throw new EtlError('SOURCE_UNREADABLE', `cannot read ${file} as CSV: ${(cause as Error).message}`, {
       location: { file },
-      hint: 'the file must be UTF-8 CSV with a header line, comma-separated, "-quoted',
+      hint: 'check the reading options of the contract server: format, delimiter, and customProperties quote, header, encoding',
       cause,
     });
   }
@@ -159,7 +165,7 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   const adj = trusted(`${ident(schema).text}.${ident(`${stem}__adj`).text}`);
   await engine.exec(sql`CREATE OR REPLACE TABLE ${adj} AS
     SELECT thresh, max(j) AS j FROM (
-      SELECT _record_number - row_number() OVER (ORDER BY _record_number) - 1 AS thresh,
+      SELECT _record_number - row_number() OVER (ORDER BY _record_number) - ${literal(headerLines)} AS thresh,
              row_number() OVER (ORDER BY _record_number) AS j
       FROM ${bad}) GROUP BY thresh`);
   const cols = join(header.map((h) => sql`r.${ident(h)}`), ', ');
@@ -169,11 +175,11 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
     // Few rejects (the usual case): the shift is a binary search written as nested CASEs over constants,
     // far cheaper than a join on every row.
     await engine.exec(sql`CREATE OR REPLACE VIEW ${records} AS
-      SELECT ${cols}, ${file} AS _source_file, (r.rowid + 2 + ${lineShift(trusted('(r.rowid + 1)'), steps)})::BIGINT AS _record_number
+      SELECT ${cols}, ${file} AS _source_file, (r.rowid + ${literal(1 + headerLines)} + ${lineShift(trusted('(r.rowid + 1)'), steps)})::BIGINT AS _record_number
       FROM ${raw} r`);
   } else {
     await engine.exec(sql`CREATE OR REPLACE VIEW ${records} AS
-      SELECT ${cols}, ${file} AS _source_file, (r.rowid + 2 + coalesce(a.j, 0))::BIGINT AS _record_number
+      SELECT ${cols}, ${file} AS _source_file, (r.rowid + ${literal(1 + headerLines)} + coalesce(a.j, 0))::BIGINT AS _record_number
       FROM ${raw} r ASOF LEFT JOIN ${adj} a ON r.rowid + 1 > a.thresh`);
   }
   return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad, stored: raw };

@@ -1,6 +1,7 @@
 // Reads every KPI from the gold tables into one plain, rounded, sorted object: the single result
 // model that kpis.json, sales_report.txt, kpis_dashboard.txt and alerts.json are renderings of.
-// KPIs whose optional source is absent carry `not_available: "no <source>"` and null values.
+// KPIs whose source is absent (every source but orders is optional) carry `not_available: "no <source>"`
+// and null values, never zeros; `not_available` at the top lists them all.
 import type { PipelineConfig } from '../config.ts';
 import type { Engine, Row } from '../engine/engine.ts';
 import { trusted } from '../sql/sql.ts';
@@ -38,9 +39,32 @@ export interface NotAvailable {
   not_available: string;
 }
 
+export interface InventoryKpis {
+  /** Products whose current stock (Σ over warehouses of each one's latest count at or before as-of) is 0. */
+  out_of_stock_products: number;
+  products_tracked: number;
+  warehouses: number;
+  units_in_stock: number;
+  low_stock_products: number;
+  last_count_at: string | null;
+  period: { start: string | null; end: string | null };
+  product_days: number;
+  product_days_out_of_stock: number;
+  stock_out_rate: number | null;
+  low_stock_threshold: number;
+  cover_window_days: number;
+  out_of_stock: Record<string, number | string | null>[];
+  low_stock_alerts: Record<string, number | string | null>[];
+  stock_rotation: Record<string, number | string | null>[];
+  days_of_cover: Record<string, number | string | null>[];
+  by_warehouse: Record<string, number | string | null>[];
+}
+
 export interface Kpis {
   schemaVersion: number;
   as_of: string;
+  /** Every KPI that could not be computed, with the reason ("no inventory"); its value is null. */
+  not_available: Record<string, string>;
   period: { first_order_date: string | null; last_order_date: string | null; days: number };
   total_revenue: number | null;
   total_margin: number | null;
@@ -51,11 +75,16 @@ export interface Kpis {
   customers_with_orders: number;
   average_order_value: number | null;
   lines_with_unknown_cost: number;
+  /** Where each line's unit price came from: the order line (unit_price), the catalogue, or unknown (left out of revenue). */
+  price_sources: { order_line: number; catalogue: number; unknown: number };
+  /** Guest orders (no customer_id): in revenue and order KPIs, left out of CLV, RFM and cohorts. */
+  guests: { orders: number; order_lines: number; revenue: number | null; left_out_of: string[] };
+  premium: { rule: string | null; tiers: string[]; min_lifetime_revenue: number; premium_customers: number | null };
   top_products: { product_id: string; revenue: number | null }[];
   top_products_by_revenue: ProductRank[];
   top_products_by_units: ProductRank[];
   most_profitable_products: ProductRank[];
-  revenue_by_category: Record<string, number | string | null>[];
+  revenue_by_category: Record<string, number | string | null>[] | null;
   sales_daily: Record<string, number | string | null>[];
   sales_weekly: Record<string, number | string | null>[];
   sales_monthly: Record<string, number | string | null>[];
@@ -69,17 +98,7 @@ export interface Kpis {
   };
   rfm: { rules: string[]; segments: Record<string, number | string | null>[] };
   cohorts: { cohort_month: string; cohort_size: number; retention: (number | null)[] }[];
-  inventory: {
-    snapshots: number;
-    zero_snapshots: number;
-    stock_out_rate: number | null;
-    low_stock_threshold: number;
-    cover_window_days: number;
-    out_of_stock: Record<string, number | string | null>[];
-    low_stock_alerts: Record<string, number | string | null>[];
-    stock_rotation: Record<string, number | string | null>[];
-    days_of_cover: Record<string, number | string | null>[];
-  };
+  inventory: InventoryKpis | (NotAvailable & { out_of_stock_products: null; stock_out_rate: null; out_of_stock: null; low_stock_alerts: null; stock_rotation: null; days_of_cover: null; by_warehouse: null });
   returns:
     | (NotAvailable & { return_rate: null; by_product: null; by_category: null })
     | { sold_units: number; returned_units: number; return_rate: number | null; by_product: Record<string, number | string | null>[]; by_category: Record<string, number | string | null>[] };
@@ -109,6 +128,8 @@ export interface CollectOptions {
   config: PipelineConfig;
   /** Datasets present in this run. */
   available: string[];
+  /** Gold models skipped in this run and why ("no inventory"); when omitted, a missing table's reason is read from `available`. */
+  skipped?: Record<string, string>;
 }
 
 type Shape = Record<string, (v: unknown) => number | string | null>;
@@ -131,25 +152,39 @@ async function productRanking(engine: Engine, rankColumn: 'revenue_rank' | 'unit
   return rows as unknown as ProductRank[];
 }
 
-const notAvailable = (source: string): NotAvailable => ({ not_available: `no ${source}` });
 
 export async function collectKpis(engine: Engine, opts: CollectOptions): Promise<Kpis> {
   const tables = await goldTables(engine);
   const has = (t: string): boolean => tables.has(t);
   const available = new Set(opts.available);
   const { config } = opts;
+  const notAvailableMap: Record<string, string> = {};
+  /** Why a gold table is missing: the gold stage's reason, else the first absent source among `sources`. */
+  const reasonFor = (table: string, sources: string[]): string =>
+    opts.skipped?.[table] ?? `no ${sources.find((d) => !available.has(d)) ?? table}`;
 
   const [totals] = await engine.rows(trusted(`
     SELECT COALESCE(SUM(amount), 0) AS revenue, CASE WHEN COUNT(*) = 0 THEN 0 ELSE SUM(margin) END AS margin,
       SUM(margin) / NULLIF(SUM(CASE WHEN margin IS NOT NULL THEN amount END), 0) AS margin_rate,
       COUNT(DISTINCT order_id) AS orders, COUNT(*) AS lines, COALESCE(SUM(quantity), 0) AS units,
       COUNT(DISTINCT customer_id) AS customers, SUM(CASE WHEN margin IS NULL THEN 1 ELSE 0 END) AS unknown_cost,
+      SUM(CASE WHEN price_source = 'order_line' THEN 1 ELSE 0 END) AS from_line, SUM(CASE WHEN price_source = 'catalogue' THEN 1 ELSE 0 END) AS from_catalogue,
+      SUM(CASE WHEN amount IS NULL THEN 1 ELSE 0 END) AS unknown_price,
+      COUNT(DISTINCT CASE WHEN customer_id IS NULL THEN order_id END) AS guest_orders, SUM(CASE WHEN customer_id IS NULL THEN 1 ELSE 0 END) AS guest_lines,
+      SUM(CASE WHEN customer_id IS NULL THEN amount END) AS guest_revenue,
       CAST(MIN(date_key) AS VARCHAR) AS first_day, CAST(MAX(date_key) AS VARCHAR) AS last_day,
       COALESCE(MAX(date_key) - MIN(date_key) + 1, 0) AS days
     FROM gold.fact_orders`));
   const t = totals ?? {};
-  const revenue = t['revenue'] === null || t['revenue'] === undefined ? null : Number(t['revenue']);
   const orders = int(t['orders']);
+  const lines = int(t['lines']);
+  // No price at all (no unit_price on the lines and no products): revenue is unknown, not 0.
+  const priceless = lines > 0 && int(t['unknown_price']) === lines;
+  if (priceless) notAvailableMap['total_revenue'] = available.has('products') ? 'no price: the order lines carry no unit_price and the products no price' : 'no unit_price on the order lines and no products';
+  const revenue = priceless || t['revenue'] === null || t['revenue'] === undefined ? null : Number(t['revenue']);
+  const [premium] = has('customer_premium')
+    ? await engine.rows(trusted('SELECT MAX(premium_rule) AS rule, COUNT(*) FILTER (WHERE is_premium_customer) AS premium FROM gold.customer_premium'))
+    : [];
 
   const topByRevenue = await productRanking(engine, 'revenue_rank');
   const daily = await select(engine, 'SELECT CAST(order_date AS VARCHAR) AS date, revenue, margin, order_count, units, aov FROM gold.agg_daily_sales ORDER BY order_date',
@@ -164,7 +199,13 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
     cohorts.set(key, c);
   }
 
-  const [inv] = await engine.rows(trusted('SELECT snapshots, zero_snapshots, stock_out_rate FROM gold.inventory_summary'));
+  const inventory = has('inventory_summary') ? await collectInventory(engine, config) : undefined;
+  if (!inventory) notAvailableMap['inventory'] = reasonFor('inventory_summary', ['inventory']);
+  const byCategory = has('category_sales')
+    ? await select(engine, 'SELECT category, revenue, margin, margin_rate, units, order_count, revenue_share FROM gold.category_sales ORDER BY revenue DESC, category',
+      { category: str, revenue: money, margin: money, margin_rate: ratio, units: int, order_count: int, revenue_share: ratio })
+    : null;
+  if (!byCategory) notAvailableMap['revenue_by_category'] = reasonFor('category_sales', ['products']);
 
   const [clvQ] = await engine.rows(trusted('SELECT * FROM gold.clv_quantiles'));
 
@@ -173,9 +214,10 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
     : [];
   const [backtest] = has('forecast_backtest') ? await engine.rows(trusted('SELECT * FROM gold.forecast_backtest')) : [];
 
-  return {
+  const result: Kpis = {
     schemaVersion: KPIS_SCHEMA_VERSION,
     as_of: opts.asOf,
+    not_available: notAvailableMap,
     period: { first_order_date: str(t['first_day']), last_order_date: str(t['last_day']), days: int(t['days']) },
     total_revenue: money(revenue),
     total_margin: money(t['margin']),
@@ -186,12 +228,19 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
     customers_with_orders: int(t['customers']),
     average_order_value: revenue === null || orders === 0 ? null : money(revenue / orders),
     lines_with_unknown_cost: int(t['unknown_cost']),
+    price_sources: { order_line: int(t['from_line']), catalogue: int(t['from_catalogue']), unknown: int(t['unknown_price']) },
+    guests: { orders: int(t['guest_orders']), order_lines: int(t['guest_lines']), revenue: int(t['guest_lines']) === 0 ? 0 : money(t['guest_revenue']), left_out_of: ['clv', 'rfm', 'cohorts'] },
+    premium: {
+      rule: premium ? str(premium['rule']) : null,
+      tiers: [...config.premium.tiers],
+      min_lifetime_revenue: config.premium.min_lifetime_revenue,
+      premium_customers: premium ? int(premium['premium']) : null,
+    },
     top_products: topByRevenue.map((p) => ({ product_id: p.product_id, revenue: p.revenue })),
     top_products_by_revenue: topByRevenue,
     top_products_by_units: await productRanking(engine, 'units_rank'),
     most_profitable_products: await productRanking(engine, 'margin_rank'),
-    revenue_by_category: await select(engine, 'SELECT category, revenue, margin, margin_rate, units, order_count, revenue_share FROM gold.category_sales ORDER BY revenue DESC, category',
-      { category: str, revenue: money, margin: money, margin_rate: ratio, units: int, order_count: int, revenue_share: ratio }),
+    revenue_by_category: byCategory,
     sales_daily: daily,
     sales_weekly: await select(engine, 'SELECT iso_year, iso_week, CAST(week_start AS VARCHAR) AS week_start, revenue, margin, order_count, aov FROM gold.agg_weekly_sales ORDER BY week_start',
       { iso_year: int, iso_week: int, week_start: str, revenue: money, margin: money, order_count: int, aov: money }),
@@ -213,28 +262,17 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
         { segment: str, customers: int, customer_share: ratio, revenue: money, avg_recency_days: num, avg_frequency: num }),
     },
     cohorts: [...cohorts.values()],
-    inventory: {
-      snapshots: int(inv?.['snapshots']),
-      zero_snapshots: int(inv?.['zero_snapshots']),
-      stock_out_rate: ratio(inv?.['stock_out_rate']),
-      low_stock_threshold: config.low_stock.threshold,
-      cover_window_days: config.inventory.cover_window_days,
-      out_of_stock: await select(engine, 'SELECT product_id, product_name, category, CAST(latest_snapshot_date AS VARCHAR) AS snapshot_date FROM gold.out_of_stock ORDER BY product_id',
-        { product_id: str, product_name: str, category: str, snapshot_date: str }),
-      low_stock_alerts: await select(engine, 'SELECT product_id, product_name, latest_stock, level, days_of_cover FROM gold.low_stock_alerts ORDER BY latest_stock, product_id',
-        { product_id: str, product_name: str, latest_stock: int, level: str, days_of_cover: num }),
-      stock_rotation: await select(engine, 'SELECT product_id, product_name, units_sold, avg_stock, rotation FROM gold.stock_rotation ORDER BY rotation DESC NULLS LAST, product_id',
-        { product_id: str, product_name: str, units_sold: int, avg_stock: num, rotation: num }),
-      days_of_cover: await select(engine, 'SELECT product_id, product_name, latest_stock, units_in_window, avg_daily_units, days_of_cover FROM gold.days_of_cover ORDER BY days_of_cover NULLS LAST, product_id',
-        { product_id: str, product_name: str, latest_stock: int, units_in_window: int, avg_daily_units: num, days_of_cover: num }),
+    inventory: inventory ?? {
+      not_available: notAvailableMap['inventory']!, out_of_stock_products: null, stock_out_rate: null,
+      out_of_stock: null, low_stock_alerts: null, stock_rotation: null, days_of_cover: null, by_warehouse: null,
     },
-    returns: available.has('returns') && has('returns_summary')
+    returns: has('returns_summary')
       ? await collectReturns(engine)
-      : { ...notAvailable('returns'), return_rate: null, by_product: null, by_category: null },
-    conversion: available.has('web_events') && has('conversion_daily')
+      : { not_available: reasonFor('returns_summary', ['returns']), return_rate: null, by_product: null, by_category: null },
+    conversion: has('conversion_daily')
       ? await collectConversion(engine)
-      : { ...notAvailable('web_events'), conversion_rate: null, daily: null },
-    promotions: available.has('promotions') && has('promotion_impact')
+      : { not_available: reasonFor('conversion_daily', ['web_events']), conversion_rate: null, daily: null },
+    promotions: has('promotion_impact')
       ? {
           impact: await select(engine, `SELECT promotion_id, product_id, category, discount_pct, CAST(start_date AS VARCHAR) AS start_date, CAST(end_date AS VARCHAR) AS end_date, length_days,
               before_days, during_days, after_days, before_revenue_per_day, during_revenue_per_day, after_revenue_per_day, during_delta, during_delta_pct, after_delta, after_delta_pct
@@ -242,7 +280,7 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
             { promotion_id: str, product_id: str, category: str, discount_pct: num, start_date: str, end_date: str, length_days: int, before_days: int, during_days: int, after_days: int,
               before_revenue_per_day: money, during_revenue_per_day: money, after_revenue_per_day: money, during_delta: money, during_delta_pct: pct, after_delta: money, after_delta_pct: pct }),
         }
-      : { ...notAvailable('promotions'), impact: null },
+      : { not_available: reasonFor('promotion_impact', ['promotions']), impact: null },
     forecast: backtest
       ? {
           method: String(backtest['method']),
@@ -254,7 +292,7 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
           backtest: { days: int(backtest['backtest_days']), days_used: int(backtest['days_used']), mape_pct: pct(backtest['mape']) },
           daily: forecastDaily.map((f) => ({ date: String(f['date']), revenue: f['revenue'] as number | null })),
         }
-      : { ...notAvailable('daily sales'), horizons: null },
+      : { not_available: 'no daily sales', horizons: null },
     anomalies: {
       window_days: config.anomalies.window_days,
       z_threshold: config.anomalies.z_threshold,
@@ -270,6 +308,43 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
       pairs: await select(engine, 'SELECT rank, product_a, product_b, pair_orders, support, confidence_a_to_b, confidence_b_to_a, lift FROM gold.basket_pairs ORDER BY rank',
         { rank: int, product_a: str, product_b: str, pair_orders: int, support: ratio, confidence_a_to_b: ratio, confidence_b_to_a: ratio, lift: ratio }),
     },
+  };
+  for (const key of ['returns', 'conversion', 'promotions', 'forecast'] as const) {
+    const v = result[key];
+    if ('not_available' in v) notAvailableMap[key] = v.not_available;
+  }
+  result.not_available = Object.fromEntries(Object.entries(notAvailableMap).sort(([a], [b]) => a.localeCompare(b)));
+  return result;
+}
+
+async function collectInventory(engine: Engine, config: PipelineConfig): Promise<InventoryKpis> {
+  const [s] = await engine.rows(trusted(`SELECT CAST(period_start AS VARCHAR) AS period_start, CAST(period_end AS VARCHAR) AS period_end, product_days, product_days_out_of_stock,
+    stock_out_rate, products_tracked, warehouses, out_of_stock_products, low_stock_products, units_in_stock, strftime(last_count_at, '%Y-%m-%dT%H:%M:%S') AS last_count_at FROM gold.inventory_summary`));
+  const stamp = (column: string) => `strftime(${column}, '%Y-%m-%dT%H:%M:%S')`;
+  return {
+    out_of_stock_products: int(s?.['out_of_stock_products']),
+    products_tracked: int(s?.['products_tracked']),
+    warehouses: int(s?.['warehouses']),
+    units_in_stock: int(s?.['units_in_stock']),
+    low_stock_products: int(s?.['low_stock_products']),
+    last_count_at: str(s?.['last_count_at']),
+    period: { start: str(s?.['period_start']), end: str(s?.['period_end']) },
+    product_days: int(s?.['product_days']),
+    product_days_out_of_stock: int(s?.['product_days_out_of_stock']),
+    stock_out_rate: ratio(s?.['stock_out_rate']),
+    low_stock_threshold: config.low_stock.threshold,
+    cover_window_days: config.inventory.cover_window_days,
+    out_of_stock: await select(engine, `SELECT product_id, product_name, category, warehouses, ${stamp('last_count_at')} AS last_count_at FROM gold.out_of_stock ORDER BY product_id`,
+      { product_id: str, product_name: str, category: str, warehouses: int, last_count_at: str }),
+    low_stock_alerts: await select(engine, 'SELECT product_id, product_name, current_stock, level, days_of_cover FROM gold.low_stock_alerts ORDER BY current_stock, product_id',
+      { product_id: str, product_name: str, current_stock: int, level: str, days_of_cover: num }),
+    stock_rotation: await select(engine, 'SELECT product_id, product_name, units_sold, avg_stock, count_days, rotation FROM gold.stock_rotation ORDER BY rotation DESC NULLS LAST, product_id',
+      { product_id: str, product_name: str, units_sold: int, avg_stock: num, count_days: int, rotation: num }),
+    days_of_cover: await select(engine, 'SELECT product_id, product_name, current_stock, units_in_window, avg_daily_units, days_of_cover FROM gold.days_of_cover ORDER BY days_of_cover NULLS LAST, product_id',
+      { product_id: str, product_name: str, current_stock: int, units_in_window: int, avg_daily_units: num, days_of_cover: num }),
+    by_warehouse: await select(engine, `SELECT warehouse_id, products, units_in_stock, products_at_zero, ${stamp('last_count_at')} AS last_count_at, counts_in_period, zero_counts_in_period, stock_out_rate
+        FROM gold.warehouse_summary ORDER BY warehouse_id`,
+      { warehouse_id: str, products: int, units_in_stock: int, products_at_zero: int, last_count_at: str, counts_in_period: int, zero_counts_in_period: int, stock_out_rate: ratio }),
   };
 }
 

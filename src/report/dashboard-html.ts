@@ -1,16 +1,18 @@
 // reports/dashboard.html: one self-contained page (opens from file://, no network). Everything is inlined:
-// d3 + Observable Plot (the charting library, SVG marks), the page's own client script and style
-// (src/report/dashboard/), and the data as JSON in a <script type="application/json"> element.
+// d3 + Observable Plot (the charting library, SVG marks; their UMD builds, read from the installed
+// packages), the page's own client script and style (src/report/dashboard/), and the data as JSON in a
+// <script type="application/json"> element.
 // The client builds the DOM with textContent only; the JSON is escaped so that no value can close
 // its script element.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { QualityReport } from '../checks/result.ts';
 import { EtlError } from '../errors.ts';
 import { collectDashboardData, type DashboardData, type DashboardSources } from './dashboard-data.ts';
+import { DASHBOARD_CLIENT } from './dashboard/client.ts';
+import { DASHBOARD_STYLE } from './dashboard/style.ts';
 
 export const DASHBOARD_FILE = 'dashboard.html';
 
@@ -23,21 +25,15 @@ export interface DashboardAssets {
 
 let cached: DashboardAssets | undefined;
 
-/** The library bundles come from the installed packages (their UMD builds), the page's own from beside this file. */
+/** The library bundles come from the installed packages (their UMD builds), the page's own from its modules. */
 export function loadDashboardAssets(): DashboardAssets {
   if (cached) return cached;
-  // Both packages export only their entry point: their UMD bundles sit beside it in dist/.
-  const require = createRequire(import.meta.url);
-  const d3 = join(dirname(require.resolve('d3')), 'd3.min.js');
-  const plot = join(dirname(require.resolve('@observablehq/plot')), '..', 'dist', 'plot.umd.min.js');
-  const own = (name: string) => fileURLToPath(new URL(`./dashboard/${name}`, import.meta.url));
   try {
-    cached = {
-      d3: readFileSync(d3, 'utf8'),
-      plot: readFileSync(plot, 'utf8'),
-      client: readFileSync(own('client.js'), 'utf8'),
-      style: readFileSync(own('style.css'), 'utf8'),
-    };
+    // Both packages export only their entry point: their UMD bundles sit beside it in dist/.
+    const require = createRequire(import.meta.url);
+    const d3 = join(dirname(require.resolve('d3')), 'd3.min.js');
+    const plot = join(dirname(require.resolve('@observablehq/plot')), '..', 'dist', 'plot.umd.min.js');
+    cached = { d3: readFileSync(d3, 'utf8'), plot: readFileSync(plot, 'utf8'), client: DASHBOARD_CLIENT, style: DASHBOARD_STYLE };
   } catch (cause) {
     throw new EtlError('IO_FAILED', `cannot read the dashboard's assets: ${(cause as Error).message}`, {
       hint: 'reinstall the package (npm ci): d3 and @observablehq/plot are runtime dependencies',

@@ -101,8 +101,16 @@ export function renderJunit(report: QualityReport): string {
       `      <property ${attr('name', 'run_id')} ${attr('value', report.run_id)}/>`,
       `      <property ${attr('name', 'as_of')} ${attr('value', report.as_of)}/>`,
       `      <property ${attr('name', 'status')} ${attr('value', report.status)}/>`,
-      '    </properties>',
     );
+    // The dataset's conservation counts (rows_excluded: kept out by a business filter, not a failure).
+    const dataset = suite.checks[0]?.dataset;
+    const src = dataset !== undefined && Object.hasOwn(report.sources, dataset) ? report.sources[dataset] : undefined;
+    if (src) {
+      for (const k of ['records_in', 'rows_out', 'rows_quarantined', 'duplicates_dropped', 'rows_excluded'] as const) {
+        lines.push(`      <property ${attr('name', k)} ${attr('value', src[k] ?? 0)}/>`);
+      }
+    }
+    lines.push('    </properties>');
     for (const c of suite.checks) lines.push(...renderTestcase(c, suite.name));
     lines.push('  </testsuite>');
   }

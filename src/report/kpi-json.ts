@@ -9,19 +9,19 @@ export function renderKpisJson(k: Kpis): string {
 
 export type Alert =
   | { type: 'anomaly'; severity: 'warning'; day: string; metric: string; value: number | null; baseline_median: number | null; robust_z: number | null; direction: string | null }
-  | { type: 'low_stock' | 'out_of_stock'; severity: 'warning'; product_id: string; latest_stock: number; days_of_cover: number | null };
+  | { type: 'low_stock' | 'out_of_stock'; severity: 'warning'; product_id: string; current_stock: number; days_of_cover: number | null };
 
-/** Every alert of the run: anomalies (by day, metric), then stock alerts (by product). */
+/** Every alert of the run: anomalies (by day, metric), then stock alerts (by product; none without inventory). */
 export function renderAlertsJson(k: Kpis): string {
   const alerts: Alert[] = [
     ...k.anomalies.alerts.map((a) => ({ type: 'anomaly' as const, severity: 'warning' as const, ...a })),
-    ...[...k.inventory.low_stock_alerts]
+    ...[...(k.inventory.low_stock_alerts ?? [])]
       .sort((x, y) => String(x['product_id']).localeCompare(String(y['product_id'])))
       .map((s) => ({
         type: s['level'] === 'out_of_stock' ? ('out_of_stock' as const) : ('low_stock' as const),
         severity: 'warning' as const,
         product_id: String(s['product_id']),
-        latest_stock: Number(s['latest_stock']),
+        current_stock: Number(s['current_stock']),
         days_of_cover: (s['days_of_cover'] as number | null) ?? null,
       })),
   ];

@@ -27,8 +27,15 @@ export function productTable(rows: ProductRank[]): string {
 }
 
 export function renderSummary(k: Kpis): string {
+  const revenueNa = k.not_available['total_revenue'];
+  const p = k.price_sources;
+  const g = k.guests;
+  const premium = k.premium.rule === 'loyalty_tier'
+    ? `loyalty tier in ${k.premium.tiers.join(', ')} (premium.tiers)`
+    : k.premium.rule === 'lifetime_revenue' ? `lifetime revenue >= ${fmtMoney(k.premium.min_lifetime_revenue)} (no loyalty tiers; premium.min_lifetime_revenue)` : 'n/a';
   return section('Summary', renderPairs([
-    ['Revenue', fmtMoney(k.total_revenue)],
+    ['Revenue', revenueNa ? notAvailable(revenueNa).trim() : fmtMoney(k.total_revenue)],
+    ['Unit prices used', `${fmtInt(p.order_line)} lines the price paid (unit_price), ${fmtInt(p.catalogue)} the catalogue price, ${fmtInt(p.unknown)} unknown (left out of revenue)`],
     ['Orders (distinct order ids)', fmtInt(k.order_count)],
     ['Order lines', fmtInt(k.order_lines)],
     ['Units sold', fmtInt(k.units_sold)],
@@ -37,6 +44,8 @@ export function renderSummary(k: Kpis): string {
     ['Margin rate', fmtRatio(k.margin_rate)],
     ['Lines with unknown cost', `${fmtInt(k.lines_with_unknown_cost)} (excluded from margin and margin rate)`],
     ['Customers with orders', fmtInt(k.customers_with_orders)],
+    ['Guest orders (no customer)', g.orders === 0 ? '0' : `${fmtInt(g.orders)} orders, ${fmtInt(g.order_lines)} lines, ${fmtMoney(g.revenue)} revenue: in revenue and orders, left out of CLV, RFM and cohorts`],
+    ['Premium customers', `${fmtInt(k.premium.premium_customers)}, by ${premium}`],
   ]));
 }
 
@@ -141,6 +150,7 @@ export function renderSalesPeriods(k: Kpis, opts: { weekly: boolean; dailyRows: 
 }
 
 export function renderCategories(k: Kpis): string {
+  if (!k.revenue_by_category) return section('Revenue by category', notAvailable(k.not_available['revenue_by_category'] ?? 'no products'));
   return section('Revenue by category', renderTable(
     [{ title: 'category' }, { title: 'revenue', align: 'right' }, { title: 'share', align: 'right' }, { title: 'margin', align: 'right' }, { title: 'margin rate', align: 'right' }, { title: 'units', align: 'right' }],
     k.revenue_by_category.map((c) => [cell(c['category']), money(c['revenue']), fmtRatio(c['revenue_share'] as number | null), money(c['margin']), fmtRatio(c['margin_rate'] as number | null), fmtInt(c['units'] as number)]),
@@ -159,7 +169,7 @@ export function renderClv(k: Kpis, detail: boolean): string {
   const quantiles = ['mean', 'min', 'p10', 'p25', 'median', 'p75', 'p90', 'max'];
   const body = [
     ...k.clv.formula.split('; ').map((part) => `  ${part}`),
-    `  Expected lifespan: ${k.clv.lifespan_months} months. Customers with orders: ${fmtInt(k.clv.customers)}.`,
+    `  Expected lifespan: ${k.clv.lifespan_months} months. Customers with orders: ${fmtInt(k.clv.customers)}.${guestNote(k)}`,
     '',
     renderTable(quantiles.map((q) => ({ title: q, align: 'right' as const })), [quantiles.map((q) => fmtMoney(k.clv.quantiles[q]))]),
     '',
@@ -174,9 +184,15 @@ export function renderClv(k: Kpis, detail: boolean): string {
   return section('Customer lifetime value (CLV)', body.join('\n'));
 }
 
+/** What the customer KPIs leave out: guest orders have no customer. */
+function guestNote(k: Kpis): string {
+  return k.guests.orders === 0 ? '' : ` Guest orders left out: ${fmtInt(k.guests.orders)} (${fmtMoney(k.guests.revenue)} revenue).`;
+}
+
 export function renderRfm(k: Kpis): string {
   return section('RFM segments', [
     ...k.rfm.rules.map((r) => `  ${r}`),
+    ...(k.guests.orders === 0 ? [] : [`  ${guestNote(k).trim()}`]),
     '',
     renderTable([{ title: 'segment' }, { title: 'customers', align: 'right' }, { title: 'share', align: 'right' }, { title: 'revenue', align: 'right' }, { title: 'avg recency (days)', align: 'right' }, { title: 'avg orders', align: 'right' }],
       k.rfm.segments.map((s) => [cell(s['segment']), fmtInt(s['customers'] as number), fmtRatio(s['customer_share'] as number | null), money(s['revenue']), fmtNum(s['avg_recency_days'] as number | null), fmtNum(s['avg_frequency'] as number | null)])),
@@ -203,26 +219,34 @@ export function renderAnomalies(k: Kpis, maxRows = Number.POSITIVE_INFINITY): st
 
 export function renderStockAlerts(k: Kpis): string {
   const inv = k.inventory;
-  return section(`Alerts: low stock (latest stock <= ${inv.low_stock_threshold})`, renderTable(
+  if ('not_available' in inv) return section('Alerts: low stock', notAvailable(inv.not_available));
+  return section(`Alerts: low stock (current stock <= ${inv.low_stock_threshold})`, renderTable(
     [{ title: 'product' }, { title: 'name' }, { title: 'stock', align: 'right' }, { title: 'level' }, { title: 'days of cover', align: 'right' }],
-    inv.low_stock_alerts.map((x) => [cell(x['product_id']), cell(x['product_name']), fmtInt(x['latest_stock'] as number), cell(x['level']), fmtNum(x['days_of_cover'] as number | null)]),
+    inv.low_stock_alerts.map((x) => [cell(x['product_id']), cell(x['product_name']), fmtInt(x['current_stock'] as number), cell(x['level']), fmtNum(x['days_of_cover'] as number | null)]),
   ));
 }
 
 export function renderInventory(k: Kpis, rows: number): string {
   const inv = k.inventory;
+  if ('not_available' in inv) return section('Inventory', notAvailable(inv.not_available));
   return section('Inventory', [
+    '  Current stock of a product = the sum over its warehouses of each warehouse\'s latest count at or before as-of.',
     renderPairs([
-      ['Out-of-stock products (latest snapshot at 0)', `${fmtInt(inv.out_of_stock.length)}${inv.out_of_stock.length > 0 ? `: ${inv.out_of_stock.slice(0, rows).map((p) => cell(p['product_id'])).join(', ')}${inv.out_of_stock.length > rows ? ', …' : ''}` : ''}`],
-      ['Stock-out rate (snapshots at 0 / snapshots)', `${fmtRatio(inv.stock_out_rate)} (${fmtInt(inv.zero_snapshots)} / ${fmtInt(inv.snapshots)})`],
-      ['Low-stock products', fmtInt(inv.low_stock_alerts.length)],
+      ['Out-of-stock products (current stock 0)', `${fmtInt(inv.out_of_stock_products)}${inv.out_of_stock.length > 0 ? `: ${inv.out_of_stock.slice(0, rows).map((p) => cell(p['product_id'])).join(', ')}${inv.out_of_stock.length > rows ? ', …' : ''}` : ''}`],
+      ['Stock-out rate (product-days at 0 / counted)', `${fmtRatio(inv.stock_out_rate)} (${fmtInt(inv.product_days_out_of_stock)} / ${fmtInt(inv.product_days)}) over ${inv.period.start ?? 'n/a'}..${inv.period.end ?? 'n/a'}`],
+      ['Low-stock products', fmtInt(inv.low_stock_products)],
+      ['Products counted, warehouses, units in stock', `${fmtInt(inv.products_tracked)}, ${fmtInt(inv.warehouses)}, ${fmtInt(inv.units_in_stock)} (last count ${inv.last_count_at ?? 'n/a'})`],
     ]),
     '',
-    `  Days of cover (latest stock / average daily units sold over the last ${inv.cover_window_days} days), lowest first`,
-    renderTable([{ title: 'product' }, { title: 'stock', align: 'right' }, { title: 'units sold', align: 'right' }, { title: 'units/day', align: 'right' }, { title: 'days of cover', align: 'right' }],
-      inv.days_of_cover.slice(0, rows).map((x) => [cell(x['product_id']), fmtInt(x['latest_stock'] as number), fmtInt(x['units_in_window'] as number), fmtNum(x['avg_daily_units'] as number | null), fmtNum(x['days_of_cover'] as number | null)])),
+    '  By warehouse (latest counts; stock-out rate = its counts at 0 / its counts in the period)',
+    renderTable([{ title: 'warehouse' }, { title: 'products', align: 'right' }, { title: 'units', align: 'right' }, { title: 'at 0', align: 'right' }, { title: 'stock-out rate', align: 'right' }, { title: 'last count' }],
+      inv.by_warehouse.slice(0, rows).map((w) => [cell(w['warehouse_id']), fmtInt(w['products'] as number), fmtInt(w['units_in_stock'] as number), fmtInt(w['products_at_zero'] as number), fmtRatio(w['stock_out_rate'] as number | null), cell(w['last_count_at'])])),
     '',
-    '  Stock rotation (units sold / average stock), highest first',
+    `  Days of cover (current stock / average daily units sold over the last ${inv.cover_window_days} days), lowest first`,
+    renderTable([{ title: 'product' }, { title: 'stock', align: 'right' }, { title: 'units sold', align: 'right' }, { title: 'units/day', align: 'right' }, { title: 'days of cover', align: 'right' }],
+      inv.days_of_cover.slice(0, rows).map((x) => [cell(x['product_id']), fmtInt(x['current_stock'] as number), fmtInt(x['units_in_window'] as number), fmtNum(x['avg_daily_units'] as number | null), fmtNum(x['days_of_cover'] as number | null)])),
+    '',
+    '  Stock rotation (units sold in the period / average stock over the period\'s counts), highest first',
     renderTable([{ title: 'product' }, { title: 'units sold', align: 'right' }, { title: 'avg stock', align: 'right' }, { title: 'rotation', align: 'right' }],
       inv.stock_rotation.slice(0, rows).map((x) => [cell(x['product_id']), fmtInt(x['units_sold'] as number), fmtNum(x['avg_stock'] as number | null), fmtNum(x['rotation'] as number | null)])),
   ].join('\n'));

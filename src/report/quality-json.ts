@@ -77,6 +77,7 @@ export function toQualityJson(report: QualityReport): Record<string, unknown> {
       rows_out: s.rows_out,
       rows_quarantined: s.rows_quarantined,
       duplicates_dropped: s.duplicates_dropped,
+      rows_excluded: s.rows_excluded ?? 0,
       rows_flagged: s.rows_flagged,
     })),
     checks: sortChecks(report.checks).map(orderCheck),

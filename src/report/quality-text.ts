@@ -37,15 +37,16 @@ function renderSources(report: QualityReport): string[] {
       String(s.rows_out),
       String(s.rows_quarantined),
       String(s.duplicates_dropped),
+      String(s.rows_excluded ?? 0),
       String(s.rows_flagged),
     ];
   });
   return [
     'Sources',
     ...formatTable(
-      ['source', 'records_in', 'rows_out', 'rows_quarantined', 'duplicates_dropped', 'rows_flagged'],
+      ['source', 'records_in', 'rows_out', 'rows_quarantined', 'duplicates_dropped', 'rows_excluded', 'rows_flagged'],
       rows,
-      ['left', 'right', 'right', 'right', 'right', 'right'],
+      ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
   ];
 }
@@ -70,7 +71,8 @@ function renderChecks(checks: CheckResult[]): string[] {
   const out = ['Checks', table[0]!];
   sorted.forEach((c, i) => {
     out.push(table[i + 1]!);
-    if (c.message && (c.status === 'error' || c.status === 'skipped' || c.status === 'failed')) {
+    // A business filter passes, but how many rows it excluded belongs under it too.
+    if (c.message && (c.status === 'error' || c.status === 'skipped' || c.status === 'failed' || c.rule === 'filter')) {
       out.push(`      ↳ ${oneLine(c.message)}`);
     }
   });

@@ -20,12 +20,14 @@ export interface KpiReportOptions {
   dir: string;
   asOf: string;
   config: PipelineConfig;
-  /** Datasets present in this run (absent optional sources make their KPIs "not available"). */
+  /** Datasets present in this run (absent sources make their KPIs "not available"). */
   available: string[];
+  /** Gold models skipped in this run and why ("no inventory"): the reason the reports give. */
+  skipped?: Record<string, string>;
 }
 
 export async function writeKpiReports(engine: Engine, opts: KpiReportOptions): Promise<void> {
-  const kpis = await collectKpis(engine, { asOf: opts.asOf, config: opts.config, available: opts.available });
+  const kpis = await collectKpis(engine, { asOf: opts.asOf, config: opts.config, available: opts.available, ...(opts.skipped ? { skipped: opts.skipped } : {}) });
   const files: [string, string][] = [
     [KPI_REPORT_FILES.sales, renderSalesReport(kpis)],
     [KPI_REPORT_FILES.dashboard, renderKpiDashboard(kpis)],

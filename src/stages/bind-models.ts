@@ -9,16 +9,16 @@ import { sqlTypeOf } from '../checks/cast-value.ts';
 import type { Engine } from '../engine/engine.ts';
 import { EtlError } from '../errors.ts';
 import { ident, join, qualified, sql, trusted } from '../sql/sql.ts';
-import { orderModels, readModels, renderModel, stripCommentsAndStrings, type GoldModel } from './gold-models.ts';
+import { orderModels, readModels, renderModel, stripCommentsAndStrings, type GoldModel, type ModelVar } from './gold-models.ts';
 import type { PipelineDirs } from './pipeline-dirs.ts';
+import { CANONICAL_COLUMNS, DERIVED_COLUMNS } from './canonical-columns.ts';
+import { createAbsentConformedView } from './conform.ts';
 import { readStagingModels, renderStagingModel, type StagingModel } from './staging.ts';
 
 export interface BindInput {
   contracts: Contract[];
   dirs: PipelineDirs;
-  vars: Record<string, string | number | boolean>;
-  /** Columns the conformed views add as NULL when no contract declares them (optional canonical columns). */
-  optionalColumns?: Record<string, Record<string, LogicalType>>;
+  vars: Record<string, ModelVar>;
 }
 
 /** Columns of each dataset as the row pass builds them: the union of its source and silver properties,
@@ -66,6 +66,57 @@ function bindProblem(model: { name: string; file: string; text: string }, kind: 
   };
 }
 
+/**
+ * Canonical columns a dataset's contracts do not declare. The conformed view carries them as NULL so
+ * that the models bind, which is right for what a shop may lack (loyalty tiers, brands, a price on the
+ * order line) but would hide a renamed key or category: those are errors naming the model and line
+ * that reads them; the others are warnings naming the models that will read NULL.
+ */
+function canonicalGaps(contracts: Contract[], columns: Map<string, Map<string, LogicalType>>, gold: GoldModel[]): Problem[] {
+  const out: Problem[] = [];
+  for (const [dataset, cols] of columns) {
+    const canonical = CANONICAL_COLUMNS[dataset];
+    if (!canonical) continue;
+    const derived = new Set((DERIVED_COLUMNS[dataset] ?? []).filter((d) => cols.has(d.from)).map((d) => d.name));
+    const contract = contracts.find((c) => c.dataset === dataset && c.layer === 'silver') ?? contracts.find((c) => c.dataset === dataset && c.layer === 'source');
+    for (const c of canonical) {
+      if (cols.has(c.name) || derived.has(c.name)) continue;
+      const readers = gold.filter((m) => m.sources.includes(dataset) && lineOfName(m.text, c.name) !== undefined);
+      if (readers.length === 0) continue;
+      if ((REQUIRED_CANONICAL[dataset] ?? []).includes(c.name)) {
+        const m = readers[0]!;
+        const line = lineOfName(m.text, c.name);
+        out.push({
+          code: 'MODEL_INVALID',
+          severity: 'error',
+          file: m.file,
+          ...(line === undefined ? {} : { line }),
+          message: `gold model ${m.name} reads ${dataset}.${c.name}, which no contract of ${dataset} declares${readers.length > 1 ? ` (also read by ${readers.slice(1).map((r) => r.name).join(', ')})` : ''}`,
+          hint: `a property the models read was renamed or removed: declare ${c.name} in ${contract?.file ?? `the contracts of ${dataset}`} (map a differently named file column to it with physicalName)`,
+        });
+      } else {
+        out.push({
+          code: 'MODEL_INVALID',
+          severity: 'warning',
+          file: contract?.file ?? dataset,
+          ...(contract?.loc.line ? { line: contract.loc.line } : {}),
+          message: `${dataset} declares no ${c.name}: ${readers.map((r) => r.name).join(', ')} read it as NULL`,
+          hint: `declare ${c.name} if the shop has it (physicalName maps a file column to it); see pipeline/README.md for what each model does without it`,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** Canonical columns a dataset cannot do without when the models read it (keys, quantities, dates, category). */
+const REQUIRED_CANONICAL: Readonly<Record<string, readonly string[]>> = {
+  orders: ['order_id', 'customer_id', 'product_id', 'quantity', 'order_date'],
+  customers: ['customer_id'],
+  products: ['product_id', 'category'],
+  inventory: ['product_id', 'warehouse_id', 'stock_quantity', 'last_updated'],
+};
+
 function problemOf(e: EtlError, file: string): Problem {
   const line = e.location?.line;
   return { code: 'MODEL_INVALID', severity: 'error', file: e.location?.file ?? file, ...(line ? { line } : {}), message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
@@ -91,10 +142,18 @@ export async function bindModels(engine: Engine, input: BindInput): Promise<Prob
 
   for (const [dataset, cols] of columns) {
     if (rawSources.has(dataset)) await engine.exec(sql`CREATE OR REPLACE TABLE ${qualified('raw', dataset)} AS SELECT ${typed(cols, true)} LIMIT 0`);
-    const optional = input.optionalColumns?.[dataset] ?? {};
-    const withOptional = new Map(cols);
-    for (const [n, t] of Object.entries(optional)) if (!withOptional.has(n)) withOptional.set(n, t);
-    if (withOptional.size > 0) await engine.exec(sql`CREATE OR REPLACE TABLE ${qualified('conformed', dataset)} AS SELECT ${typed(withOptional, false)} LIMIT 0`);
+    // As the run's conformed view: the contract's columns, derived ones, and the canonical columns the
+    // shop lacks as typed NULLs (src/stages/conform.ts).
+    const select = [...cols].map(([n, t]) => sql`CAST(NULL AS ${sqlTypeOf(t)}) AS ${ident(n)}`);
+    const present = new Set(cols.keys());
+    for (const d of DERIVED_COLUMNS[dataset] ?? []) {
+      if (present.has(d.from) && !present.has(d.name)) {
+        select.push(sql`CAST(NULL AS VARCHAR) AS ${ident(d.name)}`);
+        present.add(d.name);
+      }
+    }
+    for (const c of CANONICAL_COLUMNS[dataset] ?? []) if (!present.has(c.name)) select.push(sql`CAST(NULL AS ${trusted(c.type)}) AS ${ident(c.name)}`);
+    if (select.length > 0) await engine.exec(sql`CREATE OR REPLACE TABLE ${qualified('conformed', dataset)} AS SELECT ${join(select, ', ')} LIMIT 0`);
   }
 
   // Staging models: bind on the raw views, and produce what the canonical silver contract requires.
@@ -135,10 +194,16 @@ export async function bindModels(engine: Engine, input: BindInput): Promise<Prob
     if (e instanceof EtlError) return [...problems, problemOf(e, input.dirs.models)];
     throw e;
   }
+  problems.push(...canonicalGaps(input.contracts, columns, gold));
   const available = new Set([...columns.keys(), ...staged]);
+  // A source a model reads optionally reads as an empty canonical view when absent (as in gold.ts).
+  for (const d of new Set(gold.flatMap((m) => m.optional.filter((x) => m.sources.includes(x) && !available.has(x))))) {
+    await createAbsentConformedView(engine, d);
+  }
   const blocked = new Set<string>();
   for (const m of gold) {
-    if (m.sources.some((s) => !available.has(s)) || m.dependsOn.some((d) => blocked.has(d))) {
+    const missing = [...m.sources.filter((x) => !m.optional.includes(x)), ...m.requires].some((x) => !available.has(x));
+    if (missing || m.dependsOn.some((d) => blocked.has(d))) {
       blocked.add(m.name);
       continue;
     }

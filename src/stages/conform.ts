@@ -3,7 +3,8 @@
 // stay in bronze, silver and quarantine.
 import type { Engine } from '../engine/engine.ts';
 import type { Contract, MaskStrategy, Property } from '../contracts/model.ts';
-import { ident, join, sql, type Sql } from '../sql/sql.ts';
+import { ident, join, sql, trusted, type Sql } from '../sql/sql.ts';
+import { CANONICAL_COLUMNS, DERIVED_COLUMNS } from './canonical-columns.ts';
 
 const PII_CLASSES = new Set(['pii', 'restricted', 'confidential', 'sensitive']);
 
@@ -45,7 +46,32 @@ export async function createConformedView(engine: Engine, input: ConformInput): 
     const m = masks.get(name);
     return m ? sql`${maskExpression(ident(name), m, input.salt)} AS ${ident(name)}` : ident(name);
   });
+  const present = new Set(columns);
+  // Derived from the raw value (before its mask), unless the shop delivers the column itself.
+  for (const d of DERIVED_COLUMNS[input.dataset] ?? []) {
+    if (present.has(d.from) && !present.has(d.name)) {
+      select.push(sql`${d.expression(ident(d.from))} AS ${ident(d.name)}`);
+      present.add(d.name);
+    }
+  }
+  for (const c of CANONICAL_COLUMNS[input.dataset] ?? []) {
+    if (!present.has(c.name)) select.push(sql`CAST(NULL AS ${trusted(c.type)}) AS ${ident(c.name)}`);
+  }
   await engine.exec(sql`CREATE SCHEMA IF NOT EXISTS conformed`);
   await engine.exec(sql`CREATE OR REPLACE VIEW conformed.${ident(input.dataset)} AS SELECT ${join(select, ', ')} FROM ${input.silver}`);
   return columns.filter((c) => masks.has(c)).sort();
+}
+
+/**
+ * conformed.<dataset> for a source absent from this run: an empty view with the canonical columns, so
+ * that the models which read it optionally still bind (the models that need it are skipped by gold.ts).
+ * False when the dataset has no canonical columns (a model cannot read it optionally).
+ */
+export async function createAbsentConformedView(engine: Engine, dataset: string): Promise<boolean> {
+  const columns = CANONICAL_COLUMNS[dataset];
+  if (!columns) return false;
+  await engine.exec(sql`CREATE SCHEMA IF NOT EXISTS conformed`);
+  const select = columns.map((c) => sql`CAST(NULL AS ${trusted(c.type)}) AS ${ident(c.name)}`);
+  await engine.exec(sql`CREATE OR REPLACE VIEW conformed.${ident(dataset)} AS SELECT ${join(select, ', ')} WHERE FALSE`);
+  return true;
 }

@@ -14,12 +14,19 @@ export interface GoldModel {
   dependsOn: string[];
   /** conformed.<dataset> references, sorted. */
   sources: string[];
+  /** Sources the model reads but can do without (`-- @optional: customers, products`): absent, they read as empty. */
+  optional: string[];
+  /** Sources the model needs although it reads them through other models (`-- @requires: inventory`). */
+  requires: string[];
 }
+
+export type ModelVar = string | number | boolean | readonly string[];
 
 const MODEL_NAME = /^[a-z_][a-z0-9_]*$/;
 // schema.name with either part optionally double-quoted ("silver".x must not slip through).
 const REFERENCE = /(?<![\w"])"?(gold|conformed|silver|bronze)"?\s*\.\s*"?([A-Za-z_][A-Za-z0-9_]*)"?/gi;
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+const DIRECTIVE = /^\s*--\s*@(optional|requires)\s*:(.*)$/gm;
 
 /** Text with comments and string literals blanked out, so that they never count as references. */
 export function stripCommentsAndStrings(text: string): string {
@@ -60,7 +67,19 @@ export function parseModel(name: string, file: string, text: string): GoldModel 
       else throw new EtlError('MODEL_INVALID', `model ${name} references itself`, { location: { file, line: lineOf(code, m.index) }, hint: 'a model cannot read its own table' });
     } else sources.add(target);
   }
-  return { name, file, text, dependsOn: [...gold].sort(), sources: [...sources].sort() };
+  const directives: Record<'optional' | 'requires', Set<string>> = { optional: new Set(), requires: new Set() };
+  for (const m of text.matchAll(DIRECTIVE)) {
+    for (const d of m[2]!.split(',').map((x) => x.trim()).filter((x) => x !== '')) {
+      if (!MODEL_NAME.test(d)) {
+        throw new EtlError('MODEL_INVALID', `model ${name}: "${d}" in @${m[1]} is not a dataset name`, { location: { file, line: lineOf(text, m.index) }, hint: 'write -- @optional: customers, products (dataset names, comma-separated)' });
+      }
+      directives[m[1] as 'optional' | 'requires'].add(d);
+    }
+  }
+  return {
+    name, file, text, dependsOn: [...gold].sort(), sources: [...sources].sort(),
+    optional: [...directives.optional].sort(), requires: [...directives.requires].sort(),
+  };
 }
 
 /** Read every pipeline/models/*.sql (sorted by name). */
@@ -107,8 +126,9 @@ export function orderModels(models: GoldModel[]): GoldModel[] {
   return ordered;
 }
 
-/** Replace every {{ name }} by the escaped literal of vars[name]; an unknown placeholder is MODEL_INVALID. */
-export function renderModel(model: GoldModel, vars: Record<string, string | number | boolean>): Sql {
+/** Replace every {{ name }} by the escaped literal of vars[name] (a list becomes `('a', 'b')`, for IN);
+ * an unknown placeholder is MODEL_INVALID. */
+export function renderModel(model: Pick<GoldModel, 'name' | 'file' | 'text'>, vars: Record<string, ModelVar>): Sql {
   const text = model.text.replace(PLACEHOLDER, (_m, key: string, offset: number) => {
     if (!Object.hasOwn(vars, key)) {
       throw new EtlError('MODEL_INVALID', `model ${model.name} uses the unknown placeholder {{ ${key} }}`, {
@@ -116,7 +136,9 @@ export function renderModel(model: GoldModel, vars: Record<string, string | numb
         hint: `known placeholders: ${Object.keys(vars).sort().join(', ')}`,
       });
     }
-    return literal(vars[key]!).text;
+    const value = vars[key]!;
+    if (typeof value === 'object') return value.length === 0 ? '(NULL)' : `(${value.map((v) => literal(v).text).join(', ')})`;
+    return literal(value).text;
   });
   // The model text is the project's own code (pipeline/); values reached it only through literal().
   return trusted(text.trim().replace(/;\s*$/, ''));

@@ -1,17 +1,20 @@
 // Gold stage: run pipeline/models/*.sql in dependency order as CREATE OR REPLACE TABLE gold.<name>,
 // then the JavaScript KPIs on the small daily series (forecast, anomalies). Models read conformed.*
-// views only; a model whose source is absent is skipped, and so is everything that depends on it.
+// views only; a model whose source is absent is skipped, and so is everything that depends on it —
+// unless the model declares the source `-- @optional:` (it then reads an empty view of the canonical
+// columns); `-- @requires:` names a source a model needs through the models it reads.
 import { loadPipelineConfig, type PipelineConfig } from '../config.ts';
 import type { Engine } from '../engine/engine.ts';
 import { EtlError } from '../errors.ts';
 import { buildSeriesKpis } from '../kpi/build-series-kpis.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { ident, qualified, sql, trusted } from '../sql/sql.ts';
-import { orderModels, readModels, renderModel } from './gold-models.ts';
+import { createAbsentConformedView } from './conform.ts';
+import { orderModels, readModels, renderModel, type GoldModel, type ModelVar } from './gold-models.ts';
 
 export interface GoldOptions {
   pipelineDir: string;
-  vars: Record<string, string | number | boolean>;
+  vars: Record<string, ModelVar>;
   /** Datasets present in this run (conformed.<dataset> views that exist). */
   available: string[];
   logger?: Logger;
@@ -26,6 +29,22 @@ export interface GoldModelResult {
   skipped?: string;
 }
 
+/**
+ * An empty canonical view for each absent source that a model reads optionally (unless the caller made
+ * one); returns the absent sources that can be read that way (a source without canonical columns cannot).
+ */
+async function createAbsentViews(engine: Engine, models: GoldModel[], available: Set<string>): Promise<Set<string>> {
+  const wanted = new Set(models.flatMap((m) => m.optional.filter((s) => m.sources.includes(s) && !available.has(s))));
+  if (wanted.size === 0) return wanted;
+  const rows = await engine.rows(trusted("SELECT table_name FROM information_schema.tables WHERE table_schema = 'conformed'"));
+  const existing = new Set(rows.map((r) => String(r['table_name'])));
+  const readable = new Set<string>();
+  for (const d of [...wanted].sort()) {
+    if (existing.has(d) || (await createAbsentConformedView(engine, d))) readable.add(d);
+  }
+  return readable;
+}
+
 /** The JS-built tables and the model they read. */
 const SERIES_KPIS_INPUT = 'agg_daily_sales';
 
@@ -36,9 +55,11 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
   const skipped = new Map<string, string>();
   const results: GoldModelResult[] = [];
   await engine.exec(trusted('CREATE SCHEMA IF NOT EXISTS gold'));
+  const readableAbsent = await createAbsentViews(engine, ordered, available);
 
   for (const model of ordered) {
-    const missing = model.sources.find((s) => !available.has(s));
+    const needed = [...model.sources.filter((s) => !(model.optional.includes(s) && readableAbsent.has(s))), ...model.requires];
+    const missing = needed.find((s) => !available.has(s));
     const blockedBy = model.dependsOn.find((d) => skipped.has(d));
     const reason = missing ? `no ${missing}` : blockedBy ? skipped.get(blockedBy) : undefined;
     if (reason) {

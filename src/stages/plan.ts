@@ -1,21 +1,28 @@
 // What a run will read: one entry per dataset that has a source contract, with the file found in --data.
-// The core sources (orders, customers, products, inventory) must be there; the others are optional
-// and the KPIs that need them say "not available" when they are absent.
+// Only orders must be there; every other source is optional: without its file the gold models that
+// need it are skipped and the KPIs that need them say "not available (no <source>)".
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Contract } from '../contracts/model.ts';
+import type { Contract, Server } from '../contracts/model.ts';
 import { EtlError } from '../errors.ts';
 import { detectFormat, type SourceFormat } from '../io/read-source.ts';
 import type { StagingModel } from './staging.ts';
+import { isGlob, matchFiles } from '../io/glob-files.ts';
 
-export const CORE_DATASETS = ['orders'] as const;
+/** The datasets a run cannot do without (a contract and a file, or a staging model). */
+export const REQUIRED_DATASETS = ['orders'] as const;
 
 export interface DatasetPlan {
   dataset: string;
   source?: Contract;
   silver?: Contract;
-  /** The source file; for a staged dataset, its staging model's SQL file. */
+  /** The file, or the glob pattern, in --data; for a staged dataset, its staging model's SQL file. */
   file: string;
+  /** The files to read (the glob's matches, sorted; [file] otherwise). */
+  files?: string[];
+  /** The server entry read (its reading options: delimiter, header, null markers …). */
+  server?: Server;
+  /** Absent for a staged dataset. */
   format?: SourceFormat;
   jsonLayout?: 'ndjson' | 'array';
   /** Set when the dataset is shaped by a staging model from raw sources instead of read from a file. */
@@ -24,9 +31,16 @@ export interface DatasetPlan {
   raw?: boolean;
 }
 
+/** The server path inside --data: `../data/` (or `data/`, `./data/`) is replaced by --data, keeping
+ * subfolders and globs after it; any other path keeps only its file name (as before). */
+export function dataRelativePath(path: string): string {
+  const m = /^(?:\.\.\/|\.\/)?data\/(.+)$/.exec(path.replace(/\\/g, '/'));
+  return m ? m[1]! : basename(path);
+}
+
 export interface RunPlan {
   datasets: DatasetPlan[];
-  /** Optional datasets without a file in --data. */
+  /** Datasets with a source contract but no file in --data (every one but orders may be absent). */
   absent: string[];
   gold: Contract[];
 }
@@ -45,9 +59,9 @@ export function planRun(contracts: Contract[], dataDir: string, staging: Staging
     entry[c.layer] = c;
     byDataset.set(c.dataset, entry);
   }
-  for (const core of CORE_DATASETS) {
+  for (const core of REQUIRED_DATASETS) {
     if (!byDataset.get(core)?.source && !staged.has(core)) {
-      throw new EtlError('CONTRACT_NOT_FOUND', `no source contract for the core dataset ${core}`, {
+      throw new EtlError('CONTRACT_NOT_FOUND', `no source contract (nor staging model) for the required dataset ${core}`, {
         hint: `add contracts/${core}.source.yaml (see the shipped contracts)`,
       });
     }
@@ -63,7 +77,7 @@ export function planRun(contracts: Contract[], dataDir: string, staging: Staging
   for (const [dataset, { source, silver }] of [...byDataset.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     if (!source) continue;
     const server = source.servers.find((s) => s.path) ?? source.servers[0];
-    const name = server?.path ? basename(server.path) : undefined;
+    const name = server?.path ? dataRelativePath(server.path) : undefined;
     if (!name) {
       throw new EtlError('CONTRACT_PROFILE_INVALID', `source contract of ${dataset} names no file`, {
         location: source.loc,
@@ -71,8 +85,9 @@ export function planRun(contracts: Contract[], dataDir: string, staging: Staging
       });
     }
     const file = join(dataDir, name);
-    if (!existsSync(file)) {
-      if ((CORE_DATASETS as readonly string[]).includes(dataset)) {
+    const files = isGlob(name) ? matchFiles(file) : existsSync(file) ? [file] : [];
+    if (files.length === 0) {
+      if ((REQUIRED_DATASETS as readonly string[]).includes(dataset)) {
         throw new EtlError('SOURCE_NOT_FOUND', `missing source file for ${dataset}: ${file}`, {
           location: { file },
           hint: 'run `etl generate` for demo data, or pass --data DIR pointing at your exports',
@@ -81,12 +96,12 @@ export function planRun(contracts: Contract[], dataDir: string, staging: Staging
       absent.push(dataset);
       continue;
     }
-    const format = server?.format ?? detectFormat(file);
+    const format = server?.format ?? detectFormat(files[0]!);
     if (!format) {
       throw new EtlError('SOURCE_UNREADABLE', `cannot tell the format of ${file}`, { location: { file }, hint: 'set `format` on the contract server' });
     }
     const layout = server?.delimiter === 'new_line' ? 'ndjson' : server?.delimiter === 'array' ? 'array' : undefined;
-    datasets.push({ dataset, source, ...(silver ? { silver } : {}), file, format, ...(layout ? { jsonLayout: layout } : {}), ...(rawSources.has(dataset) ? { raw: true } : {}) });
+    datasets.push({ dataset, source, ...(silver ? { silver } : {}), file, files, ...(server ? { server } : {}), format, ...(layout ? { jsonLayout: layout } : {}), ...(rawSources.has(dataset) ? { raw: true } : {}) });
   }
   // Staged datasets: built when every raw source their model reads is present.
   const read = new Set(datasets.map((d) => d.dataset));
@@ -94,7 +109,7 @@ export function planRun(contracts: Contract[], dataDir: string, staging: Staging
     const silver = byDataset.get(m.name)?.silver;
     const lacking = m.reads.filter((r) => !read.has(r));
     if (lacking.length > 0 || !silver) {
-      if ((CORE_DATASETS as readonly string[]).includes(m.name) && silver) {
+      if ((REQUIRED_DATASETS as readonly string[]).includes(m.name) && silver) {
         throw new EtlError('SOURCE_NOT_FOUND', `${m.name} cannot be staged: its raw source${lacking.length > 1 ? 's' : ''} ${lacking.join(', ')} ${lacking.length > 1 ? 'are' : 'is'} missing`, {
           location: { file: m.file },
           hint: 'check --data and the servers of the raw source contracts',

@@ -1,6 +1,7 @@
 // gold → files, in a staging directory: the lake (Parquet, hive-partitioned), the warehouse, the
 // aggregates, the CSV/JSON exports and the quarantine. Every file is written by DuckDB (COPY) in a
-// sorted order, so that two runs on the same input give the same bytes.
+// full sort order (key, then every column) under a fixed name, so that two runs on the same input give
+// the same bytes whatever the thread count or the machine's load.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine.ts';
@@ -24,15 +25,35 @@ async function rowCount(engine: Engine, relation: Sql): Promise<number> {
   return Number(await engine.scalar(sql`SELECT count(*) FROM ${relation}`));
 }
 
-/** Sorted, so that the bytes do not depend on the order the engine produced the rows in: by the
- * primary key the gold contract declares (cheap, and unique), else by every column. */
-function sortedBy(keys: Record<string, string[]>) {
-  return (table: string, relation: Sql): Sql => {
-    const key = keys[table] ?? [];
-    return key.length > 0
-      ? sql`SELECT * FROM ${relation} ORDER BY ${joinSql(key.map((k) => ident(k)), ', ')}`
-      : sql`SELECT * FROM ${relation} ORDER BY ALL`;
-  };
+/** Every column of a relation, in order. */
+async function columnsOf(engine: Engine, relation: Sql): Promise<string[]> {
+  return (await engine.describe(relation)).map((c) => c.name);
+}
+
+/** A full sort order: the declared key first (cheap, and unique when the key holds), then every other
+ * column, so that rows tied on a key that does not hold still come out in one order. */
+async function fullOrder(engine: Engine, relation: Sql, key: string[], except: string[] = []): Promise<Sql> {
+  const columns = (await columnsOf(engine, relation)).filter((c) => !except.includes(c));
+  const first = key.filter((k) => columns.includes(k));
+  const order = [...first, ...columns.filter((c) => !first.includes(c))];
+  return joinSql(order.map((c) => ident(c)), ', ');
+}
+
+/** Hive partitions written one COPY per partition value, into one file of a fixed name
+ * (`<col>=<value>/…/data_0.parquet`), rows fully sorted: DuckDB's PARTITION_BY spreads a partition
+ * over files per thread, so file names and row order would follow the scheduling. */
+async function writePartitioned(engine: Engine, relation: Sql, dir: string, partitionBy: string[], key: string[]): Promise<void> {
+  const cols = partitionBy.map((c) => ident(c));
+  const values = await engine.rows(sql`SELECT DISTINCT ${joinSql(cols.map((c, i) => sql`CAST(${c} AS VARCHAR) AS ${ident(`v${i}`)}`), ', ')} FROM ${relation} ORDER BY ALL`);
+  const order = await fullOrder(engine, relation, key, partitionBy);
+  for (const row of values) {
+    const parts = partitionBy.map((_, i) => row[`v${i}`] as string | null);
+    // DuckDB's own spelling of a hive path: NULL as NULL, the rest percent-encoded (no / or .. can escape).
+    const path = join(dir, ...partitionBy.map((c, i) => `${c}=${parts[i] === null ? 'NULL' : encodeURIComponent(parts[i]!)}`));
+    await mkdir(path, { recursive: true });
+    const where = joinSql(partitionBy.map((c, i) => sql`CAST(${ident(c)} AS VARCHAR) IS NOT DISTINCT FROM ${parts[i] ?? null}`), ' AND ');
+    await engine.exec(sql`COPY (SELECT * EXCLUDE (${joinSql(cols, ', ')}) FROM ${relation} WHERE ${where} ORDER BY ${order}) TO ${join(path, 'data_0.parquet')} (FORMAT parquet)`);
+  }
 }
 
 export async function publishOutputs(
@@ -40,8 +61,8 @@ export async function publishOutputs(
   opts: { staging: string; config: PipelineConfig; quarantined: string[]; builtModels: string[]; keys?: Record<string, string[]> },
 ): Promise<PublishedFile[]> {
   const { staging, config } = opts;
-  const order = sortedBy(opts.keys ?? {});
-  const sorted = (relation: Sql, table: string) => order(table, relation);
+  const keys = opts.keys ?? {};
+  const sorted = async (relation: Sql, table: string) => sql`SELECT * FROM ${relation} ORDER BY ${await fullOrder(engine, relation, keys[table] ?? [])}`;
   const built = new Set(opts.builtModels);
   const files: PublishedFile[] = [];
   const gold = (t: string) => sql`gold.${ident(t)}`;
@@ -55,16 +76,16 @@ export async function publishOutputs(
     const dir = join(staging, 'data_lake', table);
     await mkdir(dir, { recursive: true });
     if (partition_by.length > 0) {
-      await engine.exec(sql`COPY (${sorted(gold(table), table)}) TO ${dir} (FORMAT parquet, PARTITION_BY (${joinSql(partition_by.map((c) => ident(c)), ', ')}), OVERWRITE_OR_IGNORE true)`);
+      await writePartitioned(engine, gold(table), dir, partition_by, keys[table] ?? []);
     } else {
-      await engine.exec(sql`COPY (${sorted(gold(table), table)}) TO ${join(dir, 'data.parquet')} (FORMAT parquet)`);
+      await engine.exec(sql`COPY (${await sorted(gold(table), table)}) TO ${join(dir, 'data.parquet')} (FORMAT parquet)`);
     }
     files.push({ kind: 'lake', table, path: dir, rows: await rowCount(engine, gold(table)) });
   }
   const single = async (kind: PublishedFile['kind'], table: string, dir: string) => {
     await mkdir(dir, { recursive: true });
     const path = join(dir, 'data.parquet');
-    await engine.exec(sql`COPY (${sorted(gold(table), table)}) TO ${path} (FORMAT parquet)`);
+    await engine.exec(sql`COPY (${await sorted(gold(table), table)}) TO ${path} (FORMAT parquet)`);
     files.push({ kind, table, path, rows: await rowCount(engine, gold(table)) });
   };
   for (const table of config.publish.aggregates) if (await need(table)) await single('aggregate', table, join(staging, 'data_lake', 'aggregates', table));
@@ -75,10 +96,11 @@ export async function publishOutputs(
     if (!(await need(table))) continue;
     const rows = await rowCount(engine, gold(table));
     const csv = join(staging, 'exports', 'csv', `${table}.csv`);
-    await engine.exec(sql`COPY (${sorted(gold(table), table)}) TO ${csv} (FORMAT csv, HEADER true)`);
+    const rowsSorted = await sorted(gold(table), table);
+    await engine.exec(sql`COPY (${rowsSorted}) TO ${csv} (FORMAT csv, HEADER true)`);
     files.push({ kind: 'export_csv', table, path: csv, rows });
     const json = join(staging, 'exports', 'json', `${table}.json`);
-    await engine.exec(sql`COPY (${sorted(gold(table), table)}) TO ${json} (FORMAT json, ARRAY true)`);
+    await engine.exec(sql`COPY (${rowsSorted}) TO ${json} (FORMAT json, ARRAY true)`);
     files.push({ kind: 'export_json', table, path: json, rows });
   }
   for (const dataset of opts.quarantined) {
@@ -86,7 +108,8 @@ export async function publishOutputs(
     await mkdir(dir, { recursive: true });
     const path = join(dir, 'data.parquet');
     const rel = sql`quarantine.${ident(dataset)}`;
-    await engine.exec(sql`COPY (SELECT * FROM ${rel} ORDER BY _source_file, _record_number) TO ${path} (FORMAT parquet)`);
+    // Lineage first (where the record is in its file), then every column: one order whatever the threads.
+    await engine.exec(sql`COPY (SELECT * FROM ${rel} ORDER BY ${await fullOrder(engine, rel, ['_source_file', '_record_number'])}) TO ${path} (FORMAT parquet)`);
     files.push({ kind: 'quarantine', table: dataset, path, rows: await rowCount(engine, rel) });
   }
   if (files.length === 0) {

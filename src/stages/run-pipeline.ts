@@ -1,18 +1,20 @@
 // The run, stage by stage: sources → bronze → silver (contracts) → conformed (PII masked) → gold
-// (SQL models) → gold checks → gate → publish (staging + swap) → reports → run record.
+// (SQL models) → gold checks → gate → stage output, reports and run record → one commit (commit.ts).
+// Before anything: the paths are guarded (guard-paths.ts) and the output locked (output-lock.ts).
 import { createHash } from 'node:crypto';
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Logger } from '../log.ts';
 import { Engine } from '../engine/engine.ts';
-import { EtlError } from '../errors.ts';
 import { loadContractsOrThrow } from '../contracts/index.ts';
 import { loadPipelineConfig, modelVars, type PipelineConfig } from '../config.ts';
 import type { Contract } from '../contracts/model.ts';
 import { QUALITY_REPORT_SCHEMA_VERSION, summarize, type CheckResult, type QualityReport, type ReasonSummary, type SourceCounts } from '../checks/result.ts';
 import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
-import { writeQualityReports } from '../report/write-quality-reports.ts';
+import { QUALITY_REPORT_FILES, writeQualityReports } from '../report/write-quality-reports.ts';
+import { piiPolicyOf, redactPii } from '../report/redact-pii.ts';
+import { diskFullError, EtlError, isDiskFull } from '../errors.ts';
 import { writeKpiReports } from '../report/write-kpi-reports.ts';
 import { ident, sql, type Sql } from '../sql/sql.ts';
 import { startProgress } from '../progress.ts';
@@ -22,7 +24,11 @@ import { buildSilver } from './silver.ts';
 import { createConformedView } from './conform.ts';
 import { buildGold } from './gold.ts';
 import { publishOutputs, type PublishedFile } from './publish.ts';
-import { createStaging, recoverDirectory, swapDirectory } from './swap-directory.ts';
+import { commitPublish, createStaging, journalPathOf, recoverPublish, stagingOf, type Journal, type Move } from './commit.ts';
+import { guardRunPaths, guardSources, guardWritable, OUTPUT_MARKERS } from './guard-paths.ts';
+import { acquireLock, type OutputLock } from './output-lock.ts';
+import { removeStaleSpills, spillPathOf } from './spill.ts';
+import { reachStep } from './test-hooks.ts';
 import { fingerprintFile, type Fingerprint } from './fingerprint.ts';
 import { exposeRawSource, readStagingModels, stageBronze } from './staging.ts';
 import { contractPaths, resolvePipelineDirs } from './pipeline-dirs.ts';
@@ -87,6 +93,35 @@ function runIdOf(asOf: string, inputs: Fingerprint[], contracts: Contract[], str
 
 export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
   const log = opts.logger;
+  const out = resolve(opts.out);
+  const reportsDir = resolve(opts.reports);
+  const spill = spillPathOf(out);
+  // Refused before anything is read or touched: paths that overlap, folders that are not ours to replace.
+  guardRunPaths({ data: opts.data, out, reports: reportsDir, spill });
+  await guardWritable([out, reportsDir]);
+  const outLock = await acquireLock(out, log);
+  let reportsLock: OutputLock | undefined;
+  try {
+    reportsLock = await acquireLock(reportsDir, log);
+    await reachStep('locked');
+    // Holding both locks: whatever a killed run left beside them is ours to finish or delete.
+    await recoverPublish({ out, reports: reportsDir }, log);
+    await removeStaleSpills(out, log);
+    await reachStep('recovered');
+    return await runLocked(opts, { out, reportsDir, spill });
+  } catch (e) {
+    // DuckDB spilling or writing onto a full disk: the same plain message as ours (exit 3).
+    if (isDiskFull(e) && !(e instanceof EtlError && e.code === 'DISK_FULL')) throw diskFullError(e, 'running the pipeline (nothing was published)');
+    throw e;
+  } finally {
+    await reportsLock?.release();
+    await outLock.release();
+  }
+}
+
+async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: string; spill: string }): Promise<RunOutcome> {
+  const log = opts.logger;
+  const { out, reportsDir, spill } = paths;
   const startedAt = new Date();
   const stages: Record<string, number> = {};
   const timed = async <T>(stage: string, fn: () => Promise<T>): Promise<T> => {
@@ -99,12 +134,6 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
       stages[stage] = Math.round(performance.now() - t0);
     }
   };
-
-  const out = resolve(opts.out);
-  const reportsDir = resolve(opts.reports);
-  for (const dir of [out, reportsDir]) {
-    if ((await recoverDirectory(dir)) === 'restored') log.warn({ dir }, 'restored the output of an interrupted publish');
-  }
 
   const dirs = resolvePipelineDirs(opts.pipeline);
   const { contracts, config, staging } = await timed('load', async () => {
@@ -121,18 +150,19 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     return loaded;
   });
   const plan = planRun(contracts, opts.data, staging);
+  await guardSources(plan.datasets.flatMap((d) => d.files ?? [d.file]));
   // The input fingerprints (a full read of every file) are hashed while DuckDB reads and checks the
   // sources; the run id that depends on them is first needed at publish.
-  const fingerprints = Promise.all(plan.datasets.map((d) => fingerprintFile(d.file)));
+  const fingerprints = Promise.all(plan.datasets.flatMap((d) => (d.files ?? [d.file]).map((f) => fingerprintFile(f))));
   fingerprints.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
   log.info({ stage: 'load', contracts: contracts.length, sources: plan.datasets.map((d) => d.dataset), absent: plan.absent, ms: stages['load'] }, 'contracts and config loaded');
 
-  const spill = join(dirname(out), `.etl-spill-${process.pid}`);
   const engine = await Engine.open({
     ...(opts.memoryLimit ? { memoryLimit: opts.memoryLimit } : {}),
     ...(opts.threads ? { threads: opts.threads } : {}),
     tempDirectory: spill,
   });
+  let runId = '';
   try {
     // Large COPYs stream instead of buffering when the engine may reorder; outputs are sorted explicitly.
     await engine.exec(sql`SET preserve_insertion_order = false`);
@@ -142,7 +172,14 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     const refKeys: Record<string, string[]> = {};
 
     for (const d of dependencyOrder(plan.datasets)) {
-      const bronze = await timed(`bronze:${d.dataset}`, () => (d.staging ? stageBronze(engine, d.staging, modelVars(config, opts.asOf)) : ingestBronze(engine, d)));
+      const ingest = d.staging ? stageBronze(engine, d.staging, modelVars(config, opts.asOf)) : ingestBronze(engine, d);
+      const bronze = await timed(`bronze:${d.dataset}`, () => ingest.catch((e: unknown) => {
+        // A header or JSON key named "" reaches the SQL renderer, which refuses empty names: invalid input.
+        if (e instanceof TypeError && e.message === 'empty identifier') {
+          throw new EtlError('SOURCE_HEADER_INVALID', `${d.file} has a column or key with an empty name ("")`, { location: { file: d.file }, hint: 'give every column (every JSON key) a name', cause: e });
+        }
+        throw e;
+      }));
       log.info({ stage: 'bronze', dataset: d.dataset, records: bronze.read.records, malformed: bronze.read.malformed, ms: stages[`bronze:${d.dataset}`] }, 'bronze');
       const silver = await timed(`silver:${d.dataset}`, async () => {
         const built = await buildSilver(engine, d, bronze, refs, refKeys, opts.asOf, d.raw === true);
@@ -183,13 +220,14 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     log.info({ stage: 'gold_checks', checks: plan.gold.length, ms: stages['gold_checks'] }, 'gold checks');
 
     const inputs = await fingerprints;
-    const runId = runIdOf(opts.asOf, inputs, contracts, opts.strict);
+    runId = runIdOf(opts.asOf, inputs, contracts, opts.strict);
     log.info({ stage: 'gate', run_id: runId, inputs: inputs.length }, 'inputs fingerprinted');
     const failures = gateFailures(checks);
     const closed = opts.strict && failures.length > 0;
     const status: 'SUCCESS' | 'FAILED' = closed ? 'FAILED' : 'SUCCESS';
     const contractVersions = Object.fromEntries(contracts.map((c) => [c.id, c.version]).sort(([a], [b]) => String(a).localeCompare(String(b))));
-    const report: QualityReport = {
+    // Engine messages and samples that could quote a PII value are withheld before any rendering.
+    const report: QualityReport = redactPii({
       schemaVersion: QUALITY_REPORT_SCHEMA_VERSION,
       command: 'run',
       status,
@@ -201,56 +239,135 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
       top_reasons: topReasons(checks),
       summary: summarize(checks),
       contracts: contractVersions,
-    };
+    }, piiPolicyOf(contracts));
 
+    // Everything is staged beside its target, then committed at once (see commit.ts).
+    const staging = stagingOf(out, runId);
+    const reportsStaging = stagingOf(reportsDir, runId);
     let published: PublishedFile[] = [];
-    let staging = '';
-    if (!closed) {
-      published = await timed('publish', async () => {
-        const keys = Object.fromEntries(plan.gold.map((c) => [c.dataset, c.primaryKey]));
-        staging = await createStaging(out, runId);
-        const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys });
-        const reportsStaging = await createStaging(reportsDir, runId);
-        await writeKpiReports(engine, { dir: reportsStaging, asOf: opts.asOf, config, available });
+    const record = await stageOrDiskFull(`staging run ${runId} (nothing was published)`, async () => {
+      if (!closed) {
+        published = await timed('publish', async () => {
+          const keys = Object.fromEntries(plan.gold.map((c) => [c.dataset, c.primaryKey]));
+          await createStaging(out, runId);
+          const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys });
+          await carryRunHistory(out, staging);
+          await writeMarker(staging, 'output');
+          await reachStep('staged-output');
+          await createStaging(reportsDir, runId);
+          const skipped = Object.fromEntries(gold.models.flatMap((m) => (m.skipped ? [[m.name, m.skipped]] : [])));
+          await writeKpiReports(engine, { dir: reportsStaging, asOf: opts.asOf, config, available, skipped });
+          await writeQualityReports(report, reportsStaging, { runsDir: join(out, '_runs') });
+          await writeMarker(reportsStaging, 'reports');
+          await reachStep('staged-reports');
+          return files;
+        });
+        log.info({ stage: 'publish', files: published.length, ms: stages['publish'] }, 'staged');
+      } else {
+        // The gate is closed: nothing is published, but CI still gets the verdict and its reasons
+        // (the quality reports and the run record, committed together like a publication).
+        await createStaging(out, runId);
+        await writeMarker(staging, 'output');
+        await reachStep('staged-output');
+        await createStaging(reportsDir, runId);
         await writeQualityReports(report, reportsStaging, { runsDir: join(out, '_runs') });
-        await carryRunHistory(out, staging);
-        await swapDirectory(staging, out);
-        await swapDirectory(reportsStaging, reportsDir);
-        return files;
-      });
-      log.info({ stage: 'publish', files: published.length, ms: stages['publish'] }, 'published');
-    } else {
-      // The gate is closed: nothing is published, but CI still gets the verdict and its reasons.
-      await mkdir(reportsDir, { recursive: true });
-      await writeQualityReports(report, reportsDir, { runsDir: join(out, '_runs') });
-      log.error({ stage: 'gate', failed: failures.map((f) => f.id) }, 'strict gate closed: nothing published');
-    }
+        await writeMarker(reportsStaging, 'reports');
+        await reachStep('staged-reports');
+        log.error({ stage: 'gate', failed: failures.map((f) => f.id) }, 'strict gate closed: nothing published');
+      }
+      const record: RunRecord = {
+        schemaVersion: '1.0.0',
+        run_id: runId,
+        status,
+        strict: opts.strict,
+        as_of: opts.asOf,
+        started_at: startedAt.toISOString(),
+        finished_at: new Date().toISOString(),
+        ...(closed ? { reason: `error-severity dataset rules failed: ${failures.map((f) => f.id).join(', ')}` } : {}),
+        stages,
+        counts,
+        gold: Object.fromEntries(gold.models.filter((m) => !m.skipped).map((m) => [m.name, m.rows])),
+        contracts: contractVersions,
+        inputs,
+        published: published.map((p) => ({ ...p, path: p.path.replace(staging, out) })),
+      };
+      await mkdir(join(staging, '_runs'), { recursive: true });
+      await writeFile(join(staging, '_runs', `${runId}.json`), `${JSON.stringify(record, null, 2)}\n`);
+      await reachStep('staged-record');
+      return record;
+    });
 
-    const record: RunRecord = {
-      schemaVersion: '1.0.0',
-      run_id: runId,
-      status,
-      strict: opts.strict,
-      as_of: opts.asOf,
-      started_at: startedAt.toISOString(),
-      finished_at: new Date().toISOString(),
-      ...(closed ? { reason: `error-severity dataset rules failed: ${failures.map((f) => f.id).join(', ')}` } : {}),
-      stages,
-      counts,
-      gold: Object.fromEntries(gold.models.filter((m) => !m.skipped).map((m) => [m.name, m.rows])),
-      contracts: contractVersions,
-      inputs,
-      published: published.map((p) => ({ ...p, path: p.path.replace(staging, out) })),
-    };
-    const recordPath = join(out, '_runs', `${runId}.json`);
-    await mkdir(join(out, '_runs'), { recursive: true });
-    await writeFile(recordPath, `${JSON.stringify(record, null, 2)}\n`);
-    return { status, exitCode: closed ? 1 : 0, report, record, recordPath };
+    const journal: Journal = closed
+      ? {
+          schemaVersion: 1,
+          run_id: runId,
+          pid: process.pid,
+          moves: [
+            { from: join(staging, '_runs', `${runId}.json`), to: join(out, '_runs', `${runId}.json`), kind: 'file' },
+            { from: join(staging, OUTPUT_MARKERS.output), to: join(out, OUTPUT_MARKERS.output), kind: 'file', step: 'swapped-output' },
+            ...[...Object.values(QUALITY_REPORT_FILES), OUTPUT_MARKERS.reports].map((f, i, all): Move => ({
+              from: join(reportsStaging, f), to: join(reportsDir, f), kind: 'file', ...(i === all.length - 1 ? { step: 'swapped-reports' as const } : {}),
+            })),
+          ],
+          remove: [staging, reportsStaging],
+        }
+      : {
+          schemaVersion: 1,
+          run_id: runId,
+          pid: process.pid,
+          moves: [
+            { from: staging, to: out, kind: 'folder', step: 'swapped-output' },
+            { from: reportsStaging, to: reportsDir, kind: 'folder', step: 'swapped-reports' },
+          ],
+          remove: [],
+        };
+    await commitOrFinish(journal, { out, reports: reportsDir }, log);
+    return { status, exitCode: closed ? 1 : 0, report, record, recordPath: join(out, '_runs', `${runId}.json`) };
   } finally {
     engine.close();
     await rm(spill, { recursive: true, force: true });
-    await recoverDirectory(out);
+    // Unfinished staging is this run's own (it holds the lock); after the commit point it is the journal's.
+    if (runId && !existsSync(journalPathOf(out))) {
+      await rm(stagingOf(out, runId), { recursive: true, force: true });
+      await rm(stagingOf(reportsDir, runId), { recursive: true, force: true });
+    }
   }
+}
+
+/** Staging failures leave the published state as it was; a full disk says so plainly (exit 3). */
+async function stageOrDiskFull<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (isDiskFull(e)) throw diskFullError(e, what);
+    throw e;
+  }
+}
+
+/** Commit; an error after the commit point is finished in place (replaying the journal), or left to the next run. */
+async function commitOrFinish(journal: Journal, targets: { out: string; reports: string }, log: Logger): Promise<void> {
+  const journalPath = journalPathOf(targets.out);
+  try {
+    await commitPublish(journalPath, journal);
+  } catch (e) {
+    if (!existsSync(journalPath)) {
+      if (isDiskFull(e)) throw diskFullError(e, `writing the commit journal of run ${journal.run_id} (nothing was published)`);
+      throw e;
+    }
+    try {
+      await recoverPublish(targets, log);
+    } catch (again) {
+      throw new EtlError('IO_FAILED', `the publish of run ${journal.run_id} stopped after its commit point: ${(again as Error).message}`, {
+        location: { file: journalPath },
+        hint: 'the next etl run on this output finishes it (output, reports and run record together)',
+        cause: again,
+      });
+    }
+  }
+}
+
+async function writeMarker(dir: string, kind: keyof typeof OUTPUT_MARKERS): Promise<void> {
+  await writeFile(join(dir, OUTPUT_MARKERS[kind]), `${JSON.stringify({ written_by: 'etl', kind })}\n`);
 }
 
 /** Earlier run records travel with the output (they are history, not this run's data). */

@@ -51,7 +51,7 @@ export async function buildSilver(
   const ruleId = `${plan.dataset}.malformed_record`;
   if (malformed > 0) {
     await engine.exec(sql`INSERT INTO ${quarantine} BY NAME
-      SELECT _source_file, _record_number, _raw, [${ruleId}] AS _rule_ids, ['malformed record: ' || _error] AS _reasons
+      SELECT _source_file, _record_number, _raw, [${ruleId}] AS _rule_ids, ['malformed record: ' || _error] AS _reasons, FALSE AS _excluded
       FROM ${bronze.read.malformedRelation}`);
   }
   const samples = malformed > 0

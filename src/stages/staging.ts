@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Engine } from '../engine/engine.ts';
 import { EtlError } from '../errors.ts';
 import { ident, join as joinSql, literal, qualified, sql, trusted, type Sql } from '../sql/sql.ts';
-import { stripCommentsAndStrings } from './gold-models.ts';
+import { renderModel, stripCommentsAndStrings, type ModelVar } from './gold-models.ts';
 import type { BronzeResult } from './bronze.ts';
 
 export interface StagingModel {
@@ -28,7 +28,6 @@ export interface StagingModel {
 export const STAGING_DIR = 'staging';
 const MODEL_NAME = /^[a-z_][a-z0-9_]*$/;
 const REFERENCE = /(?<![\w"])"?(raw|gold|conformed|silver|bronze|quarantine)"?\s*\.\s*"?([A-Za-z_][A-Za-z0-9_]*)"?/gi;
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 /** Table functions and statements that would read or write outside the raw views. */
 const FORBIDDEN = /\b(read_csv|read_csv_auto|read_json|read_json_auto|read_ndjson|read_parquet|read_text|read_blob|parquet_scan|glob|copy|attach|install|load|pragma|export|import|call|insert|update|delete|create|drop|alter|set)\b/i;
 
@@ -117,19 +116,9 @@ export function checkStagingModels(models: StagingModel[], sources: ReadonlySet<
   }
 }
 
-/** The model's SQL with {{ placeholders }} replaced by escaped literals. */
-export function renderStagingModel(model: StagingModel, vars: Record<string, string | number | boolean>): Sql {
-  const text = model.text.replace(PLACEHOLDER, (_m, key: string, offset: number) => {
-    if (!Object.hasOwn(vars, key)) {
-      throw new EtlError('MODEL_INVALID', `staging model ${model.name} uses the unknown placeholder {{ ${key} }}`, {
-        location: { file: model.file, line: lineOf(model.text, offset) },
-        hint: `known placeholders: ${Object.keys(vars).sort().join(', ')}`,
-      });
-    }
-    return literal(vars[key]!).text;
-  });
-  // The model text is the project's own pipeline code, checked above to read raw views only.
-  return trusted(text.trim().replace(/;\s*$/, ''));
+/** The model's SQL with {{ placeholders }} replaced by escaped literals (as for gold models). */
+export function renderStagingModel(model: StagingModel, vars: Record<string, ModelVar>): Sql {
+  return renderModel(model, vars);
 }
 
 /** raw.<source>: the checked, typed rows of a raw source with their lineage. */
@@ -148,7 +137,7 @@ export interface StagedRelation {
 }
 
 /** Run a staging model into the canonical dataset's bronze table. */
-export async function runStagingModel(engine: Engine, model: StagingModel, vars: Record<string, string | number | boolean>): Promise<StagedRelation> {
+export async function runStagingModel(engine: Engine, model: StagingModel, vars: Record<string, ModelVar>): Promise<StagedRelation> {
   const query = renderStagingModel(model, vars);
   let described: { name: string; type: string }[];
   try {
@@ -186,7 +175,7 @@ function firstLine(e: unknown): string {
 }
 
 /** The canonical dataset's bronze, from its staging model: what ingestBronze gives for a file. */
-export async function stageBronze(engine: Engine, model: StagingModel, vars: Record<string, string | number | boolean>): Promise<BronzeResult> {
+export async function stageBronze(engine: Engine, model: StagingModel, vars: Record<string, ModelVar>): Promise<BronzeResult> {
   const staged = await runStagingModel(engine, model, vars);
   const malformedRelation = qualified('bronze', `${model.name}__malformed`);
   await engine.exec(sql`CREATE OR REPLACE TABLE ${malformedRelation} (_source_file VARCHAR, _record_number BIGINT, _raw VARCHAR, _error VARCHAR)`);

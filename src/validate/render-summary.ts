@@ -15,7 +15,9 @@ export function renderValidateSummary(report: QualityReport, header: string): st
   const lines = [header];
   for (const c of checks) {
     const parts = [`${c.status.padEnd(statusWidth)}  ${c.id.padEnd(idWidth)}`];
-    if (c.kind === 'row' || c.failed_rows > 0) parts.push(`${c.failed_rows} failed rows`);
+    // A business filter excludes rows on purpose: how many, not failures.
+    if (c.rule === 'filter') parts.push(c.message ?? '0 rows excluded');
+    else if (c.kind === 'row' || c.failed_rows > 0) parts.push(`${c.failed_rows} failed rows`);
     // A dataset rule's measure next to its threshold says by how much it missed.
     if (c.value !== undefined && c.value !== null) parts.push(`value ${formatValue(c.value)}${c.threshold ? `, must be ${c.threshold}` : ''}`);
     if (c.status !== 'passed') parts.push((c.message ?? c.description).replace(/\s+/g, ' ').trim());

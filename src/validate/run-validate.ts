@@ -7,6 +7,7 @@ import { asOfLiteral } from '../checks/compile-row-rules.ts';
 import { withEngine, type Engine } from '../engine/engine.ts';
 import { EtlError, EXIT } from '../errors.ts';
 import { writeQualityReports } from '../report/write-quality-reports.ts';
+import { piiPolicyOf, redactPii } from '../report/redact-pii.ts';
 import { path, sql, type Sql } from '../sql/sql.ts';
 import { judgeChecks, type ValidateVerdict } from './judge.ts';
 import { loadValidateContract } from './load-validate-contract.ts';
@@ -70,7 +71,7 @@ export async function runValidate(opts: ValidateOptions): Promise<ValidateOutcom
     };
     if (opts.out !== undefined) {
       await writeQuarantine(engine, data.quarantine, join(opts.out, 'quarantine', contract.dataset));
-      await writeQualityReports(report, join(opts.out, 'reports'));
+      await writeQualityReports(redactPii(report, piiPolicyOf([contract])), join(opts.out, 'reports'));
     }
     return {
       exitCode: verdict === 'FAILED' ? EXIT.CHECKS_FAILED : EXIT.OK,

@@ -6,8 +6,9 @@
 import type { CheckResult, SourceCounts } from '../checks/result.ts';
 import { castValue } from '../checks/cast-value.ts';
 import { enforceRowRules } from '../checks/enforce.ts';
+import { mapColumns } from '../checks/map-columns.ts';
 import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
-import type { Contract } from '../contracts/model.ts';
+import { LINEAGE_COLUMNS, type Contract } from '../contracts/model.ts';
 import type { Engine } from '../engine/engine.ts';
 import { detectFormat, readSource, resolveSourceFiles, type SourceFormat } from '../io/read-source.ts';
 import { ident, join, sql, type Sql } from '../sql/sql.ts';
@@ -34,21 +35,35 @@ export interface ValidateDataResult {
 async function readRecords(engine: Engine, contract: Contract, source: DataSource) {
   const files = await resolveSourceFiles(engine, source.pattern);
   const format = source.format ?? detectFormat(files[0] ?? '');
+  // The server's reading options (delimiter, header, null markers …) when validate reads through it.
+  const options = contract.servers.find((s) => s.name === source.server)?.read;
   const read = await readSource(engine, {
     files,
     ...(format ? { format } : {}),
     ...(source.jsonLayout ? { jsonLayout: source.jsonLayout } : {}),
+    ...(options ? { options } : {}),
     schema: 'bronze',
     table: contract.dataset,
   });
-  return { read, files, format: format ?? 'csv' };
+  // Canonical names, as in a run (physicalName, transformLogic, null markers); absent columns stay
+  // absent so that the row pass reports them.
+  const mapping = mapColumns({
+    contracts: [contract],
+    bronzeColumns: [...read.columns.map((c) => c.name), '_source_file', '_record_number'],
+    ...(options?.nullValues ? { nullValues: options.nullValues } : {}),
+    omitMissing: true,
+  });
+  if (!mapping.select) return { read, relation: read.relation, files, format: format ?? 'csv' };
+  const relation = sql`bronze.${ident(`${contract.dataset}__in`)}`;
+  await engine.exec(sql`CREATE OR REPLACE VIEW ${relation} AS SELECT ${mapping.select} FROM ${read.relation} AS b`);
+  return { read, relation, files, format: format ?? 'csv' };
 }
 
 /** Every record typed as the contract declares (absent columns read as typed NULL), for dataset rules. */
 async function createTypedView(engine: Engine, contract: Contract, records: Sql, columns: readonly string[], view: Sql): Promise<void> {
   const declared = new Set(contract.properties.map((p) => p.name));
   const typed = contract.properties.map((p) =>
-    columns.includes(p.name) ? sql`${castValue(sql`r.${ident(p.name)}`, p.logicalType)} AS ${ident(p.name)}` : sql`${castValue(sql`CAST(NULL AS VARCHAR)`, p.logicalType)} AS ${ident(p.name)}`,
+    columns.includes(p.name) ? sql`${castValue(sql`r.${ident(p.name)}`, p.logicalType, p.dateFormat)} AS ${ident(p.name)}` : sql`${castValue(sql`CAST(NULL AS VARCHAR)`, p.logicalType)} AS ${ident(p.name)}`,
   );
   const others = columns.filter((c) => !declared.has(c) && c !== RECORD_ID_COLUMN).map((c) => sql`r.${ident(c)}`);
   await engine.exec(sql`CREATE OR REPLACE VIEW ${view} AS SELECT ${join([...typed, ...others], ', ')} FROM ${records} AS r`);
@@ -78,12 +93,12 @@ async function addMalformedRecords(engine: Engine, contract: Contract, malformed
 }
 
 export async function validateData(engine: Engine, contract: Contract, source: DataSource, asOf: string): Promise<ValidateDataResult> {
-  const { read, files, format } = await readRecords(engine, contract, source);
+  const { read, relation: mapped, files, format } = await readRecords(engine, contract, source);
   const ds = ident(contract.dataset);
   await engine.exec(sql`CREATE SCHEMA IF NOT EXISTS validate; CREATE SCHEMA IF NOT EXISTS silver; CREATE SCHEMA IF NOT EXISTS quarantine`);
   const records = sql`validate.${ds}`;
   await engine.exec(sql`CREATE OR REPLACE VIEW ${records} AS
-    SELECT *, concat(_source_file, ':', _record_number) AS ${ident(RECORD_ID_COLUMN)} FROM ${read.relation}`);
+    SELECT *, concat(_source_file, ':', _record_number) AS ${ident(RECORD_ID_COLUMN)} FROM ${mapped}`);
   const quarantine = sql`quarantine.${ds}`;
   const enforced = await enforceRowRules(engine, {
     dataset: contract.dataset,
@@ -107,7 +122,8 @@ export async function validateData(engine: Engine, contract: Contract, source: D
     format === 'parquet' ? checkPhysicalTypes(contract, read.columns, await readDeclaredTypes(contract.file, contract.object)) : [];
 
   const typed = sql`validate.${ident(`${contract.dataset}__typed`)}`;
-  await createTypedView(engine, contract, read.relation, read.columns.map((c) => c.name), typed);
+  const mappedColumns = (await engine.describe(sql`SELECT * FROM ${mapped}`)).map((c) => c.name).filter((c) => !LINEAGE_COLUMNS.has(c));
+  await createTypedView(engine, contract, mapped, mappedColumns, typed);
   const datasetChecks = await evaluateDatasetRules(engine, {
     dataset: contract.dataset,
     layer: contract.layer,

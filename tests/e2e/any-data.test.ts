@@ -30,9 +30,10 @@ beforeAll(async () => {
     { customer_id: '2', name: 'Alan Turing', email: 'alan@example.com', country: 'UK', registration_date: '2026-01-01' },
     { customer_id: '3', name: 'Grace Hopper', email: 'grace.example.com', country: 'US', registration_date: '2026-01-15' },
   ], null, 2));
+  // Two warehouses: 10 = 5 + 0 (in stock), 20 = 0 + 0 (out of stock: B's later count is 0 too), 30 = 40.
   writeFileSync(join(data, 'inventory.csv'), crlf([
-    'product_id,snapshot_date,stock_quantity',
-    '10,2026-02-01,5', '20,2026-02-01,0', '30,2026-02-01,40',
+    'product_id,warehouse_id,stock_quantity,last_updated',
+    '10,A,5,2026-02-01', '10,B,0,2026-02-01T12:00:00', '20,A,0,2026-02-01', '20,B,3,2026-02-01', '20,B,0,2026-02-10T08:30:00', '30,A,40,2026-02-01',
   ]));
   await withEngine(async (e) => {
     await e.exec(sql`COPY (SELECT * FROM (VALUES ('10', 'Mug', 'home', 10.0::DOUBLE, 4.0::DOUBLE), ('20', 'Lamp', 'home', 25.0::DOUBLE, 15.0::DOUBLE), ('30', 'Book', 'books', 8.0::DOUBLE, 5.0::DOUBLE)) t(product_id, name, category, price, cost)) TO ${join(data, 'products.parquet')} (FORMAT parquet)`);
@@ -60,6 +61,10 @@ describe('etl run on data from another system with the seed schema', () => {
     expect(kpis.order_count).toBe(4);
     expect(kpis.average_order_value).toBe(32.25);
     expect(kpis.top_products[0]).toEqual({ product_id: '20', revenue: 75 });
+    // No loyalty tiers in these customers: premium follows lifetime revenue (≥ 1000: nobody here).
+    expect(kpis.premium).toMatchObject({ rule: 'lifetime_revenue', premium_customers: 0 });
+    expect(kpis.inventory).toMatchObject({ out_of_stock_products: 1, warehouses: 2, units_in_stock: 45 });
+    expect(kpis.inventory.out_of_stock.map((p: { product_id: string }) => p.product_id)).toEqual(['20']);
     // optional sources absent: said so, never zero
     expect(kpis.returns.not_available).toBe('no returns');
     expect(kpis.returns.return_rate).toBeNull();

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listFiles, ROOT, runCli, tempDir, treeHashes } from '../helpers/cli.ts';
+import { withEngine } from '../../src/engine/engine.ts';
+import { sql } from '../../src/sql/sql.ts';
 import { parquetRowCount, readParquetFile } from '../helpers/parquet.ts';
 
 const AS_OF = '2026-11-20';
@@ -69,7 +71,7 @@ describe('etl run on generated data with injected defects', () => {
       ['customers.email.format (kept, flagged)', failed('customers.email.format'), k('customers', 'malformed_email')],
       ['inventory.stock_quantity.minimum', failed('inventory.stock_quantity.minimum'), k('inventory', 'negative_stock')],
       ['inventory.product_id.relationship', failed('inventory.product_id.relationship'), k('inventory', 'orphan_product')],
-      ['inventory.snapshot_date.type', failed('inventory.snapshot_date.type'), k('inventory', 'unparsable_date')],
+      ['inventory.last_updated.type', failed('inventory.last_updated.type'), k('inventory', 'unparsable_date')],
       ['returns.quantity.exclusive_minimum', failed('returns.quantity.exclusive_minimum'), k('returns', 'non_positive_quantity')],
       ['returns.order_line.relationship', failed('returns.order_line.relationship'), k('returns', 'unknown_order')],
       ['web_events.event_type.valid_values', failed('web_events.event_type.valid_values'), k('web_events', 'unknown_event_type')],
@@ -163,6 +165,49 @@ describe('etl run on generated data with injected defects', () => {
     }
   });
 
+  it('counts out-of-stock products by the sum over warehouses, as an independent DuckDB query on inventory.csv does', async () => {
+    const kpis = JSON.parse(readFileSync(join(reports, 'kpis.json'), 'utf8'));
+    const expected = await withEngine((e) => e.scalar(sql`
+      WITH inv AS (
+        SELECT product_id, warehouse_id, TRY_CAST(stock_quantity AS BIGINT) AS stock, TRY_CAST(last_updated AS TIMESTAMP) AS ts
+        FROM read_csv(${join(data, 'inventory.csv')}, header = true, auto_detect = false, all_varchar = true,
+          columns = {'product_id': 'VARCHAR', 'warehouse_id': 'VARCHAR', 'stock_quantity': 'VARCHAR', 'last_updated': 'VARCHAR'})
+      ), valid AS (
+        SELECT * FROM inv WHERE stock >= 0 AND ts IS NOT NULL AND CAST(ts AS DATE) <= DATE ${AS_OF}
+          AND product_id IN (SELECT product_id FROM read_parquet(${join(data, 'products.parquet')}))
+      ), latest AS (SELECT product_id, warehouse_id, arg_max(stock, ts) AS stock FROM valid GROUP BY ALL)
+      SELECT count(*) FROM (SELECT product_id FROM latest GROUP BY product_id HAVING sum(stock) = 0)`));
+    expect(Number(expected)).toBeGreaterThan(0);
+    expect(kpis.inventory.out_of_stock_products).toBe(Number(expected));
+    expect(kpis.inventory.warehouses).toBe(3);
+    expect(kpis.premium.rule).toBe('loyalty_tier');
+  });
+
+  it('carries the seed\'s columns to the warehouse: city, country and loyalty tier on customers, brand on products', () => {
+    const columns = (table: string) => {
+      const f = listFiles(join(out, 'data_warehouse', table)).find((x) => x.endsWith('.parquet'))!;
+      return readParquetFile(join(out, 'data_warehouse', table, f)).schema.fields.map((x) => x.name);
+    };
+    expect(columns('dim_customers')).toEqual(expect.arrayContaining(['city', 'country', 'loyalty_tier', 'is_premium_customer']));
+    expect(columns('dim_products')).toEqual(expect.arrayContaining(['brand', 'current_stock', 'warehouses']));
+    expect(columns('fact_orders')).toEqual(expect.arrayContaining(['line_number', 'price_source']));
+    expect(columns('fact_orders')).not.toContain('shipping_address');
+  });
+
+  it('never publishes a shipping address, only its country', () => {
+    const addresses = readFileSync(join(data, 'orders.csv'), 'utf8').split('\n').slice(1, 300)
+      .map((l) => /"([^"]+)"$/.exec(l)?.[1]).filter((v): v is string => v !== undefined);
+    expect(addresses.length).toBeGreaterThan(100);
+    const published = [...listFiles(out).filter((f) => !f.startsWith('quarantine/')).map((f) => join(out, f)), ...listFiles(reports).map((f) => join(reports, f))];
+    for (const f of published) {
+      const text = readFileSync(f).toString('utf8');
+      for (const v of addresses.slice(0, 50)) expect(text.includes(v.split(',')[0]!), `${v} in ${f}`).toBe(false);
+    }
+    const lake = listFiles(join(out, 'data_lake', 'orders_enriched')).find((x) => x.endsWith('.parquet'))!;
+    const t = readParquetFile(join(out, 'data_lake', 'orders_enriched', lake));
+    expect(t.getChild('shipping_country')!.get(0)).toMatch(/^[A-Z]{2}$/);
+  });
+
   it('is deterministic: a second run on the same input gives the same bytes', () => {
     const out2 = join(work, 'output2');
     const reports2 = join(work, 'reports2');
@@ -207,13 +252,13 @@ describe('bad input ends in one clear line and exit code 2', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('a missing core source file', () => {
+  it('a missing orders file (the one source a run cannot do without)', () => {
     const partial = join(work, 'partial');
     expect(runCli(['generate', '--out', partial, '--orders', '500', '--no-optional']).code).toBe(0);
-    rmSync(join(partial, 'products.parquet'));
+    rmSync(join(partial, 'orders.csv'));
     const r = runCli(runArgs([], join(work, 'o4'), join(work, 'r4'), partial));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^SOURCE_NOT_FOUND: missing source file for products: .*products\.parquet/m);
+    expect(r.stderr).toMatch(/^SOURCE_NOT_FOUND: missing source file for orders: .*orders\.csv/m);
     expect(r.stderr.trim().split('\n')).toHaveLength(2);
   });
 

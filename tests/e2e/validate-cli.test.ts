@@ -22,7 +22,6 @@ function etl(...args: string[]): { code: number | null; stdout: string; stderr: 
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'etl.js'), '--log-level', 'silent', 'validate', ...args], {
     cwd: tmp,
     encoding: 'utf8',
-    env: { ...process.env, TZ: 'UTC' },
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -96,7 +95,7 @@ describe('etl validate (CLI)', () => {
     expect(report.command).toBe('validate');
     expect(report.status).toBe('FAILED');
     expect(report.as_of).toBe('2026-11-20');
-    expect(report.sources.orders).toEqual({ records_in: 5, rows_out: 1, rows_quarantined: 4, duplicates_dropped: 0, rows_flagged: 0 });
+    expect(report.sources.orders).toEqual({ records_in: 5, rows_out: 1, rows_quarantined: 4, duplicates_dropped: 0, rows_excluded: 0, rows_flagged: 0 });
     const rows = await withEngine((e) =>
       e.rows(sql`SELECT _record_number, _rule_ids FROM read_parquet(${q}) ORDER BY _record_number`),
     );

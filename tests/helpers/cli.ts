@@ -1,7 +1,7 @@
-// Run the real CLI (bin/etl.js) as a child process, the way a user or CI does.
+// Run the real CLI (bin/etl.js, the compiled dist/cli.js) as a child process, the way a user or CI does.
 import { spawnSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
@@ -14,18 +14,37 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? ROOT,
-    env: { ...process.env, TZ: 'UTC', ...options.env },
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+export interface CliOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  /** Run as this user (tests running as root use it to meet real permission checks). */
+  uid?: number;
+  gid?: number;
 }
 
-export function spawnCli(args: string[], options: { cwd?: string } = {}): ChildProcess {
-  return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, TZ: 'UTC' }, stdio: 'ignore' });
+export function runCli(args: string[], options: CliOptions = {}): CliResult & { signal: NodeJS.Signals | null } {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, ...options.env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+    ...(options.gid !== undefined ? { gid: options.gid } : {}),
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
+}
+
+export function spawnCli(args: string[], options: CliOptions = {}): ChildProcess {
+  return spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Wait until a file exists (a test hook's `reached-<step>`), or fail after timeoutMs. */
+export async function waitForFile(path: string, timeoutMs = 120_000): Promise<void> {
+  const t0 = Date.now();
+  while (!existsSync(path)) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${path}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 export function tempDir(prefix = 'etl-test-'): string {

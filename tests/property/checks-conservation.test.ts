@@ -1,6 +1,6 @@
 // Conservation on random data with random defects: records_in = rows_out + rows_quarantined +
-// duplicates_dropped, exact duplicates are exactly the repeated records, and every quarantined row
-// says why.
+// duplicates_dropped + rows_excluded, exact duplicates are exactly the repeated records, every
+// quarantined row says why, and a business filter excludes exactly the rows it is FALSE for.
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { withEngine } from '../../src/engine/engine.ts';
@@ -44,7 +44,8 @@ test('conservation and reasons on random defects', async () => {
         const out = await enforceRowRules(e, { dataset: 'orders', bronze, contracts, silverTable: ident('s'), quarantineTable: ident('q'), refs: { customers: ident('customers') }, asOf: '2024-06-30' });
         const c = out.counts;
         expect(c.records_in).toBe(rows.length);
-        expect(c.rows_out + c.rows_quarantined + c.duplicates_dropped).toBe(c.records_in);
+        expect(c.rows_out + c.rows_quarantined + c.duplicates_dropped + c.rows_excluded).toBe(c.records_in);
+        expect(c.rows_excluded).toBe(0);
         expect(c.duplicates_dropped).toBe(rows.length - new Set(rows.map((r) => JSON.stringify(r))).size);
         expect(await e.scalar(sql`SELECT count(*) FROM s`)).toBe(c.rows_out);
         expect(await e.scalar(sql`SELECT count(*) FROM q`)).toBe(c.rows_quarantined);
@@ -54,6 +55,46 @@ test('conservation and reasons on random defects', async () => {
         expect(await e.scalar(sql`SELECT count(*) FROM (SELECT order_id, product_id FROM s GROUP BY ALL HAVING count(*) > 1)`)).toBe(0);
       }),
       { seed: 7, numRuns: 80 },
+    );
+  });
+});
+
+// The same contracts with two business filters: a cancelled status (note = 'ok' stands for it) and
+// a non-product line (product P3). Excluded rows are neither failures nor silver rows.
+const filtered = [
+  contracts[0]!,
+  contract('orders', 'silver', [], {
+    primaryKey: ['order_id', 'product_id'],
+    relationships: [fk('customer_fk', ['customer_id'], 'customers', ['customer_id'])],
+    quality: [
+      { type: 'filter', id: 'orders.not_cancelled', expression: "note <> 'ok'", severity: 'error', loc: { file: 'test.yaml', line: 1 } },
+      { type: 'filter', id: 'orders.products_only', expression: "product_id <> 'P3'", severity: 'error', loc: { file: 'test.yaml', line: 2 } },
+    ],
+  }),
+];
+
+test('conservation with business filters: records_in = rows_out + rows_quarantined + duplicates_dropped + rows_excluded', async () => {
+  await withEngine(async (e) => {
+    await e.exec(sql`CREATE TABLE customers AS SELECT * FROM (VALUES ('C1'), ('C2')) t(customer_id)`);
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 10 }), async (base, copies) => {
+        const rows = [...base, ...(base.length > 0 ? copies.map((i) => base[i % base.length]!) : [])];
+        const bronze = await makeBronze(e, 'b', ['order_id', 'customer_id', 'product_id', 'quantity', 'order_date', 'note'], rows);
+        const out = await enforceRowRules(e, { dataset: 'orders', bronze, contracts: filtered, silverTable: ident('s'), quarantineTable: ident('q'), refs: { customers: ident('customers') }, asOf: '2024-06-30' });
+        const c = out.counts;
+        expect(c.records_in).toBe(rows.length);
+        expect(c.rows_out + c.rows_quarantined + c.duplicates_dropped + c.rows_excluded).toBe(c.records_in);
+        // Excluded: the distinct kept records (duplicates dropped first) for which a filter is FALSE.
+        const distinct = [...new Map(rows.map((r) => [JSON.stringify(r), r])).values()];
+        const expected = distinct.filter(([, , product, , , note]) => note === 'ok' || product === 'P3').length;
+        expect(c.rows_excluded).toBe(expected);
+        expect(await e.scalar(sql`SELECT count(*) FROM s`)).toBe(c.rows_out);
+        expect(await e.scalar(sql`SELECT count(*) FROM q WHERE NOT _excluded`)).toBe(c.rows_quarantined);
+        expect(await e.scalar(sql`SELECT count(*) FROM q WHERE _excluded`)).toBe(c.rows_excluded);
+        expect(await e.scalar(sql`SELECT count(*) FROM q WHERE _excluded AND NOT list_has_all(['orders.not_cancelled', 'orders.products_only'], _rule_ids)`)).toBe(0);
+        expect(await e.scalar(sql`SELECT count(*) FROM s WHERE note = 'ok' OR product_id = 'P3'`)).toBe(0);
+      }),
+      { seed: 11, numRuns: 60 },
     );
   });
 });

@@ -57,7 +57,7 @@ describe('type casts', () => {
         6: ['t.d.type', 't.i.type', 't.ts.type'],
       });
       expect(await silverRecords(e)).toEqual([1, 4]);
-      expect(out.counts).toEqual({ records_in: 6, rows_out: 2, rows_quarantined: 4, duplicates_dropped: 0, rows_flagged: 0 });
+      expect(out.counts).toEqual({ records_in: 6, rows_out: 2, rows_quarantined: 4, duplicates_dropped: 0, rows_excluded: 0, rows_flagged: 0 });
     });
   });
 
@@ -145,7 +145,7 @@ describe('value rules', () => {
       ]);
       const out = await enforce(e, 'customers', b, [c]);
       expect(check(out, 'customers.email.format')).toMatchObject({ severity: 'warning', status: 'warning', failed_rows: 2 });
-      expect(out.counts).toEqual({ records_in: 3, rows_out: 2, rows_quarantined: 1, duplicates_dropped: 0, rows_flagged: 1 });
+      expect(out.counts).toEqual({ records_in: 3, rows_out: 2, rows_quarantined: 1, duplicates_dropped: 0, rows_excluded: 0, rows_flagged: 1 });
       expect(await silverRecords(e)).toEqual([1, 2]);
       // The quarantined row lists every rule it broke, warnings included.
       expect(await quarantinedRules(e, Q)).toEqual({ 3: ['customers.customer_id.required', 'customers.email.format'] });
@@ -169,7 +169,7 @@ describe('duplicates', () => {
         ['C4', 'Dan'],
       ]);
       const out = await enforce(e, 'customers', b, [c]);
-      expect(out.counts).toEqual({ records_in: 9, rows_out: 2, rows_quarantined: 4, duplicates_dropped: 3, rows_flagged: 0 });
+      expect(out.counts).toEqual({ records_in: 9, rows_out: 2, rows_quarantined: 4, duplicates_dropped: 3, rows_excluded: 0, rows_flagged: 0 });
       expect(await silverRecords(e)).toEqual([1, 2]);
       expect(await quarantinedRules(e, Q)).toEqual({
         4: ['customers.duplicate_key'],
@@ -204,7 +204,7 @@ describe('duplicates', () => {
       expect(await quarantinedRules(e, Q)).toEqual({ 1: ['orders.duplicate_key'], 3: ['orders.duplicate_key'] });
       // A key with a NULL part is not a duplicate key (`required` would catch the NULL).
       expect(await silverRecords(e)).toEqual([2, 4, 6, 7]);
-      expect(out.counts).toEqual({ records_in: 7, rows_out: 4, rows_quarantined: 2, duplicates_dropped: 1, rows_flagged: 0 });
+      expect(out.counts).toEqual({ records_in: 7, rows_out: 4, rows_quarantined: 2, duplicates_dropped: 1, rows_excluded: 0, rows_flagged: 0 });
     });
   });
 
@@ -304,7 +304,7 @@ describe('relationships and cross-table predicates', () => {
       const keyed = await enforce(e, 'returns', b, [byLine], { orders: ident('lines') }, { orders: ['product_id', 'order_id'] });
       const grouped = await enforce(e, 'returns', b, [byLine], { orders: ident('lines') });
       for (const out of [keyed, grouped]) {
-        expect(out.counts).toEqual({ records_in: 3, rows_out: 1, rows_quarantined: 2, duplicates_dropped: 0, rows_flagged: 0 });
+        expect(out.counts).toEqual({ records_in: 3, rows_out: 1, rows_quarantined: 2, duplicates_dropped: 0, rows_excluded: 0, rows_flagged: 0 });
         expect(check(out, 'returns.after_order').failed_rows).toBe(1);
         expect(check(out, 'returns.line_fk').failed_rows).toBe(1);
       }
@@ -314,7 +314,7 @@ describe('relationships and cross-table predicates', () => {
       });
       const b2 = await makeBronze(e, 'b2', ['return_id', 'order_id'], [['R1', 'O1'], ['R2', 'O3']]);
       const out = await enforce(e, 'returns', b2, [byOrder], { orders: ident('lines') }, { orders: ['order_id', 'product_id'] });
-      expect(out.counts).toEqual({ records_in: 2, rows_out: 1, rows_quarantined: 1, duplicates_dropped: 0, rows_flagged: 0 });
+      expect(out.counts).toEqual({ records_in: 2, rows_out: 1, rows_quarantined: 1, duplicates_dropped: 0, rows_excluded: 0, rows_flagged: 0 });
     });
   });
 
@@ -371,7 +371,7 @@ describe('columns', () => {
       expect(check(out, 'cities.population.field_present')).toMatchObject({ status: 'failed', severity: 'error', failed_rows: 2 });
       expect(check(out, 'cities.population.required').failed_rows).toBe(2);
       expect(out.counts.rows_quarantined).toBe(2);
-      expect((await e.describe(Q)).map((x) => x.name)).toEqual(['city_id', 'population', '_source_file', '_record_number', '_raw', '_rule_ids', '_reasons']);
+      expect((await e.describe(Q)).map((x) => x.name)).toEqual(['city_id', 'population', '_source_file', '_record_number', '_raw', '_rule_ids', '_reasons', '_excluded']);
     });
   });
 
@@ -401,7 +401,7 @@ describe('columns', () => {
       const c = contract('t', 'source', [prop('id', 'string', { required: true, primaryKey: true })], { primaryKey: ['id'] });
       const b = await makeBronze(e, 'b', ['id'], []);
       const out = await enforce(e, 't', b, [c]);
-      expect(out.counts).toEqual({ records_in: 0, rows_out: 0, rows_quarantined: 0, duplicates_dropped: 0, rows_flagged: 0 });
+      expect(out.counts).toEqual({ records_in: 0, rows_out: 0, rows_quarantined: 0, duplicates_dropped: 0, rows_excluded: 0, rows_flagged: 0 });
       expect(out.checks.every((x) => x.status === 'passed')).toBe(true);
     });
   });
@@ -414,7 +414,7 @@ describe('fused execution', () => {
       const c = contract('t', 'source', [prop('a', 'string', { required: true }), prop('q', 'integer')]);
       await enforceRowRules(e, { dataset: 't', bronze: b, contracts: [c], silverTable: S, quarantineTable: Q, refs: {}, asOf: '2024-06-30' });
       expect((await e.describe(S)).map((x) => x.name)).toEqual(['a', 'q']);
-      expect((await e.describe(Q)).map((x) => x.name)).toEqual(['a', 'q', '_source_file', '_record_number', '_raw', '_rule_ids', '_reasons']);
+      expect((await e.describe(Q)).map((x) => x.name)).toEqual(['a', 'q', '_source_file', '_record_number', '_raw', '_rule_ids', '_reasons', '_excluded']);
       await enforceRowRules(e, { dataset: 't', bronze: b, contracts: [c], silverTable: S, quarantineTable: Q, refs: {}, asOf: '2024-06-30', keepLineage: true });
       expect((await e.describe(S)).map((x) => x.name)).toEqual(['a', 'q', '_source_file', '_record_number']);
     });

@@ -13,8 +13,8 @@ import { sql, trusted } from '../../../src/sql/sql.ts';
 const AS_OF = '2026-11-20';
 const N = 20_000;
 const HEADERS: Record<string, string> = {
-  'orders.csv': 'order_id,customer_id,product_id,quantity,order_date',
-  'inventory.csv': 'product_id,snapshot_date,stock_quantity',
+  'orders.csv': 'order_id,customer_id,product_id,quantity,order_date,shipping_address',
+  'inventory.csv': 'product_id,warehouse_id,stock_quantity,last_updated',
   'promotions.csv': 'promotion_id,product_id,category,discount_pct,start_date,end_date',
   'returns.csv': 'return_id,order_id,product_id,quantity,return_date,reason',
   'web_events.csv': 'event_id,session_id,customer_id,event_type,event_timestamp,product_id',
@@ -81,13 +81,14 @@ describe('a clean generation', () => {
       expect(text.endsWith('\n') && !text.includes('\r')).toBe(true);
     }
     const firstCustomer = (await readFile(join(dir('a'), 'customers.json'), 'utf8')).split('\n')[0] ?? '';
-    expect(Object.keys(JSON.parse(firstCustomer))).toEqual(['customer_id', 'name', 'email', 'country', 'registration_date']);
+    expect(Object.keys(JSON.parse(firstCustomer))).toEqual(['customer_id', 'name', 'email', 'city', 'country', 'registration_date', 'loyalty_tier']);
     await withEngine(async (e) => {
       const cols = await e.describe(trusted(`SELECT * FROM read_parquet('${join(dir('a'), 'products.parquet')}')`));
       expect(cols).toEqual([
         { name: 'product_id', type: 'VARCHAR' },
         { name: 'name', type: 'VARCHAR' },
         { name: 'category', type: 'VARCHAR' },
+        { name: 'brand', type: 'VARCHAR' },
         { name: 'price', type: 'DOUBLE' },
         { name: 'cost', type: 'DOUBLE' },
       ]);
@@ -115,9 +116,9 @@ describe('a clean generation', () => {
       const d = dir('a');
       await e.exec(trusted(`
         CREATE TABLE o AS SELECT * FROM read_csv('${d}/orders.csv', header = true, auto_detect = false,
-          columns = {'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'product_id': 'VARCHAR', 'quantity': 'BIGINT', 'order_date': 'TIMESTAMP'});
+          columns = {'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'product_id': 'VARCHAR', 'quantity': 'BIGINT', 'order_date': 'TIMESTAMP', 'shipping_address': 'VARCHAR'});
         CREATE TABLE c AS SELECT * FROM read_json('${d}/customers.json', format = 'newline_delimited',
-          columns = {customer_id: 'VARCHAR', name: 'VARCHAR', email: 'VARCHAR', country: 'VARCHAR', registration_date: 'DATE'});
+          columns = {customer_id: 'VARCHAR', name: 'VARCHAR', email: 'VARCHAR', city: 'VARCHAR', country: 'VARCHAR', registration_date: 'DATE', loyalty_tier: 'VARCHAR'});
         CREATE TABLE p AS SELECT * FROM read_parquet('${d}/products.parquet');`));
       const r = await one(e, sql`
         SELECT
@@ -133,10 +134,16 @@ describe('a clean generation', () => {
           (SELECT count(*) - count(DISTINCT product_id) FROM p) AS dup_products,
           (SELECT count(*) FROM p WHERE NOT (price > cost AND cost > 0)) AS bad_prices,
           (SELECT count(DISTINCT category) FROM p) AS categories,
-          (SELECT count(*) FROM c WHERE NOT regexp_matches(email, '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$')) AS bad_emails`);
+          (SELECT count(*) FROM c WHERE NOT regexp_matches(email, '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$')) AS bad_emails,
+          (SELECT count(*) FROM o JOIN c USING (customer_id) WHERE shipping_address NOT LIKE '%, ' || c.city || ', ' || c.country) AS foreign_addresses,
+          (SELECT count(*) FROM (SELECT order_id FROM o GROUP BY 1 HAVING count(DISTINCT shipping_address) <> 1)) AS orders_with_several_addresses,
+          (SELECT list(DISTINCT loyalty_tier ORDER BY loyalty_tier) FILTER (loyalty_tier IS NOT NULL) FROM c) AS tiers,
+          (SELECT count(*) FILTER (loyalty_tier IS NULL) > 0 AND count(*) FILTER (city IS NULL) = 0 FROM c) AS some_without_tier,
+          (SELECT count(DISTINCT brand) FROM p WHERE brand IS NOT NULL) AS brands`);
       expect(r).toEqual({
         orphan_customers: 0, orphan_products: 0, signed_up_late: 0, bad_orders: 0, max_lines: 4, bad_lines: 0,
         dup_customers: 0, dup_products: 0, bad_prices: 0, categories: 12, bad_emails: 0,
+        foreign_addresses: 0, orders_with_several_addresses: 0, tiers: ['bronze', 'gold', 'platinum', 'silver'], some_without_tier: true, brands: 12,
       });
     });
   });
@@ -146,10 +153,14 @@ describe('a clean generation', () => {
       const d = dir('a');
       await e.exec(trusted(`
         CREATE TABLE o AS SELECT * FROM read_csv('${d}/orders.csv', header = true, auto_detect = false,
-          columns = {'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'product_id': 'VARCHAR', 'quantity': 'BIGINT', 'order_date': 'TIMESTAMP'});
+          columns = {'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'product_id': 'VARCHAR', 'quantity': 'BIGINT', 'order_date': 'TIMESTAMP', 'shipping_address': 'VARCHAR'});
         CREATE TABLE daily AS SELECT order_date::DATE AS day, count(*) AS n FROM o GROUP BY 1;
         CREATE TABLE inv AS SELECT * FROM read_csv('${d}/inventory.csv', header = true, auto_detect = false,
-          columns = {'product_id': 'VARCHAR', 'snapshot_date': 'DATE', 'stock_quantity': 'BIGINT'});`));
+          columns = {'product_id': 'VARCHAR', 'warehouse_id': 'VARCHAR', 'stock_quantity': 'BIGINT', 'last_updated': 'TIMESTAMP'});
+        CREATE TABLE latest AS SELECT product_id, warehouse_id, arg_max(stock_quantity, last_updated) AS stock_quantity FROM inv
+          WHERE last_updated::DATE <= DATE '${AS_OF}' GROUP BY ALL;
+        CREATE TABLE now AS SELECT product_id, sum(stock_quantity) AS stock, count(*) AS warehouses,
+          bool_or(stock_quantity = 0) AS some_zero FROM latest GROUP BY ALL;`));
       const r = await one(e, sql`
         SELECT
           (SELECT avg(n) FILTER (isodow(day) >= 6) / avg(n) FILTER (isodow(day) < 6) FROM daily) AS weekend_ratio,
@@ -159,16 +170,28 @@ describe('a clean generation', () => {
           (SELECT avg(CAST(n >= 2 AS INTEGER)) FROM (SELECT customer_id, count(DISTINCT order_id) n FROM o GROUP BY 1)) AS repeat_share,
           (SELECT list(strftime(day, '%Y-%m-%d') ORDER BY n DESC)[1:2] FROM daily WHERE day > DATE ${AS_OF} - 90) AS top_days,
           (SELECT max(n) / median(n) FROM daily WHERE day > DATE ${AS_OF} - 90) AS spike_ratio,
-          (SELECT count(*) FILTER (stock_quantity = 0) FROM inv WHERE snapshot_date = DATE ${AS_OF}) AS stock_outs,
-          (SELECT count(DISTINCT snapshot_date) FROM inv) AS snapshots`);
+          (SELECT count(*) FILTER (stock = 0) FROM now) AS stock_outs,
+          (SELECT count(*) FROM now) AS products_counted,
+          (SELECT count(*) FROM now WHERE warehouses > 1) AS in_several_warehouses,
+          (SELECT count(*) FROM now WHERE some_zero AND stock > 0) AS partly_at_zero,
+          (SELECT list(DISTINCT warehouse_id ORDER BY warehouse_id) FROM inv) AS warehouses,
+          (SELECT count(DISTINCT last_updated) FROM inv) AS count_times,
+          (SELECT count(*) FROM inv WHERE last_updated::DATE > DATE ${AS_OF}) AS future_counts`);
       expect(r['weekend_ratio']).toBeGreaterThan(1.15);
       expect(r['growth']).toBeGreaterThan(1.1);
       expect(r['top20_share']).toBeGreaterThan(0.5);
       expect(r['repeat_share']).toBeGreaterThan(0.5);
       expect([...(r['top_days'] as string[])].sort()).toEqual(clean.anomaly_days);
       expect(r['spike_ratio']).toBeGreaterThan(2);
+      // Current stock = Σ over warehouses of each one's latest count: some products at 0 everywhere, others
+      // at 0 in one warehouse only (still in stock); weekly counts, each warehouse on its own weekday.
       expect(r['stock_outs']).toBeGreaterThanOrEqual(1);
-      expect(r['snapshots']).toBe(105);
+      expect(r['products_counted']).toBe(clean.datasets.products!.expected.rows_out);
+      expect(r['in_several_warehouses']).toBeGreaterThan(0);
+      expect(r['partly_at_zero']).toBeGreaterThan(0);
+      expect(r['warehouses']).toEqual(['W1', 'W2', 'W3']);
+      expect(r['count_times']).toBe(105 * 3);
+      expect(r['future_counts']).toBe(0);
     });
   });
 
@@ -177,7 +200,7 @@ describe('a clean generation', () => {
       const d = dir('a');
       await e.exec(trusted(`
         CREATE TABLE o AS SELECT * FROM read_csv('${d}/orders.csv', header = true, auto_detect = false,
-          columns = {'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'product_id': 'VARCHAR', 'quantity': 'BIGINT', 'order_date': 'TIMESTAMP'});
+          columns = {'order_id': 'VARCHAR', 'customer_id': 'VARCHAR', 'product_id': 'VARCHAR', 'quantity': 'BIGINT', 'order_date': 'TIMESTAMP', 'shipping_address': 'VARCHAR'});
         CREATE TABLE r AS SELECT * FROM read_csv('${d}/returns.csv', header = true, auto_detect = false, quote = '"', escape = '"',
           columns = {'return_id': 'VARCHAR', 'order_id': 'VARCHAR', 'product_id': 'VARCHAR', 'quantity': 'BIGINT', 'return_date': 'DATE', 'reason': 'VARCHAR'});
         CREATE TABLE pr AS SELECT * FROM read_csv('${d}/promotions.csv', header = true, auto_detect = false,
@@ -241,7 +264,7 @@ describe('a defective generation', () => {
           (SELECT count(*) FROM o WHERE order_id IS NULL OR customer_id IS NULL OR product_id IS NULL) AS missing_key,
           (SELECT count(*) FROM o WHERE NOT regexp_matches(quantity, '^-?[0-9]+$')) AS non_integer_quantity,
           (SELECT count(*) FROM o WHERE TRY_CAST(quantity AS BIGINT) <= 0 AND regexp_matches(quantity, '^-?[0-9]+$')) AS non_positive_quantity,
-          (SELECT count(*) FROM (SELECT count(*) FROM o GROUP BY order_id, customer_id, product_id, quantity, order_date HAVING count(*) > 1)) AS exact_duplicate`);
+          (SELECT count(*) FROM (SELECT count(*) FROM o GROUP BY order_id, customer_id, product_id, quantity, order_date, shipping_address HAVING count(*) > 1)) AS exact_duplicate`);
       expect(r).toEqual({
         records: defective.datasets.orders!.expected.records_in,
         malformed: k['malformed_record'], future_date: k['future_date'], unparsable_date: k['unparsable_date'],
@@ -318,8 +341,8 @@ async function classifyAll(e: Engine, d: string): Promise<Record<string, Row>> {
     return outcome(await count(`SELECT count(*) FROM ${name}0`), `${name}_pass`, `${name}_dist`, `${name}_silver`);
   };
   out['inventory'] = await simple('inventory', HEADERS['inventory.csv']!,
-    `product_id IN (SELECT product_id FROM p_silver) AND TRY_CAST(snapshot_date AS DATE) IS NOT NULL
-     AND regexp_matches(stock_quantity, '^[0-9]+$')`, 'product_id, snapshot_date');
+    `product_id IN (SELECT product_id FROM p_silver) AND warehouse_id IS NOT NULL AND TRY_CAST(last_updated AS TIMESTAMP) IS NOT NULL
+     AND regexp_matches(stock_quantity, '^[0-9]+$')`, 'product_id, warehouse_id, last_updated');
   out['promotions'] = await simple('promotions', HEADERS['promotions.csv']!,
     `promotion_id IS NOT NULL AND (product_id IS NULL OR product_id IN (SELECT product_id FROM p_silver))
      AND TRY_CAST(end_date AS DATE) >= TRY_CAST(start_date AS DATE)`, 'promotion_id');

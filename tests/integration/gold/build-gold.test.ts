@@ -75,6 +75,24 @@ describe('buildGold', () => {
     });
   });
 
+  it('runs a model on an empty view of a source it declares @optional, and skips one that @requires it', async () => {
+    const dir = await pipeline({
+      // customers is absent: the first still runs (no country), the second is skipped, as is one that
+      // declares an optional source without canonical columns (returns).
+      lines: '-- @optional: customers\nSELECT o.order_id, c.country FROM conformed.orders o LEFT JOIN conformed.customers c ON c.customer_id = o.order_id',
+      per_customer: '-- @requires: customers\nSELECT COUNT(*) AS n FROM gold.lines',
+      returned: '-- @optional: returns\nSELECT * FROM conformed.returns',
+    });
+    await withEngine(async (engine) => {
+      await engine.exec(trusted("CREATE SCHEMA conformed; CREATE TABLE conformed.orders AS SELECT * FROM (VALUES ('O1', 2)) t(order_id, quantity)"));
+      const result = await buildGold(engine, { pipelineDir: dir, vars: {}, available: ['orders'] });
+      expect(result.models.map((m) => [m.name, m.rows, m.skipped])).toEqual([
+        ['lines', 1, undefined], ['returned', 0, 'no returns'], ['per_customer', 0, 'no customers'],
+      ]);
+      expect(await engine.rows(trusted('SELECT * FROM gold.lines'))).toEqual([{ order_id: 'O1', country: null }]);
+    });
+  });
+
   it('refuses a model that reads silver or bronze (MODEL_INVALID, nothing built)', async () => {
     const dir = await pipeline({ a_ok: 'SELECT 1 AS x', leak: 'SELECT email FROM silver.customers' });
     await withEngine(async (engine) => {

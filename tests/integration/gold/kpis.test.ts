@@ -50,6 +50,9 @@ describe('sales KPIs', () => {
     expect(kpis.lines_with_unknown_cost).toBe(2); // O3 and O9
     expect(kpis.customers_with_orders).toBe(4);
     expect(kpis.period).toEqual({ first_order_date: '2024-01-05', last_order_date: '2024-03-08', days: 64 }); // 27 + 29 + 8
+    expect(kpis.price_sources).toEqual({ order_line: 0, catalogue: 17, unknown: 0 });
+    expect(kpis.guests).toEqual({ orders: 0, order_lines: 0, revenue: 0, left_out_of: ['clv', 'rfm', 'cohorts'] });
+    expect(kpis.not_available).toEqual({});
   });
 
   it('revenue and orders per month and ISO week', () => {
@@ -94,11 +97,12 @@ describe('sales KPIs', () => {
     expect(kpis.most_profitable_products.map((p) => [p.product_id, p.margin])).toEqual([['P1', 40], ['P3', 30], ['P2', 25], ['P4', null]]);
   });
 
-  it('flags premium customers (lifetime revenue >= 150) and low stock on the order lines', async () => {
+  it('flags premium customers (no loyalty tiers: lifetime revenue >= 150) and low stock on the order lines', async () => {
     // C1: 40 + 50 + 20 + 100 = 210 ≥ 150; C2 70, C3 60, C4 60.
+    expect(kpis.premium).toEqual({ rule: 'lifetime_revenue', tiers: ['gold', 'platinum'], min_lifetime_revenue: 150, premium_customers: 1 });
     const premium = await rows('SELECT DISTINCT customer_id FROM gold.orders_enriched WHERE is_premium_customer ORDER BY 1');
     expect(premium.map((r) => r['customer_id'])).toEqual(['C1']);
-    // Latest stock ≤ 10: P1 (8), P2 (0); P3 30, P4 12.
+    // Current stock ≤ 10: P1 (8), P2 (0); P3 30, P4 12.
     const low = await rows('SELECT DISTINCT product_id FROM gold.orders_enriched WHERE low_stock ORDER BY 1');
     expect(low.map((r) => r['product_id'])).toEqual(['P1', 'P2']);
     const parts = await rows('SELECT year, month, COUNT(*) AS n FROM gold.orders_enriched GROUP BY ALL ORDER BY ALL');
@@ -165,25 +169,61 @@ describe('customer KPIs', () => {
   });
 });
 
-describe('inventory KPIs', () => {
-  it('out of stock, stock-out rate, low-stock alerts', () => {
-    // Latest snapshots ≤ as-of: P1 8, P2 0, P3 30, P4 12, P5 4 (its 03-20 snapshot is after as-of).
+describe('inventory KPIs (counts per warehouse over time)', () => {
+  // Latest count of each warehouse at or before as-of 2024-03-10, summed:
+  //   P1 W1 5 (03-01) + W2 3 (03-02) = 8 · P2 W1 0 + W2 0 = 0 · P3 W1 30 + W2 0 (03-10 18:00, same day) = 30
+  //   P4 W1 0 + W2 12 = 12 (at 0 in one warehouse, not out of stock) · P5 W1 4 (its 03-20 count is after as-of)
+  it('current stock = Σ over warehouses of the latest count at or before as-of', async () => {
+    const stock = await rows('SELECT product_id, current_stock, warehouses, warehouses_at_zero FROM gold.product_stock ORDER BY product_id');
+    expect(stock.map((r) => [r['product_id'], r['current_stock'], r['warehouses'], r['warehouses_at_zero']])).toEqual([
+      ['P1', 8, 2, 0], ['P2', 0, 2, 2], ['P3', 30, 2, 1], ['P4', 12, 2, 1], ['P5', 4, 1, 0],
+    ]);
+    const dims = await rows('SELECT product_id, brand, current_stock, low_stock FROM gold.dim_products ORDER BY product_id');
+    expect(dims.map((r) => [r['product_id'], r['brand'], r['current_stock'], r['low_stock']])).toEqual([
+      ['P1', 'Acme', 8, true], ['P2', 'Acme', 0, true], ['P3', 'Globex', 30, false], ['P4', 'Globex', 12, false], ['P5', 'Wonka', 4, true],
+    ]);
+  });
+
+  it('out of stock, stock-out rate over the period, low-stock alerts', () => {
+    if ('not_available' in kpis.inventory) throw new Error('inventory is present');
+    expect(kpis.inventory.out_of_stock_products).toBe(1);
     expect(kpis.inventory.out_of_stock.map((p) => p['product_id'])).toEqual(['P2']);
-    // 8 snapshots ≤ as-of, 2 at 0 (P2 03-01, P3 02-01) → 0.25
-    expect([kpis.inventory.snapshots, kpis.inventory.zero_snapshots, kpis.inventory.stock_out_rate]).toEqual([8, 2, 0.25]);
-    expect(kpis.inventory.low_stock_alerts.map((a) => [a['product_id'], a['latest_stock'], a['level']])).toEqual([
+    // Stock at the end of each day a product was counted, in the period 2024-01-05 … 2024-03-10:
+    //   P1 02-01 20, 03-01 5, 03-02 8 (its 2023-12-20 count of 50 is before the period)
+    //   P2 02-01 5, 02-15 5 + 2 = 7, 03-01 0 + 2 = 2, 03-05 0 · P3 02-01 0, 03-01 30, 03-10 30 · P4 03-01 12 · P5 03-01 4
+    // 12 product-days, 2 at 0 (P2 03-05, P3 02-01) → 2 / 12
+    expect(kpis.inventory.period).toEqual({ start: '2024-01-05', end: '2024-03-10' });
+    expect([kpis.inventory.product_days, kpis.inventory.product_days_out_of_stock, kpis.inventory.stock_out_rate]).toEqual([12, 2, 0.1667]);
+    expect([kpis.inventory.products_tracked, kpis.inventory.warehouses, kpis.inventory.units_in_stock]).toEqual([5, 2, 54]);
+    expect(kpis.inventory.low_stock_alerts.map((a) => [a['product_id'], a['current_stock'], a['level']])).toEqual([
       ['P2', 0, 'out_of_stock'],
       ['P5', 4, 'low'],
       ['P1', 8, 'low'],
     ]);
   });
 
-  it('stock rotation = units sold / average stock', () => {
-    // P2 5 / avg(5, 0) = 2 · P1 10 / avg(20, 8) = 0.714 · P3 10 / avg(0, 30) = 0.667 · P4 3 / 12 = 0.25 · P5 0 / 4 = 0
-    expect(kpis.inventory.stock_rotation.map((r) => [r['product_id'], r['rotation']])).toEqual([['P2', 2], ['P1', 0.71], ['P3', 0.67], ['P4', 0.25], ['P5', 0]]);
+  it('per warehouse: latest counts now, stock-out rate over its counts in the period', () => {
+    if ('not_available' in kpis.inventory) throw new Error('inventory is present');
+    // W1 now: P1 5, P2 0, P3 30, P4 0, P5 4 → 5 products, 39 units, 2 at 0; counts in the period: P1 ×2, P2 ×2,
+    //   P3 ×2, P4, P5 = 8, at 0: P2 03-01, P3 02-01, P4 03-01 → 3/8.
+    // W2 now: P1 3, P2 0, P3 0, P4 12 → 4 products, 15 units, 2 at 0; counts: P1, P2 ×2, P3, P4 = 5, at 0: 2 → 2/5.
+    expect(kpis.inventory.by_warehouse).toEqual([
+      { warehouse_id: 'W1', products: 5, units_in_stock: 39, products_at_zero: 2, last_count_at: '2024-03-01T08:00:00', counts_in_period: 8, zero_counts_in_period: 3, stock_out_rate: 0.375 },
+      { warehouse_id: 'W2', products: 4, units_in_stock: 15, products_at_zero: 2, last_count_at: '2024-03-10T18:00:00', counts_in_period: 5, zero_counts_in_period: 2, stock_out_rate: 0.4 },
+    ]);
   });
 
-  it('days of cover = stock / average daily units over the last 28 days', () => {
+  it('stock rotation = units sold in the period / average stock over the period\'s counts', () => {
+    if ('not_available' in kpis.inventory) throw new Error('inventory is present');
+    // P2 5 / avg(5, 7, 2, 0) = 5 / 3.5 = 1.43 · P1 10 / avg(20, 5, 8) = 10 / 11 = 0.91 · P3 10 / avg(0, 30, 30) = 0.5
+    // P4 3 / 12 = 0.25 · P5 0 / 4 = 0
+    expect(kpis.inventory.stock_rotation.map((r) => [r['product_id'], r['avg_stock'], r['count_days'], r['rotation']])).toEqual([
+      ['P2', 3.5, 4, 1.43], ['P1', 11, 3, 0.91], ['P3', 20, 3, 0.5], ['P4', 12, 1, 0.25], ['P5', 4, 1, 0],
+    ]);
+  });
+
+  it('days of cover = current stock / average daily units over the last 28 days', () => {
+    if ('not_available' in kpis.inventory) throw new Error('inventory is present');
     // Window 02-12..03-10: P1 1 (O7) + 2 (O10) = 3 → 8 / (3/28) = 74.67; P2 1 (O8) → 0 / … = 0;
     // P3 2 (O7) + 1 (O10) = 3 → 30 × 28 / 3 = 280; P4 2 (O9) → 12 × 28 / 2 = 168; P5 nothing sold → null.
     expect(kpis.inventory.days_of_cover.map((r) => [r['product_id'], r['units_in_window'], r['days_of_cover']])).toEqual([

@@ -57,9 +57,10 @@ describe('writeKpiReports', () => {
     expect(sales).toContain('  2024-01     3  100.0%   66.7%  66.7%');
     expect(sales).toContain('  1  P1  P3       5  50.00 %   83.33 %  100.00 %  1.6667');
     const dashboard = out['kpis_dashboard.txt']!;
-    expect(dashboard).toContain('Alerts: low stock (latest stock <= 10)');
+    expect(dashboard).toContain('Alerts: low stock (current stock <= 10)');
     expect(dashboard).toContain('  P2       Gadget      0  out_of_stock           0.00');
-    expect(dashboard).toContain('Stock-out rate (snapshots at 0 / snapshots)   25.00 % (2 / 8)');
+    expect(dashboard).toContain('  Out-of-stock products (current stock 0)       1: P2');
+    expect(dashboard).toContain('  Stock-out rate (product-days at 0 / counted)  16.67 % (2 / 12) over 2024-01-05..2024-03-10');
   });
 
   it('reports KPIs of absent sources as not available — never as zero', async () => {
@@ -85,9 +86,9 @@ describe('writeKpiReports', () => {
     expect(a.count).toBe(a.alerts.length);
     const stock = a.alerts.filter((x: { type: string }) => x.type !== 'anomaly');
     expect(stock).toEqual([
-      { type: 'low_stock', severity: 'warning', product_id: 'P1', latest_stock: 8, days_of_cover: 74.67 },
-      { type: 'out_of_stock', severity: 'warning', product_id: 'P2', latest_stock: 0, days_of_cover: 0 },
-      { type: 'low_stock', severity: 'warning', product_id: 'P5', latest_stock: 4, days_of_cover: null },
+      { type: 'low_stock', severity: 'warning', product_id: 'P1', current_stock: 8, days_of_cover: 74.67 },
+      { type: 'out_of_stock', severity: 'warning', product_id: 'P2', current_stock: 0, days_of_cover: 0 },
+      { type: 'low_stock', severity: 'warning', product_id: 'P5', current_stock: 4, days_of_cover: null },
     ]);
     const days = a.alerts.filter((x: { type: string }) => x.type === 'anomaly').map((x: { day: string }) => x.day);
     expect(days).toEqual([...days].sort());

@@ -44,7 +44,7 @@ describe('runValidate', () => {
     expect(exitCode).toBe(1);
     const unique = report.checks.find((x) => x.id === 't.id.unique');
     expect(unique).toMatchObject({ status: 'failed', failed_rows: 2, sample_keys: ['record 2', 'record 3'] });
-    expect(report.sources['t']).toEqual({ records_in: 3, rows_out: 1, rows_quarantined: 2, duplicates_dropped: 0, rows_flagged: 0 });
+    expect(report.sources['t']).toEqual({ records_in: 3, rows_out: 1, rows_quarantined: 2, duplicates_dropped: 0, rows_excluded: 0, rows_flagged: 0 });
   });
 
   it('runs SQL rules on values typed as the contract declares (numeric MIN, not text MIN)', async () => {
@@ -66,7 +66,7 @@ describe('runValidate', () => {
     const { exitCode, report } = await runValidate({ contract: c, datafile: data, asOf: '2026-11-20', out });
     expect(exitCode).toBe(1);
     expect(report.checks.find((x) => x.id === 't.malformed_record')).toMatchObject({ status: 'failed', failed_rows: 1, sample_keys: ['record 2'] });
-    expect(report.sources['t']).toEqual({ records_in: 3, rows_out: 2, rows_quarantined: 1, duplicates_dropped: 0, rows_flagged: 0 });
+    expect(report.sources['t']).toEqual({ records_in: 3, rows_out: 2, rows_quarantined: 1, duplicates_dropped: 0, rows_excluded: 0, rows_flagged: 0 });
     const rows = await withEngine((e) =>
       e.rows(sql`SELECT _record_number, _raw, _rule_ids FROM read_parquet(${join(out, 'quarantine', 't', 'part-0.parquet')})`),
     );
@@ -78,7 +78,7 @@ describe('runValidate', () => {
     const out = join(dir, 'lineage-out');
     await runValidate({ contract: c, datafile: write('lineage.csv', 'n,extra\n-1,x\n1,y\n'), asOf: '2026-11-20', out });
     const cols = await withEngine((e) => e.describe(sql`SELECT * FROM read_parquet(${join(out, 'quarantine', 't', 'part-0.parquet')})`));
-    expect(cols.map((x) => x.name)).toEqual(['n', 'extra', '_source_file', '_record_number', '_raw', '_rule_ids', '_reasons']);
+    expect(cols.map((x) => x.name)).toEqual(['n', 'extra', '_source_file', '_record_number', '_raw', '_rule_ids', '_reasons', '_excluded']);
   });
 
   it('passes with warnings when only warning-severity property rules break', async () => {

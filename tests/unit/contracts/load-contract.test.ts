@@ -75,7 +75,7 @@ describe('contract problems carry file:line:col', () => {
   it('custom rules: expressions that do not compile point into the expression; other engines are skipped with a warning', async () => {
     const problems = await problemsOf('custom-not-compiling.yaml');
     expect(brief(problems)).toEqual([
-      '20:35 CONTRACT_PROFILE_INVALID the expression of rule items_qty_positive does not compile: unknown function frobnicate(); allowed: abs, as_of, avg, coalesce, count, count_distinct, date, length, lower, max, min, month, round, sum, trim, upper, year (at character 13)',
+      '20:35 CONTRACT_PROFILE_INVALID the expression of rule items_qty_positive does not compile: unknown function frobnicate(); allowed: abs, as_of, avg, coalesce, concat, contains, count, count_distinct, date, ends_with, length, lower, max, min, month, nullif, regexp_matches, replace, round, starts_with, substr, sum, trim, upper, year (at character 13)',
       '26:24 CONTRACT_PROFILE_INVALID the expression of rule items_qty_known does not compile: unknown column quantity (at character 1)',
       "27:9 CONTRACT_PROFILE_INVALID (warning) custom rule for engine 'soda' is not executed by etl: reported as skipped",
     ]);
@@ -151,9 +151,13 @@ describe('the shipped contracts', () => {
       ['customer_id', null, null, 'error'],
       ['name', 'pii', 'initials', 'error'],
       ['email', 'pii', 'hash', 'warning'],
+      ['city', null, null, 'error'],
       ['country', null, null, 'error'],
       ['registration_date', null, null, 'error'],
+      ['loyalty_tier', null, null, 'error'],
     ]);
+    const silverOrders = contracts.find((c) => c.dataset === 'orders' && c.layer === 'silver');
+    expect(silverOrders?.properties.filter((p) => p.classification).map((p) => [p.name, p.classification, p.mask])).toEqual([['shipping_address', 'pii', 'redact']]);
     expect(customers?.properties.find((p) => p.name === 'email')?.options).toEqual({ format: 'email' });
     const returns = contracts.find((c) => c.dataset === 'returns' && c.layer === 'silver');
     expect(returns?.relationships.map((r) => [r.id, r.from, r.toDataset, r.to])).toEqual([
@@ -163,7 +167,7 @@ describe('the shipped contracts', () => {
     const events = contracts.find((c) => c.dataset === 'web_events' && c.layer === 'source');
     expect(events?.properties.find((p) => p.name === 'event_type')?.options.enum).toEqual(['view', 'add_to_cart', 'purchase']);
     const orders = contracts.find((c) => c.dataset === 'orders' && c.layer === 'source');
-    expect(orders?.servers).toEqual([{ name: 'local', type: 'local', format: 'csv', path: '../data/orders.csv' }]);
+    expect(orders?.servers).toEqual([{ name: 'local', type: 'local', format: 'csv', path: '../data/orders.csv', read: {}, loc: { file: 'contracts/orders.source.yaml', line: 18, col: 5 } }]);
   });
 });
 

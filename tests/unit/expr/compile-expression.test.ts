@@ -140,3 +140,11 @@ describe('parseExpression', () => {
     expect(parseExpression('1.5e3')).toEqual({ ok: true, ast: { type: 'literal', value: 1500, offset: 0 } });
   });
 });
+
+describe('text tests for business filters', () => {
+  it('compiles starts_with, ends_with, contains and regexp_matches to their DuckDB functions, values as literals', async () => {
+    const r = compileExpression(`NOT starts_with(order_id, 'C') AND regexp_matches(status, '^[0-9]{5}') AND contains(status, 'x''y') AND ends_with(order_id, 'z')`, scope());
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.sql.text).toBe(`((((NOT starts_with("order_id", 'C')) AND regexp_matches("status", '^[0-9]{5}')) AND contains("status", 'x''y')) AND ends_with("order_id", 'z'))`);
+  });
+});

@@ -23,7 +23,7 @@ describe('pipeline config', () => {
     expect(c.publish.lake['orders_enriched']?.partition_by).toEqual(['year', 'month']);
     expect(c.publish.warehouse).toEqual(['fact_orders', 'dim_customers', 'dim_products', 'dim_date', 'agg_daily_sales', 'agg_monthly_sales']);
     expect(modelVars(c, '2024-03-10')).toEqual({
-      as_of: '2024-03-10', premium_min_revenue: 1000, low_stock_threshold: 10, cover_window_days: 28,
+      as_of: '2024-03-10', premium_min_revenue: 1000, premium_tiers: ['gold', 'platinum'], low_stock_threshold: 10, cover_window_days: 28,
       clv_lifespan_months: 12, basket_min_pair_orders: 2, basket_top_pairs: 20,
     });
   });
@@ -42,6 +42,15 @@ describe('pipeline config', () => {
     const e = configError('premium: { min_lifetime_revenue: 1, typo: 2 }\n');
     expect(e.message).toContain('typo');
     expect(e.location?.line).toBe(1);
+  });
+
+  it('reads premium tiers (default gold, platinum) and refuses an empty tier name at its line', async () => {
+    const text = await readFile(`${PIPELINE_DIR}config.yaml`, 'utf8');
+    expect(modelVars(parsePipelineConfig(text.replace('tiers: [gold, platinum]', 'tiers: [Gold, VIP]'), 'config.yaml'), '2024-03-10')['premium_tiers']).toEqual(['gold', 'vip']);
+    const bad = text.replace('tiers: [gold, platinum]', "tiers: [gold, '']");
+    const e = configError(bad);
+    expect(e.message).toMatch(/^premium\.tiers\.1: /);
+    expect(e.location?.line).toBe(bad.split('\n').findIndex((l) => l.includes("tiers: [gold, '']")) + 1);
   });
 
   it('reports invalid YAML with its line', () => {

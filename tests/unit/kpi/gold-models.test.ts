@@ -36,6 +36,18 @@ describe('parseModel', () => {
     expect(model('x', 'WITH a AS (SELECT 1) SELECT * FROM a;').dependsOn).toEqual([]);
   });
 
+  it('reads the @optional and @requires directives of a model', () => {
+    const m = model('x', `-- @requires: inventory
+-- @optional: products, customers
+-- a comment that says @optional in passing is not a directive
+SELECT * FROM gold.product_stock LEFT JOIN conformed.products ON TRUE LEFT JOIN conformed.customers ON TRUE`);
+    expect([m.sources, m.optional, m.requires]).toEqual([['customers', 'products'], ['customers', 'products'], ['inventory']]);
+    expect(model('y', 'SELECT 1').optional).toEqual([]);
+    const e = modelError(() => model('z', '-- @optional: Products!\nSELECT 1'));
+    expect(e.code).toBe('MODEL_INVALID');
+    expect(e.location).toEqual({ file: 'models/z.sql', line: 1 });
+  });
+
   it('refuses a model reading itself', () => {
     expect(modelError(() => model('x', 'SELECT * FROM gold.x')).message).toContain('references itself');
   });
@@ -73,6 +85,12 @@ describe('renderModel', () => {
     const m = model('a', "SELECT CAST({{ as_of }} AS DATE) AS d, {{threshold}} AS t, {{ name }} AS n, {{ flag }} AS f, {{ ratio }} AS r");
     const q = renderModel(m, { as_of: '2024-03-10', threshold: 10, name: "O'Brien'; DROP TABLE x; --", flag: true, ratio: 0.5 });
     expect(q.text).toBe("SELECT CAST('2024-03-10' AS DATE) AS d, 10 AS t, 'O''Brien''; DROP TABLE x; --' AS n, TRUE AS f, 0.5::DOUBLE AS r");
+  });
+
+  it('renders a list as a parenthesised list of literals (for IN), an empty list as (NULL)', () => {
+    const m = model('a', 'SELECT x IN {{ tiers }} AS p FROM t');
+    expect(renderModel(m, { tiers: ['gold', "pl'at"] }).text).toBe("SELECT x IN ('gold', 'pl''at') AS p FROM t");
+    expect(renderModel(m, { tiers: [] }).text).toBe('SELECT x IN (NULL) AS p FROM t');
   });
 
   it('refuses an unknown placeholder with its line', () => {

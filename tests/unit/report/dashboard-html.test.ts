@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectDashboardData, COVER_ROWS, maskSampleKey, slimKpis, TREND_RUNS } from '../../../src/report/dashboard-data.ts';
-import { escapeJsonForHtml, escapeScript, renderDashboardHtml } from '../../../src/report/dashboard-html.ts';
+import { escapeJsonForHtml, escapeScript, loadDashboardAssets, renderDashboardHtml } from '../../../src/report/dashboard-html.ts';
+import { DASHBOARD_CLIENT } from '../../../src/report/dashboard/client.ts';
 import { sampleReport } from './sample-report.ts';
 
 const assets = { d3: 'var d3 = {};', plot: 'var Plot = { s: "</script><!--" };', client: '/* client */', style: 'body{}' };
@@ -20,6 +21,17 @@ describe('escapeJsonForHtml', () => {
         expect(JSON.parse(out)).toEqual(JSON.parse(JSON.stringify(v)));
       }
     }));
+  });
+});
+
+describe('the page\'s assets', () => {
+  it('the client is a script that parses, kept byte for byte (backslashes included), and both libraries are found', () => {
+    expect(() => new Function(DASHBOARD_CLIENT)).not.toThrow();
+    expect(DASHBOARD_CLIENT).toContain(String.fromCharCode(92) + 'u0000');
+    const assets = loadDashboardAssets();
+    expect(assets.d3).toMatch(/^\/\/ https:\/\/d3js.org v7/);
+    expect(assets.plot).toMatch(/^\/\/ @observablehq\/plot v0\.6/);
+    expect(assets.d3.length + assets.plot.length + assets.client.length + assets.style.length).toBeLessThan(1_000_000);
   });
 });
 

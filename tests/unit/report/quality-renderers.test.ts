@@ -47,8 +47,8 @@ describe('renderQualityText', () => {
     const lines = renderQualityText(sampleReport()).split('\n');
     const start = lines.indexOf('Sources');
     const table = lines.slice(start + 1, start + 4);
-    expect(table[1]).toMatch(/^ {2}customers +50 +50 +0 +0 +2$/);
-    expect(table[2]).toMatch(/^ {2}orders +200 +180 +12 +8 +0$/);
+    expect(table[1]).toMatch(/^ {2}customers +50 +50 +0 +0 +0 +2$/);
+    expect(table[2]).toMatch(/^ {2}orders +200 +180 +12 +8 +0 +0$/);
     // right-aligned numbers end in the same column as their header
     expect(table[1]!.length).toBe(table[0]!.length);
     expect(table[2]!.length).toBe(table[0]!.length);

@@ -94,8 +94,8 @@ export function sampleReport(): QualityReport {
     as_of: '2026-11-20',
     // Keys deliberately out of order: the renderers must sort them.
     sources: {
-      orders: { records_in: 200, rows_out: 180, rows_quarantined: 12, duplicates_dropped: 8, rows_flagged: 0 },
-      customers: { records_in: 50, rows_out: 50, rows_quarantined: 0, duplicates_dropped: 0, rows_flagged: 2 },
+      orders: { records_in: 200, rows_out: 180, rows_quarantined: 12, duplicates_dropped: 8, rows_excluded: 0, rows_flagged: 0 },
+      customers: { records_in: 50, rows_out: 50, rows_quarantined: 0, duplicates_dropped: 0, rows_excluded: 0, rows_flagged: 2 },
     },
     checks,
     top_reasons: [

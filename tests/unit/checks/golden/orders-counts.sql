@@ -1,6 +1,7 @@
 SELECT count(*) AS "records_in",
   count(*) FILTER (WHERE "__etl_dropped") AS "duplicates_dropped",
   count(*) FILTER (WHERE "__etl_quarantined") AS "rows_quarantined",
+  count(*) FILTER (WHERE FALSE) AS "rows_excluded",
   count(*) FILTER (WHERE NOT "__etl_dropped" AND NOT "__etl_quarantined") AS "rows_out",
   count(*) FILTER (WHERE NOT "__etl_dropped" AND NOT "__etl_quarantined" AND "__etl_rule_ids" IS NOT NULL) AS "rows_flagged",
   (SELECT list({'id': "id", 'n': "n", 's': "s"} ORDER BY "id") FROM (

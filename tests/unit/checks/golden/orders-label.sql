@@ -5,7 +5,7 @@ WITH src AS (
   SELECT *, NULLIF("__o0", '') AS "__t0",
   NULLIF("__o1", '') AS "__t1",
   NULLIF("__o2", '') AS "__t2",
-  CASE WHEN regexp_full_match(NULLIF("__o3", ''), '^\s*[+-]?[0-9]+\s*$') THEN TRY_CAST(NULLIF("__o3", '') AS BIGINT) END AS "__t3",
+  CASE WHEN regexp_full_match(NULLIF("__o3", ''), '^\s*[+-]?[0-9]+(\.0*)?\s*$') THEN TRY_CAST(NULLIF("__o3", '') AS BIGINT) END AS "__t3",
   CASE WHEN regexp_full_match(NULLIF("__o4", ''), '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?Z?)?$') THEN TRY_CAST(NULLIF("__o4", '') AS TIMESTAMP) WHEN regexp_full_match(NULLIF("__o4", ''), '^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?)?$') THEN CAST(timezone('UTC', TRY_CAST(regexp_replace(NULLIF("__o4", ''), '^([0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2})([+-])', '\1:00\2') AS TIMESTAMPTZ)) AS TIMESTAMP) END AS "__t4" FROM src
 ), joined AS (
   SELECT typed.*, "__j0"."__found" AS "__j0_found", "__j0"."__c0" AS "__j0_c0" FROM typed

@@ -8,4 +8,4 @@ WHEN 'orders.quantity.exclusive_minimum' THEN 'quantity must be > 0'
 WHEN 'orders.order_date.required' THEN 'order_date is required'
 WHEN 'orders.duplicate_key' THEN 'duplicate key (order_id, product_id) with different values'
 WHEN 'orders.customer_fk' THEN 'customer_id not found in customers.customer_id'
-WHEN 'orders.after_registration' THEN 'date(order_date) >= customers.registration_date does not hold' END) AS "_reasons" FROM "silver"."orders" WHERE "__etl_quarantined" ORDER BY "_source_file", "_record_number"
+WHEN 'orders.after_registration' THEN 'date(order_date) >= customers.registration_date does not hold' END) AS "_reasons", FALSE AS "_excluded" FROM "silver"."orders" WHERE "__etl_quarantined" ORDER BY "_source_file", "_record_number"

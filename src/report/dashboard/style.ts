@@ -1,5 +1,6 @@
-/* reports/dashboard.html: one column of sections, each a grid of cards (two across on a wide screen). */
-:root { --ink: #0f172a; --muted: #64748b; --line: #e2e8f0; --bg: #f8fafc; --card: #fff; --blue: #2563eb; --red: #dc2626; --amber: #d97706; --green: #15803d; }
+// reports/dashboard.html: one column of sections, each a grid of cards (two across on a wide screen).
+// Text inlined into the page's <style> (see client.ts for why a module and not a file).
+export const DASHBOARD_STYLE = String.raw`:root { --ink: #0f172a; --muted: #64748b; --line: #e2e8f0; --bg: #f8fafc; --card: #fff; --blue: #2563eb; --red: #dc2626; --amber: #d97706; --green: #15803d; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--ink); font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 main { max-width: 1280px; margin: 0 auto; padding: 20px 24px 40px; }
@@ -60,3 +61,4 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 .status-line { margin: 0; }
 .notes ul { margin: 6px 0; padding-left: 20px; color: #334155; }
 footer { margin-top: 30px; color: var(--muted); font-size: 12px; }
+`;

@@ -2,7 +2,12 @@
 // Written defensively: the KPI model changes under it, so every section renders what is present and says
 // "not available (<why>)" for a KPI that is null, absent or marked not_available; one failing chart never
 // takes the page down. Text goes in through textContent only (never innerHTML).
-(function () {
+//
+// Kept as text (String.raw: backslashes stay as written; the code holds no backtick and no "${"), so that
+// the compiled package carries it in dist/ like any module. It is ES2017 browser JavaScript, not
+// TypeScript: nothing here is type-checked; tests/e2e/dashboard.test.ts runs it in a real browser and
+// tests/unit/report/dashboard-html.test.ts parses it.
+export const DASHBOARD_CLIENT = String.raw`(function () {
   'use strict';
   var startMs = performance.now();
   var errors = [];
@@ -797,3 +802,4 @@
   window.__etlDashboard = { renderMs: ms, clientMs: ms - startMs, charts: charts.slice(), errors: errors.slice() };
   document.documentElement.setAttribute('data-rendered', 'true');
 })();
+`;

@@ -1,0 +1,47 @@
+// The columns the shipped gold models read from each conformed view, with their SQL types. A shop's
+// contracts may leave an optional one out (no loyalty tiers, no price on the order line), and any
+// source but orders may be absent: the conformed view then carries the column as a typed NULL (an
+// absent source becomes an empty view), so the models bind and fall back to their documented rule
+// instead of failing with a binder error. Columns the shop declares keep their own type.
+import { sql, type Sql } from '../sql/sql.ts';
+
+export interface CanonicalColumn {
+  name: string;
+  type: string;
+}
+
+const col = (name: string, type: string): CanonicalColumn => ({ name, type });
+
+export const CANONICAL_COLUMNS: Readonly<Record<string, readonly CanonicalColumn[]>> = {
+  orders: [
+    col('order_id', 'VARCHAR'), col('customer_id', 'VARCHAR'), col('product_id', 'VARCHAR'), col('quantity', 'BIGINT'),
+    col('order_date', 'TIMESTAMP'), col('unit_price', 'DOUBLE'), col('order_line_id', 'VARCHAR'), col('shipping_country', 'VARCHAR'),
+  ],
+  customers: [
+    col('customer_id', 'VARCHAR'), col('name', 'VARCHAR'), col('email', 'VARCHAR'), col('city', 'VARCHAR'), col('country', 'VARCHAR'),
+    col('registration_date', 'DATE'), col('loyalty_tier', 'VARCHAR'),
+  ],
+  products: [
+    col('product_id', 'VARCHAR'), col('name', 'VARCHAR'), col('category', 'VARCHAR'), col('brand', 'VARCHAR'), col('price', 'DOUBLE'),
+    col('cost', 'DOUBLE'),
+  ],
+  inventory: [col('product_id', 'VARCHAR'), col('warehouse_id', 'VARCHAR'), col('stock_quantity', 'BIGINT'), col('last_updated', 'TIMESTAMP')],
+};
+
+/**
+ * Columns derived from a PII column before it is masked: the derived value is what a reader needs,
+ * the raw value never leaves silver. shipping_country = the trailing ISO 3166 alpha-2 code of
+ * shipping_address ("12 Main Street, Austin, US" → US), NULL when the address does not end in one.
+ */
+export const DERIVED_COLUMNS: Readonly<Record<string, readonly { name: string; from: string; expression: (raw: Sql) => Sql }[]>> = {
+  orders: [{
+    name: 'shipping_country',
+    from: 'shipping_address',
+    expression: (raw) => {
+      const code = sql`RIGHT(TRIM(${raw}), 2)`;
+      return sql`CASE WHEN TRIM(${raw}) LIKE '%, __' AND ${code} = UPPER(${code})
+        AND UPPER(LEFT(${code}, 1)) <> LOWER(LEFT(${code}, 1)) AND UPPER(RIGHT(${code}, 1)) <> LOWER(RIGHT(${code}, 1))
+        THEN ${code} END`;
+    },
+  }],
+};

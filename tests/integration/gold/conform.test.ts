@@ -1,0 +1,47 @@
+// The conformed views gold reads: PII masked, shipping_country derived from the raw address before its
+// mask, canonical columns a shop's contract leaves out present as typed NULLs, absent sources empty.
+import { describe, expect, it } from 'vitest';
+import { loadContractsOrThrow } from '../../../src/contracts/index.ts';
+import { withEngine } from '../../../src/engine/engine.ts';
+import { trusted } from '../../../src/sql/sql.ts';
+import { createAbsentConformedView, createConformedView } from '../../../src/stages/conform.ts';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+
+describe('createConformedView', () => {
+  it('redacts shipping_address, keeps its trailing ISO country code, and adds the canonical columns the data lacks', async () => {
+    const contracts = (await loadContractsOrThrow([`${ROOT}contracts`])).filter((c) => c.dataset === 'orders');
+    await withEngine(async (engine) => {
+      await engine.exec(trusted(`CREATE SCHEMA silver; CREATE TABLE silver.orders AS SELECT * FROM (VALUES
+        ('O1', 'C1', 'P1', 1, TIMESTAMP '2024-01-01', '12 Main Street, Austin, US'),
+        ('O2', 'C1', 'P1', 1, TIMESTAMP '2024-01-01', '  4 Rue Haute, Lyon, fr '),
+        ('O3', 'C1', 'P1', 1, TIMESTAMP '2024-01-01', '9 High Street, Leeds, 12'),
+        ('O4', 'C1', 'P1', 1, TIMESTAMP '2024-01-01', 'Hauptstraße 4, 50667 Köln, Germany'),
+        ('O5', 'C1', 'P1', 1, TIMESTAMP '2024-01-01', NULL)
+      ) t(order_id, customer_id, product_id, quantity, order_date, shipping_address)`));
+      const masked = await createConformedView(engine, { dataset: 'orders', silver: trusted('silver.orders'), contracts, salt: 's' });
+      expect(masked).toEqual(['shipping_address']);
+      const rows = await engine.rows(trusted('SELECT order_id, shipping_address, shipping_country, unit_price, order_line_id FROM conformed.orders ORDER BY order_id'));
+      expect(rows).toEqual([
+        { order_id: 'O1', shipping_address: '***', shipping_country: 'US', unit_price: null, order_line_id: null },
+        { order_id: 'O2', shipping_address: '***', shipping_country: null, unit_price: null, order_line_id: null }, // lower case: not a code
+        { order_id: 'O3', shipping_address: '***', shipping_country: null, unit_price: null, order_line_id: null },
+        { order_id: 'O4', shipping_address: '***', shipping_country: null, unit_price: null, order_line_id: null },
+        { order_id: 'O5', shipping_address: null, shipping_country: null, unit_price: null, order_line_id: null },
+      ]);
+      const types = Object.fromEntries((await engine.describe(trusted('conformed.orders'))).map((c) => [c.name, c.type]));
+      expect(types).toMatchObject({ unit_price: 'DOUBLE', order_line_id: 'VARCHAR', shipping_country: 'VARCHAR' });
+    });
+  });
+
+  it('an absent source is an empty view of its canonical columns', async () => {
+    await withEngine(async (engine) => {
+      await createAbsentConformedView(engine, 'inventory');
+      expect(await engine.describe(trusted('conformed.inventory'))).toEqual([
+        { name: 'product_id', type: 'VARCHAR' }, { name: 'warehouse_id', type: 'VARCHAR' },
+        { name: 'stock_quantity', type: 'BIGINT' }, { name: 'last_updated', type: 'TIMESTAMP' },
+      ]);
+      expect(await engine.scalar(trusted('SELECT COUNT(*) FROM conformed.inventory'))).toBe(0);
+    });
+  });
+});
