@@ -1,17 +1,19 @@
-// Writes the three renderings of one QualityReport into a reports directory.
+// Writes the renderings of one QualityReport into a reports directory: JSON, text, JUnit, and for a run the dashboard.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { QualityReport } from '../checks/result.ts';
 import { EtlError } from '../errors.ts';
-import { writeDashboard } from './dashboard-html.ts';
+import { DASHBOARD_FILE, writeDashboard } from './dashboard-html.ts';
 import { renderJunit } from './junit.ts';
 import { renderQualityJson } from './quality-json.ts';
 import { renderQualityText } from './quality-text.ts';
 
+/** What writeQualityReports writes for a run (a run whose gate closed publishes these, and only these). */
 export const QUALITY_REPORT_FILES = {
   json: 'quality_report.json',
   text: 'quality_report.txt',
   junit: 'junit.xml',
+  dashboard: DASHBOARD_FILE,
 } as const;
 
 export interface QualityReportOptions {
