@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RUN_STEPS, type RunStep } from '../../src/stages/test-hooks.ts';
 import { ROOT, runCli, tempDir, treeHashes } from '../helpers/cli.ts';
+import { reportHashes } from '../helpers/dashboard.ts';
 
 const AS_OF = '2026-11-20';
 const work = tempDir('etl-e2e-kill-');
@@ -24,7 +25,7 @@ const data = { old: join(work, 'old'), new: join(work, 'new') };
 function visible(): { output?: Record<string, string>; reports?: Record<string, string>; runs: string[] } {
   return {
     ...(existsSync(out) ? { output: treeHashes(out, /^_runs\//) } : {}),
-    ...(existsSync(reports) ? { reports: treeHashes(reports) } : {}),
+    ...(existsSync(reports) ? { reports: reportHashes(reports) } : {}),
     runs: existsSync(join(out, '_runs')) ? readdirSync(join(out, '_runs')).sort() : [],
   };
 }
@@ -58,7 +59,7 @@ beforeAll(() => {
     const r = join(work, `ref-${k}-reports`);
     expect(runCli(args(data[k], o, r)).code).toBe(0);
     const runId = JSON.parse(readFileSync(join(r, 'quality_report.json'), 'utf8')).run_id as string;
-    state[k] = { output: treeHashes(o, /^_runs\//), reports: treeHashes(r), runId };
+    state[k] = { output: treeHashes(o, /^_runs\//), reports: reportHashes(r), runId };
   }
   expect(state.old.runId).not.toBe(state.new.runId);
 }, 120_000);
