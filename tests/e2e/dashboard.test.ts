@@ -19,9 +19,8 @@ const work = tempDir('etl-e2e-dashboard-');
 type Json = Record<string, any>;
 interface Run { reports: string; out: string; code: number; stderr: string }
 
-function generateAndRun(name: string, generate: string[], run: string[] = []): Run {
+function generateAndRun(name: string, generate: string[], run: string[] = [], out = join(work, name, 'output')): Run {
   const data = join(work, name, 'data');
-  const out = join(work, name, 'output');
   const reports = join(work, name, 'reports');
   const gen = runCli(['generate', '--out', data, '--as-of', AS_OF, ...generate]);
   expect(gen.code, gen.stderr).toBe(0);
@@ -92,7 +91,8 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
   full = generateAndRun('full', ['--orders', '1500', '--seed', '11', '--defect-rate', '0.02']);
   lean = generateAndRun('lean', ['--orders', '800', '--seed', '12', '--no-optional']);
-  failed = generateAndRun('failed', ['--orders', '600', '--seed', '13', '--defect-rate', '0.3'], ['--strict']);
+  // Into the output of the first run: its record is the history this run's trend starts from.
+  failed = generateAndRun('failed', ['--orders', '600', '--seed', '13', '--defect-rate', '0.3'], ['--strict'], full.out);
 });
 
 afterAll(async () => {
@@ -236,6 +236,10 @@ describe('reports/dashboard.html of a run whose strict gate closed', () => {
       for (const c of gate) expect(banner).toContain(c['id']);
       expect(await opened.page.locator('[data-kpi="total_revenue"] .tile-value').textContent()).toBe('not available (nothing was published by this run)');
       expect((await chartMarks(opened.page))['conservation']).toBeGreaterThan(0);
+      // The trend: the first run (from output/_runs), then this one.
+      const firstRun = readJson(join(full.reports, 'quality_report.json'))['run_id'] as string;
+      const ticks = await opened.page.locator('[data-chart="trend"] svg g[aria-label="x-axis tick label"] text').allTextContents();
+      expect(ticks).toEqual([`1. ${AS_OF} ${firstRun.slice(-6)}`, `2. ${AS_OF} (this run) ${quality['run_id'].slice(-6)}`]);
     } finally {
       await opened.close();
     }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RUN_STEPS, type RunStep } from '../../src/stages/test-hooks.ts';
 import { ROOT, runCli, tempDir, treeHashes } from '../helpers/cli.ts';
+import { reportHashes } from '../helpers/dashboard.ts';
 
 const AS_OF = '2026-11-20';
 const work = tempDir('etl-e2e-kill-');

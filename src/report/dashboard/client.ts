@@ -561,6 +561,10 @@ export const DASHBOARD_CLIENT = String.raw`(function () {
           if (out !== undefined) flat.push({ warehouse: name, level: 'out of stock', n: out });
           if (low !== undefined) flat.push({ warehouse: name, level: 'low stock', n: low });
         });
+        if (!flat.some(function (d) { return d.level === 'low stock'; })) {
+          var lows = arr(inv.low_stock_alerts).filter(function (a) { return a.level !== 'out_of_stock'; }).length;
+          note = 'low stock by warehouse: not available (no per-warehouse low stock in kpis.json); ' + lows + ' product' + (lows === 1 ? '' : 's') + ' low on stock over all warehouses';
+        }
       } else {
         var alerts = arr(inv.low_stock_alerts);
         var hasWh = alerts.some(function (a) { return a.warehouse_id !== undefined; });
