@@ -21,14 +21,6 @@ interface Published { output: Record<string, string>; reports: Record<string, st
 const state: Record<'old' | 'new', Published> = {} as Record<'old' | 'new', Published>;
 const data = { old: join(work, 'old'), new: join(work, 'new') };
 
-/** Reports by content; dashboard.html by presence only: its quarantine trend is drawn from the run history
- * (output/_runs), which differs between the reference folders and the folder the kills happen in. */
-function reportHashes(dir: string): Record<string, string> {
-  const hashes = treeHashes(dir, /^dashboard\.html$/);
-  if (existsSync(join(dir, 'dashboard.html'))) hashes['dashboard.html'] = 'present';
-  return hashes;
-}
-
 /** What is visible now: output (run history aside), reports, and the run ids recorded. */
 function visible(): { output?: Record<string, string>; reports?: Record<string, string>; runs: string[] } {
   return {
