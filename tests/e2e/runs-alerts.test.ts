@@ -88,6 +88,7 @@ function writeConfig(alerts: string): void {
 const readRecord = (id: string) => JSON.parse(readFileSync(join(out, '_runs', `${id}.json`), 'utf8'));
 let run1: CliResult;
 let run2: CliResult;
+let run3: CliResult;
 let quality1: any;
 let alerts1: any;
 let quality2: any;
@@ -145,6 +146,13 @@ beforeAll(async () => {
 `);
   run2 = await runCliAsync(runArgs());
   quality2 = JSON.parse(readFileSync(join(reports, 'quality_report.json'), 'utf8'));
+
+  // A run stopped by an error (no source files): still announced, as FAILED with the error.
+  writeConfig(`alerts:
+  webhook:
+    url: http://127.0.0.1:${httpPort}/hooks/stopped
+`);
+  run3 = await runCliAsync(runArgs().map((a) => (a === data ? tempDir('etl-e2e-nodata-') : a)));
 }, 600_000);
 
 afterAll(async () => {
@@ -155,7 +163,7 @@ afterAll(async () => {
 describe('alert delivery after a run', () => {
   it('posts the status, gate failures and capped KPI alerts as JSON to the webhook, with headers from the environment', () => {
     expect(run1.code, run1.stderr).toBe(0);
-    expect(hooks).toHaveLength(1);
+    expect(hooks.filter((h) => h.path === '/hooks/etl')).toHaveLength(1);
     const { path, headers, body } = hooks[0]!;
     expect(path).toBe('/hooks/etl');
     expect(headers['authorization']).toBe(`Bearer ${SECRET}`);
@@ -211,8 +219,22 @@ describe('alert delivery after a run', () => {
     expect(d.map((x) => [x.channel, x.ok])).toEqual([['webhook', false], ['email', false]]);
     expect(d[0]!.error).toMatch(/ECONNREFUSED/);
     expect(d[1]!.error).toMatch(/RCPT TO reject@example.com refused: 550/);
-    expect(hooks).toHaveLength(1);
     expect(mails).toHaveLength(1);
+    expect(hooks.filter((h) => h.path === '/hooks/etl')).toHaveLength(1);
+  });
+
+  it('a run stopped by an error is announced as FAILED with its error, and keeps its exit code', () => {
+    expect(run3.code, run3.stderr).toBe(2);
+    expect(run3.stderr).toMatch(/SOURCE_NOT_FOUND/);
+    const stopped = hooks.filter((h) => h.path === '/hooks/stopped');
+    expect(stopped).toHaveLength(1);
+    const body = stopped[0]!.body;
+    expect(body.status).toBe('FAILED');
+    expect(body.exit_code).toBe(2);
+    expect(body.run_id).toBeNull();
+    expect(body.error.code).toBe('SOURCE_NOT_FOUND');
+    expect(body.gate_failures).toEqual([]);
+    expect(body.alerts).toEqual({ count: 0, shown: 0, truncated: false, items: [] });
   });
 });
 
