@@ -40,6 +40,12 @@ export async function runsShowCommand(opts: RunsShowOptions): Promise<number> {
   const run = findRun(history.runs, opts.id);
   if (!run) {
     const ids = history.runs.map((r) => r.run_id);
+    const prefixed = ids.filter((x) => x.startsWith(opts.id));
+    if (prefixed.length > 1) {
+      throw new EtlError('RUN_NOT_FOUND', `'${opts.id}' is the start of ${prefixed.length} runs in ${join(opts.out, '_runs')}`, {
+        hint: `give more of the id: ${prefixed.slice(-5).reverse().join(', ')}`,
+      });
+    }
     const nearest = nearestRunIds(opts.id, ids);
     throw new EtlError('RUN_NOT_FOUND', `no run '${opts.id}' in ${join(opts.out, '_runs')}`, {
       hint: nearest.length > 0 ? `the nearest recorded runs: ${nearest.join(', ')} (etl runs list --out ${opts.out})` : `no runs are recorded there; pass --out DIR of a run's output`,

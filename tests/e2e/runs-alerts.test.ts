@@ -300,6 +300,9 @@ describe('etl runs', () => {
     expect(r.stderr).toMatch(/RUN_NOT_FOUND/);
     expect(r.stderr).toContain(quality1.run_id);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    const ambiguous = runs(['show', AS_OF.replaceAll('-', ''), '--out', out]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain(`RUN_NOT_FOUND: '${AS_OF.replaceAll('-', '')}' is the start of 2 runs`);
   });
 
   it('no runs: a clear message and exit 0', () => {
