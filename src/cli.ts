@@ -132,6 +132,28 @@ export function buildProgram(): { program: Command; result: { code: number } } {
       result.code = await exportCommand({ ...opts, files });
     });
 
+  const runs = program.command('runs').description('the history of runs recorded in output/_runs');
+  runs
+    .command('list')
+    .description('every recorded run, newest first: status, duration, counts, what changed since the run before')
+    .option('--out <dir>', 'output directory', 'output')
+    .option('--json', 'machine-readable output', false)
+    .option('--limit <n>', 'only the newest N runs', positiveInt)
+    .action(async (opts) => {
+      const { runsListCommand } = await import('./commands/runs.ts');
+      result.code = await runsListCommand(opts);
+    });
+  runs
+    .command('show')
+    .description('one run in full (its id or a unique prefix of it)')
+    .argument('<id>', 'run id')
+    .option('--out <dir>', 'output directory', 'output')
+    .option('--json', 'machine-readable output', false)
+    .action(async (id: string, opts) => {
+      const { runsShowCommand } = await import('./commands/runs.ts');
+      result.code = await runsShowCommand({ ...opts, id });
+    });
+
   return { program, result };
 }
 

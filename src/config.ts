@@ -64,6 +64,33 @@ const PipelineConfigSchema = z
       })
       .strict(),
     pii: z.object({ salt: z.string().min(1) }).strict(),
+    // Alert delivery after each run (src/alerts/deliver.ts): a webhook (JSON) and/or an e-mail (text).
+    // Header values and the URL may name environment variables as ${NAME}, resolved at send time.
+    alerts: z
+      .object({
+        max_alerts: positiveInt.default(20),
+        webhook: z
+          .object({
+            url: z.string().regex(/^https?:\/\/\S+$/, 'an http:// or https:// URL'),
+            headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name'), z.string()).default({}),
+            timeout_seconds: positive.default(10),
+          })
+          .strict()
+          .optional(),
+        email: z
+          .object({
+            host: z.string().min(1),
+            port: positiveInt.max(65535).default(25),
+            from: z.string().regex(/^[^\s<>@]+@[^\s<>@]+$/, 'an e-mail address'),
+            to: z.array(z.string().regex(/^[^\s<>@]+@[^\s<>@]+$/, 'an e-mail address')).min(1),
+            subject_prefix: z.string().regex(/^[^\r\n]*$/, 'one line').default('[etl]'),
+            timeout_seconds: positive.default(10),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
     publish: z
       .object({
         lake: z.record(tableName, z.object({ partition_by: z.array(z.string().min(1)).default([]) }).strict()).default({}),

@@ -1,7 +1,11 @@
 // `etl run`: the pipeline, gated by the contracts. Exit 0 published, 1 strict gate closed, 2/3 errors.
-import { EtlError } from '../errors.ts';
-import { createLogger } from '../log.ts';
-import { runPipeline } from '../stages/run-pipeline.ts';
+import { join } from 'node:path';
+import { EtlError, toEtlError } from '../errors.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { gateFailures, runPipeline, type RunOutcome } from '../stages/run-pipeline.ts';
+import { resolvePipelineDirs } from '../stages/pipeline-dirs.ts';
+import { loadPipelineConfig } from '../config.ts';
+import { deliverAlerts, deliveryStatus, readAlerts, recordDeliveries, type RunNotice } from '../alerts/deliver.ts';
 import { emitCiError, emitCiReport, resolveCiMode } from './ci-output.ts';
 import { printRunSummary } from './run-summary.ts';
 
@@ -37,6 +41,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const memoryLimit = opts.memoryLimit === undefined ? undefined : checkMemoryLimit(opts.memoryLimit);
   const logger = createLogger({ ...(opts.logLevel ? { logLevel: opts.logLevel } : {}), ...(opts.logFormat ? { logFormat: opts.logFormat } : {}) });
   const ci = resolveCiMode(opts.ci);
+  const asOf = opts.asOf ?? todayUtc();
   const outcome = await runPipeline({
     data: opts.data,
     contracts: opts.contracts,
@@ -44,15 +49,70 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     out: opts.out,
     reports: opts.reports,
     strict: opts.strict,
-    asOf: opts.asOf ?? todayUtc(),
+    asOf,
     ...(memoryLimit ? { memoryLimit } : {}),
     ...(opts.threads ? { threads: opts.threads } : {}),
     logger,
-  }).catch((err: unknown) => {
+  }).catch(async (err: unknown) => {
     emitCiError(ci, err);
+    await notifyStopped(opts, asOf, err, logger);
     throw err;
   });
   emitCiReport(ci, outcome.report);
   printRunSummary(outcome, { out: opts.out, reports: opts.reports });
+  await notifyFinished(opts, outcome, logger);
   return outcome.exitCode;
+}
+
+// Alert delivery (src/alerts/deliver.ts) after the commit: best effort, never changes the exit code.
+async function notifyFinished(opts: RunCommandOptions, outcome: RunOutcome, logger: Logger): Promise<void> {
+  try {
+    const config = await loadPipelineConfig(resolvePipelineDirs(opts.pipeline).config);
+    if (!config.alerts) return;
+    const failures = gateFailures(outcome.report.checks);
+    const published = outcome.status === 'SUCCESS';
+    const { record } = outcome;
+    const notice: RunNotice = {
+      status: deliveryStatus(published, failures.length),
+      exitCode: outcome.exitCode,
+      runId: record.run_id,
+      asOf: record.as_of,
+      strict: record.strict,
+      startedAt: record.started_at,
+      finishedAt: record.finished_at,
+      sources: record.counts,
+      gateFailures: failures,
+      // A closed gate publishes no KPI reports: reports/alerts.json would be the previous run's.
+      alerts: published ? await readAlerts(join(opts.reports, 'alerts.json')) : null,
+      error: null,
+    };
+    const deliveries = await deliverAlerts(config.alerts, notice, logger);
+    if (deliveries.length > 0) await recordDeliveries(outcome.recordPath, deliveries);
+  } catch (err) {
+    logger.warn({ stage: 'alerts', error: (err as Error).message }, 'alert delivery skipped (the run is not affected)');
+  }
+}
+
+async function notifyStopped(opts: RunCommandOptions, asOf: string, err: unknown, logger: Logger): Promise<void> {
+  try {
+    const config = await loadPipelineConfig(resolvePipelineDirs(opts.pipeline).config);
+    if (!config.alerts) return;
+    const e = toEtlError(err);
+    const notice: RunNotice = {
+      status: 'FAILED',
+      exitCode: e.exitCode,
+      runId: null,
+      asOf,
+      strict: opts.strict,
+      startedAt: null,
+      finishedAt: new Date().toISOString(),
+      sources: {},
+      gateFailures: [],
+      alerts: null,
+      error: { code: e.code, message: e.message, hint: e.hint ?? null },
+    };
+    await deliverAlerts(config.alerts, notice, logger);
+  } catch {
+    // An unreadable config is the error being reported already; nothing to deliver with.
+  }
 }
