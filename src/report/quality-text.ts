@@ -120,7 +120,7 @@ function renderReasons(report: QualityReport): string[] {
 
 export function renderQualityText(report: QualityReport): string {
   const s = report.summary;
-  const banner = report.command === 'run' && report.status === 'WARNING' ? statusBanner(report.status, gateFailuresOf(report.checks)).split('\n').slice(0, -2) : [];
+  const banner = report.command === 'run' && report.status === 'WARNING' ? statusBanner(report.status, gateFailuresOf(report.checks)).split('\n').slice(0, -3) : [];
   const lines = [
     ...(banner.length > 0 ? [...banner, ''] : []),
     `etl quality report (schemaVersion ${report.schemaVersion})`,

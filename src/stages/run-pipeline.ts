@@ -12,6 +12,7 @@ import { CONFIG_FILE, loadPipelineConfig, modelVars, type PipelineConfig } from 
 import type { Contract } from '../contracts/model.ts';
 import { QUALITY_REPORT_SCHEMA_VERSION, summarize, type CheckResult, type RunStatus, type QualityReport, type ReasonSummary, type SourceCounts } from '../checks/result.ts';
 import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
+import { refusedSqlRules } from '../checks/lint-sql-rules.ts';
 import { QUALITY_REPORT_FILES, writeQualityReports } from '../report/write-quality-reports.ts';
 import { piiPolicyOf, redactPii } from '../report/redact-pii.ts';
 import { gateFailuresOf } from '../report/status-banner.ts';
@@ -186,6 +187,14 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
   });
   let runId = '';
   try {
+    // A refused SQL rule is a contract error (exit 2) before any data is read, never a failed check.
+    const [refused, ...moreRefused] = await refusedSqlRules(engine, contracts);
+    if (refused) {
+      throw new EtlError('CONTRACT_PROFILE_INVALID', `${refused.message}${moreRefused.length ? ` (and ${moreRefused.length} more; run \`etl contracts lint\`)` : ''}`, {
+        location: { file: refused.file, ...(refused.line ? { line: refused.line } : {}) },
+        ...(refused.hint ? { hint: refused.hint } : {}),
+      });
+    }
     // Large COPYs stream instead of buffering when the engine may reorder; outputs are sorted explicitly.
     await engine.exec(sql`SET preserve_insertion_order = false`);
     const checks: CheckResult[] = [];
