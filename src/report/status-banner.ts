@@ -4,9 +4,9 @@ import { roundMeasure, type CheckResult, type RunStatus } from '../checks/result
 
 /** One gate failure for people: `orders.orders_quarantine_rate failed: 100 (expected <= 5 %)`. */
 export function describeGateFailure(c: CheckResult): string {
-  const value = typeof c.value === 'number' ? ` ${roundMeasure(c.value)}` : '';
+  const value = typeof c.value === 'number' ? `: ${roundMeasure(c.value)}` : '';
   const expected = c.threshold ? ` (expected ${c.threshold})` : '';
-  return `${c.id} ${c.status}:${value}${expected}`.replace(/:$/, '');
+  return `${c.id} ${c.status}${value}${expected}`;
 }
 
 /** '' for SUCCESS; otherwise a banner (ending with a blank line) to put above a report. */
