@@ -70,7 +70,7 @@ describe('the default freshness rule (orders.orders_freshness, against --as-of, 
     const r = run('fresh', ['--as-of', AS_OF, '--strict']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/: SUCCESS$/);
-    expect(checksOf(r.read('quality_report.json')).find((c) => c.id === 'orders.orders_freshness')).toMatchObject({ status: 'passed', threshold: '<= 168 hours' });
+    expect(checksOf(r.read('quality_report.json')).find((c) => c.id === 'orders.orders_freshness')).toMatchObject({ status: 'passed', threshold: '<= 336 hours' });
     expect(r.read('sales_report.txt').split('\n')[0]).toBe('SALES REPORT');
     expect((JSON.parse(r.read('kpis.json')) as { status: string }).status).toBe('SUCCESS');
   });
@@ -81,7 +81,7 @@ describe('the default freshness rule (orders.orders_freshness, against --as-of, 
     const failed = checksOf(r.read('quality_report.json')).filter((c) => c.status === 'failed' || c.status === 'error');
     expect(failed.map((c) => c.id)).toEqual(['orders.orders_freshness']);
     expect(failed[0]!.value).toBeGreaterThan(100 * 24);
-    expect(r.stdout).toMatch(/gate: orders\.orders_freshness failed: \d+(\.\d\d?)? \(expected <= 168 hours\)/);
+    expect(r.stdout).toMatch(/gate: orders\.orders_freshness failed: \d+(\.\d\d?)? \(expected <= 336 hours\)/);
   });
 });
 
