@@ -88,14 +88,20 @@ function topReasons(checks: readonly CheckResult[]): ReasonSummary[] {
 /** The run id: the business date plus a hash of everything that decides the outputs — the inputs', the
  * contracts' and the pipeline config's CONTENT, the model files, --as-of and --strict. Editing one rule
  * gives a new id (and so a new run record beside the previous one). */
-async function runIdOf(asOf: string, inputs: Fingerprint[], files: string[], strict: boolean): Promise<string> {
+function runIdOf(asOf: string, inputs: Fingerprint[], definitions: string, strict: boolean): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ asOf, strict, inputs: inputs.map((i) => i.sha256) }));
+  h.update(JSON.stringify({ asOf, strict, inputs: inputs.map((i) => i.sha256), definitions }));
+  return `${asOf.replaceAll('-', '')}-${h.digest('hex').slice(0, 10)}`;
+}
+
+/** One hash of the definition files' content (names and bytes), read when the run loads them. */
+async function hashDefinitions(files: string[]): Promise<string> {
+  const h = createHash('sha256');
   for (const file of [...new Set(files.map((f) => resolve(f)))].sort()) {
     h.update(`\0${file.slice(file.lastIndexOf('/') + 1)}\0`);
     h.update(createHash('sha256').update(await readFile(file)).digest('hex'));
   }
-  return `${asOf.replaceAll('-', '')}-${h.digest('hex').slice(0, 10)}`;
+  return h.digest('hex');
 }
 
 /** Every file whose content decides a run beside its inputs: contracts, pipeline config, SQL models. */
@@ -172,6 +178,8 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
     }
     return loaded;
   });
+  // The definitions' content as loaded now (an edit during the run does not change this run's id).
+  const definitions = await hashDefinitions(await definitionFiles(contracts, dirs));
   const plan = planRun(contracts, opts.data, staging);
   await guardSources(plan.datasets.flatMap((d) => d.files ?? [d.file]));
   // The input fingerprints (a full read of every file) are hashed while DuckDB reads and checks the
@@ -251,7 +259,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
     log.info({ stage: 'gold_checks', checks: plan.gold.length, ms: stages['gold_checks'] }, 'gold checks');
 
     const inputs = await fingerprints;
-    runId = await runIdOf(opts.asOf, inputs, await definitionFiles(contracts, dirs), opts.strict);
+    runId = runIdOf(opts.asOf, inputs, definitions, opts.strict);
     log.info({ stage: 'gate', run_id: runId, inputs: inputs.length }, 'inputs fingerprinted');
     const failures = gateFailures(checks);
     const closed = opts.strict && failures.length > 0;
