@@ -33,6 +33,12 @@ export interface EnforceStatements {
   silver: Sql;
 }
 
+/** A key as people read it: the value of a one-column key, a tuple `(O0010332, P0044)` for a composite one
+ * (so that a list of samples never reads flat as `O1, P2, O1, P2`). */
+export function compositeKey(parts: Sql[]): Sql {
+  return parts.length === 1 ? parts[0]! : sql`'(' || concat_ws(', ', ${join(parts, ', ')}) || ')'`;
+}
+
 /** Samples of failing keys kept per rule. */
 export const SAMPLE_SIZE = 5;
 
@@ -227,10 +233,9 @@ DROP TABLE IF EXISTS ${t.duplicatesTable};${
   const rawOf = (c: PlannedColumn): Sql => (c.present ? helper.raw(c.index) : trusted('CAST(NULL AS VARCHAR)'));
   const sampleKey =
     plan.primaryKey.length > 0
-      ? sql`CASE WHEN ${join(plan.primaryKey.map((k) => sql`NULLIF(${rawOf(k)}, '') IS NULL`), ' AND ')} THEN ${byRecord} ELSE concat_ws(', ', ${join(
+      ? sql`CASE WHEN ${join(plan.primaryKey.map((k) => sql`NULLIF(${rawOf(k)}, '') IS NULL`), ' AND ')} THEN ${byRecord} ELSE ${compositeKey(
           plan.primaryKey.map((k) => sql`coalesce(NULLIF(${rawOf(k)}, ''), 'NULL')`),
-          ', ',
-        )}) END`
+        )} END`
       : byRecord;
   // Per-rule failures come from the labelled rows that broke something (few), unnested once and
   // grouped by rule id: the cost follows the defects, not rows × rules.

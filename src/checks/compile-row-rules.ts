@@ -116,7 +116,7 @@ export function asOfLiteral(asOf: string): Sql {
   return sql`DATE ${asOf}`;
 }
 
-function ruleIdOf(dataset: string, id: string): string {
+export function ruleIdOf(dataset: string, id: string): string {
   return id.startsWith(`${dataset}.`) ? id : `${dataset}.${id}`;
 }
 

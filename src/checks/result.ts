@@ -54,11 +54,15 @@ export interface ReasonSummary {
   sample_keys: string[];
 }
 
+/** DESIGN.md "status values": SUCCESS published and every error-severity dataset rule held; WARNING
+ * published although one failed (no --strict); FAILED nothing was published. */
+export type RunStatus = 'SUCCESS' | 'WARNING' | 'FAILED';
+
 export interface QualityReport {
   schemaVersion: string;
   command: 'run' | 'validate';
-  /** SUCCESS when the run published (validate: when the file conforms), FAILED otherwise. */
-  status: 'SUCCESS' | 'FAILED';
+  /** See RunStatus (validate: SUCCESS when the file conforms, FAILED otherwise). */
+  status: RunStatus;
   strict: boolean;
   run_id: string;
   as_of: string;
@@ -81,4 +85,12 @@ export function summarize(checks: readonly CheckResult[]): QualityReport['summar
   const summary = { passed: 0, warning: 0, failed: 0, error: 0, skipped: 0 };
   for (const c of checks) summary[c.status] += 1;
   return summary;
+}
+
+/** A measured value for people and reports: at most two decimals (22.58854559155991 → 22.59), integers
+ * stay integers; a very small non-zero value keeps three significant digits rather than becoming 0. */
+export function roundMeasure(value: number): number {
+  if (!Number.isFinite(value) || Number.isInteger(value)) return value;
+  const r = Math.round(value * 100) / 100;
+  return r === 0 ? Number(value.toPrecision(3)) : r;
 }

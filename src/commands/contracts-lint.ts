@@ -6,12 +6,26 @@ import { existsSync } from 'node:fs';
 import { EXIT } from '../errors.ts';
 import { expandContractPaths, formatProblem, hasErrors, loadContracts, sortProblems, type Problem } from '../contracts/index.ts';
 import { checkModelsAgainstContracts } from '../stages/check-models.ts';
+import { refusedSqlRules } from '../checks/lint-sql-rules.ts';
+import type { Contract } from '../contracts/model.ts';
 
 export interface LintOptions {
   files: string[];
   contracts: string;
   pipeline?: string;
   logLevel?: string;
+}
+
+/** SQL rules the run's guard would refuse (checked by DuckDB's own parser, so an engine is opened). */
+async function refusedSqlRulesOf(contracts: Contract[]): Promise<Problem[]> {
+  if (!contracts.some((c) => [...c.quality, ...c.properties.flatMap((p) => p.quality)].some((r) => r.type === 'sql'))) return [];
+  const { Engine } = await import('../engine/engine.ts');
+  const engine = await Engine.open({ threads: 1 });
+  try {
+    return await refusedSqlRules(engine, contracts);
+  } finally {
+    engine.close();
+  }
 }
 
 export async function lintCommand(opts: LintOptions, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
@@ -21,6 +35,7 @@ export async function lintCommand(opts: LintOptions, out: (line: string) => void
   const paths = explicit ? opts.files : [opts.contracts];
   const { contracts, problems } = await loadContracts(paths, explicit ? { context: [opts.contracts] } : {});
   const all: Problem[] = [...problems];
+  if (!hasErrors(problems)) all.push(...(await refusedSqlRulesOf(contracts)));
   const pipeline = opts.pipeline ?? 'pipeline';
   if (!hasErrors(problems) && existsSync(pipeline)) {
     // The models read the whole set: bind them against every contract of the directory.

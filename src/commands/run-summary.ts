@@ -1,6 +1,7 @@
 // The few lines a person reads after a run (stdout): verdict, per-source counts, gate failures, where to look.
 import type { RunOutcome } from '../stages/run-pipeline.ts';
 import { gateFailures } from '../stages/run-pipeline.ts';
+import { describeGateFailure } from '../report/status-banner.ts';
 
 function pad(s: string | number, n: number, right = false): string {
   const t = String(s);
@@ -22,10 +23,11 @@ export function renderRunSummary(outcome: RunOutcome, where: { out: string; repo
   lines.push('');
   lines.push(`checks: ${s.passed} passed, ${s.warning} warning, ${s.failed} failed, ${s.error} error, ${s.skipped} skipped`);
   const failures = gateFailures(report.checks);
-  for (const f of failures) lines.push(`  gate: ${f.id} ${f.status}${f.value !== undefined && f.value !== null ? ` (value ${f.value}${f.threshold ? `, expected ${f.threshold}` : ''})` : ''}`);
+  for (const f of failures) lines.push(`  gate: ${describeGateFailure(f)}`);
+  if (outcome.status === 'WARNING') lines.push('WARNING: published although error-severity dataset rules failed (exit 0 without --strict; --strict would publish nothing and exit 1)');
   const total = Object.values(record.stages).reduce((a, b) => a + b, 0);
   lines.push(`time: ${(total / 1000).toFixed(1)} s`);
-  if (outcome.status === 'SUCCESS') {
+  if (outcome.status !== 'FAILED') {
     lines.push(`published: ${where.out}/ (lake, warehouse, exports, quarantine) and ${where.reports}/ (sales_report.txt, kpis_dashboard.txt, kpis.json, quality_report.*)`);
   } else {
     lines.push(`nothing published: the previous output in ${where.out}/ is unchanged; see ${where.reports}/quality_report.txt`);

@@ -1,7 +1,7 @@
 // reports/junit.xml: the QualityReport for CI dashboards. One <testsuite> per dataset+layer (a boundary),
 // one <testcase> per check; failed and errored checks are <failure>s, skipped ones <skipped/>, warnings
 // pass with the warning in <system-out>. No timestamps or durations: the file is deterministic.
-import type { CheckResult, QualityReport } from '../checks/result.ts';
+import { roundMeasure, type CheckResult, type QualityReport } from '../checks/result.ts';
 import { sortChecks } from './quality-json.ts';
 
 /** Characters XML 1.0 forbids outright (C0 controls except tab/newline/CR, lone surrogates, U+FFFE/F). */
@@ -30,7 +30,7 @@ function describeCheck(c: CheckResult): string {
     `rule: ${c.rule}${c.property ? ` (property ${c.property})` : ''}, severity: ${c.severity}`,
     `failed rows: ${c.failed_rows}`,
   ];
-  if (c.value !== undefined && c.value !== null) parts.push(`value: ${c.value}`);
+  if (c.value !== undefined && c.value !== null) parts.push(`value: ${roundMeasure(c.value)}`);
   if (c.threshold) parts.push(`threshold: ${c.threshold}`);
   if (c.message) parts.push(`message: ${c.message}`);
   if (c.sample_keys && c.sample_keys.length > 0) parts.push(`sample keys: ${c.sample_keys.join(', ')}`);
@@ -40,7 +40,8 @@ function describeCheck(c: CheckResult): string {
 
 function failureMessage(c: CheckResult): string {
   const base = c.message ?? c.description;
-  return c.threshold ? `${base} (failed rows: ${c.failed_rows}, threshold: ${c.threshold})` : `${base} (failed rows: ${c.failed_rows})`;
+  const value = typeof c.value === 'number' ? `, value: ${roundMeasure(c.value)}` : '';
+  return c.threshold ? `${base} (failed rows: ${c.failed_rows}${value}, threshold: ${c.threshold})` : `${base} (failed rows: ${c.failed_rows}${value})`;
 }
 
 function renderTestcase(c: CheckResult, classname: string): string[] {

@@ -1,6 +1,6 @@
 // reports/quality_report.json: the QualityReport model as JSON, byte-stable for the same inputs:
 // keys in a fixed order, checks sorted by dataset, layer (pipeline order), id, no wall-clock time.
-import type { CheckResult, QualityReport, ReasonSummary } from '../checks/result.ts';
+import { roundMeasure, type CheckResult, type QualityReport, type ReasonSummary } from '../checks/result.ts';
 
 /** Pipeline order of the layers, so that a report reads in the order the data flowed. */
 const LAYER_ORDER: Record<string, number> = { bronze: 0, source: 1, silver: 2, gold: 3 };
@@ -45,7 +45,7 @@ function orderCheck(c: CheckResult): Record<string, unknown> {
   out['severity'] = c.severity;
   out['status'] = c.status;
   out['failed_rows'] = c.failed_rows;
-  if (c.value !== undefined) out['value'] = c.value;
+  if (c.value !== undefined) out['value'] = c.value === null ? null : roundMeasure(c.value);
   if (c.threshold !== undefined) out['threshold'] = c.threshold;
   out['description'] = c.description;
   if (c.message !== undefined) out['message'] = c.message;

@@ -1,6 +1,8 @@
 // reports/quality_report.txt: the same QualityReport for people — verdict first, then the per-source
-// counts (conservation at a glance), every check with its status and threshold, then why rows failed.
-import type { CheckResult, QualityReport } from '../checks/result.ts';
+// counts (conservation at a glance), the checks that need attention (failed, error, warning, skipped)
+// with their measured value and threshold, a count of passed ones, then why rows failed.
+import { roundMeasure, type CheckResult, type QualityReport } from '../checks/result.ts';
+import { gateFailuresOf, statusBanner } from './status-banner.ts';
 import { sortChecks, sortReasons } from './quality-json.ts';
 
 /** Sample keys shown per reason: enough to find the rows, short enough to read. */
@@ -51,31 +53,48 @@ function renderSources(report: QualityReport): string[] {
   ];
 }
 
+/** Failures first, then errors, warnings and skips; passed checks are counted, not listed (the full
+ * list stays in quality_report.json and junit.xml). */
+const STATUS_ORDER: Record<string, number> = { failed: 0, error: 1, warning: 2, skipped: 3, passed: 4 };
+
+/** The measured value, rounded for people; '' when the rule has none. */
+function measured(c: CheckResult): string {
+  if (typeof c.value === 'number') return String(roundMeasure(c.value));
+  return c.value === null && (c.status === 'failed' || c.status === 'warning') ? 'none' : '';
+}
+
 function renderChecks(checks: CheckResult[]): string[] {
   if (checks.length === 0) return ['Checks', '  (none)'];
-  const sorted = sortChecks(checks);
-  const rows = sorted.map((c) => [
+  const shown = sortChecks(checks.filter((c) => c.status !== 'passed' || c.rule === 'filter')).sort(
+    (a, b) => (STATUS_ORDER[a.status] ?? 9) - (STATUS_ORDER[b.status] ?? 9) || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1),
+  );
+  const passed = checks.filter((c) => c.status === 'passed' && c.rule !== 'filter').length;
+  const footer = `  ${passed} passed check${passed === 1 ? '' : 's'}${passed > 0 ? ' not listed (all of them are in quality_report.json and junit.xml)' : ''}`;
+  if (shown.length === 0) return ['Checks needing attention', '  (none)', footer];
+  const rows = shown.map((c) => [
     c.status,
     `${c.dataset}.${c.layer}`,
     c.id,
     c.severity,
     String(c.failed_rows),
+    measured(c),
     c.threshold ?? '',
   ]);
   const table = formatTable(
-    ['status', 'boundary', 'check', 'severity', 'failed_rows', 'threshold'],
+    ['status', 'boundary', 'check', 'severity', 'failed_rows', 'value', 'threshold'],
     rows,
-    ['left', 'left', 'left', 'left', 'right', 'left'],
+    ['left', 'left', 'left', 'left', 'right', 'right', 'left'],
   );
-  // Errors and skips say why under their row; a bare status would leave the reader guessing.
-  const out = ['Checks', table[0]!];
-  sorted.forEach((c, i) => {
+  // Errors, failures and skips say why under their row; a bare status would leave the reader guessing.
+  const out = ['Checks needing attention', table[0]!];
+  shown.forEach((c, i) => {
     out.push(table[i + 1]!);
     // A business filter passes, but how many rows it excluded belongs under it too.
-    if (c.message && (c.status === 'error' || c.status === 'skipped' || c.status === 'failed' || c.rule === 'filter')) {
+    if (c.message && (c.status === 'error' || c.status === 'skipped' || c.status === 'failed' || c.status === 'warning' || c.rule === 'filter')) {
       out.push(`      ↳ ${oneLine(c.message)}`);
     }
   });
+  out.push(footer);
   return out;
 }
 
@@ -101,7 +120,9 @@ function renderReasons(report: QualityReport): string[] {
 
 export function renderQualityText(report: QualityReport): string {
   const s = report.summary;
+  const banner = report.command === 'run' && report.status === 'WARNING' ? statusBanner(report.status, gateFailuresOf(report.checks)).split('\n').slice(0, -3) : [];
   const lines = [
+    ...(banner.length > 0 ? [...banner, ''] : []),
     `etl quality report (schemaVersion ${report.schemaVersion})`,
     `status: ${verdict(report)}`,
     `command: ${report.command}  strict: ${report.strict ? 'yes' : 'no'}  as_of: ${report.as_of}  run_id: ${report.run_id}`,

@@ -2,12 +2,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../config.ts';
+import type { CheckResult, RunStatus } from '../checks/result.ts';
 import type { Engine } from '../engine/engine.ts';
 import { EtlError } from '../errors.ts';
-import { collectKpis } from '../kpi/collect-kpis.ts';
+import { collectKpis, type Kpis } from '../kpi/collect-kpis.ts';
 import { renderKpiDashboard } from './kpi-dashboard.ts';
 import { renderAlertsJson, renderKpisJson } from './kpi-json.ts';
 import { renderSalesReport } from './sales-report.ts';
+import { statusBanner } from './status-banner.ts';
 
 export const KPI_REPORT_FILES = {
   sales: 'sales_report.txt',
@@ -24,14 +26,21 @@ export interface KpiReportOptions {
   available: string[];
   /** Gold models skipped in this run and why ("no inventory"): the reason the reports give. */
   skipped?: Record<string, string>;
+  /** The run's status (kpis.json `status`; a WARNING opens each text report), and the gate failures behind it. */
+  status?: RunStatus;
+  gateFailures?: readonly CheckResult[];
 }
 
 export async function writeKpiReports(engine: Engine, opts: KpiReportOptions): Promise<void> {
   const kpis = await collectKpis(engine, { asOf: opts.asOf, config: opts.config, available: opts.available, ...(opts.skipped ? { skipped: opts.skipped } : {}) });
+  const status = opts.status ?? 'SUCCESS';
+  const banner = statusBanner(status, opts.gateFailures);
+  const { schemaVersion, ...rest } = kpis;
+  const withStatus: Kpis & { status: RunStatus } = { schemaVersion, status, ...rest };
   const files: [string, string][] = [
-    [KPI_REPORT_FILES.sales, renderSalesReport(kpis)],
-    [KPI_REPORT_FILES.dashboard, renderKpiDashboard(kpis)],
-    [KPI_REPORT_FILES.json, renderKpisJson(kpis)],
+    [KPI_REPORT_FILES.sales, banner + renderSalesReport(kpis)],
+    [KPI_REPORT_FILES.dashboard, banner + renderKpiDashboard(kpis)],
+    [KPI_REPORT_FILES.json, renderKpisJson(withStatus)],
     [KPI_REPORT_FILES.alerts, renderAlertsJson(kpis)],
   ];
   try {

@@ -2,18 +2,20 @@
 // (SQL models) → gold checks → gate → stage output, reports and run record → one commit (commit.ts).
 // Before anything: the paths are guarded (guard-paths.ts) and the output locked (output-lock.ts).
 import { createHash } from 'node:crypto';
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log.ts';
 import { Engine } from '../engine/engine.ts';
 import { loadContractsOrThrow } from '../contracts/index.ts';
-import { loadPipelineConfig, modelVars, type PipelineConfig } from '../config.ts';
+import { CONFIG_FILE, loadPipelineConfig, modelVars, type PipelineConfig } from '../config.ts';
 import type { Contract } from '../contracts/model.ts';
-import { QUALITY_REPORT_SCHEMA_VERSION, summarize, type CheckResult, type QualityReport, type ReasonSummary, type SourceCounts } from '../checks/result.ts';
+import { QUALITY_REPORT_SCHEMA_VERSION, summarize, type CheckResult, type RunStatus, type QualityReport, type ReasonSummary, type SourceCounts } from '../checks/result.ts';
 import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
+import { refusedSqlRules } from '../checks/lint-sql-rules.ts';
 import { QUALITY_REPORT_FILES, writeQualityReports } from '../report/write-quality-reports.ts';
 import { piiPolicyOf, redactPii } from '../report/redact-pii.ts';
+import { gateFailuresOf } from '../report/status-banner.ts';
 import { diskFullError, EtlError, isDiskFull } from '../errors.ts';
 import { writeKpiReports } from '../report/write-kpi-reports.ts';
 import { ident, sql, type Sql } from '../sql/sql.ts';
@@ -50,7 +52,7 @@ export interface RunOptions {
 export interface RunRecord {
   schemaVersion: string;
   run_id: string;
-  status: 'SUCCESS' | 'FAILED';
+  status: RunStatus;
   strict: boolean;
   as_of: string;
   started_at: string;
@@ -65,17 +67,15 @@ export interface RunRecord {
 }
 
 export interface RunOutcome {
-  status: 'SUCCESS' | 'FAILED';
+  status: RunStatus;
   exitCode: 0 | 1;
   report: QualityReport;
   record: RunRecord;
   recordPath: string;
 }
 
-/** Error-severity dataset rules that failed: what closes the --strict gate. */
-export function gateFailures(checks: readonly CheckResult[]): CheckResult[] {
-  return checks.filter((c) => c.kind === 'dataset' && c.severity === 'error' && (c.status === 'failed' || c.status === 'error'));
-}
+/** Error-severity dataset rules that failed: what closes the --strict gate (and makes a lenient run WARNING). */
+export const gateFailures = gateFailuresOf;
 
 function topReasons(checks: readonly CheckResult[]): ReasonSummary[] {
   return checks
@@ -85,10 +85,39 @@ function topReasons(checks: readonly CheckResult[]): ReasonSummary[] {
     .map((c) => ({ dataset: c.dataset, rule_id: c.id, reason: c.description, count: c.failed_rows, sample_keys: c.sample_keys ?? [] }));
 }
 
-function runIdOf(asOf: string, inputs: Fingerprint[], contracts: Contract[], strict: boolean): string {
+/** The run id: the business date plus a hash of everything that decides the outputs — the inputs', the
+ * contracts' and the pipeline config's CONTENT, the model files, --as-of and --strict. Editing one rule
+ * gives a new id (and so a new run record beside the previous one). */
+function runIdOf(asOf: string, inputs: Fingerprint[], definitions: string, strict: boolean): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ asOf, strict, inputs: inputs.map((i) => i.sha256), contracts: contracts.map((c) => [c.id, c.version]) }));
+  h.update(JSON.stringify({ asOf, strict, inputs: inputs.map((i) => i.sha256), definitions }));
   return `${asOf.replaceAll('-', '')}-${h.digest('hex').slice(0, 10)}`;
+}
+
+/** One hash of the definition files' content (names and bytes), read when the run loads them. */
+async function hashDefinitions(files: string[]): Promise<string> {
+  const h = createHash('sha256');
+  for (const file of [...new Set(files.map((f) => resolve(f)))].sort()) {
+    h.update(`\0${file.slice(file.lastIndexOf('/') + 1)}\0`);
+    h.update(createHash('sha256').update(await readFile(file)).digest('hex'));
+  }
+  return h.digest('hex');
+}
+
+/** Every file whose content decides a run beside its inputs: contracts, pipeline config, SQL models. */
+async function definitionFiles(contracts: Contract[], dirs: { pipeline: string; models: string; config: string }): Promise<string[]> {
+  const sqlFiles = async (dir: string): Promise<string[]> => {
+    if (!existsSync(dir)) return [];
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile() && e.name.endsWith('.sql')).map((e) => join(e.parentPath, e.name));
+  };
+  const config = join(dirs.config, CONFIG_FILE);
+  return [
+    ...contracts.map((c) => c.file),
+    ...(existsSync(config) ? [config] : []),
+    ...(await sqlFiles(join(dirs.pipeline, 'staging'))),
+    ...(await sqlFiles(join(dirs.models, 'models'))),
+  ];
 }
 
 export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
@@ -150,6 +179,8 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
     }
     return loaded;
   });
+  // The definitions' content as loaded now (an edit during the run does not change this run's id).
+  const definitions = await hashDefinitions(await definitionFiles(contracts, dirs));
   const plan = planRun(contracts, opts.data, staging);
   await guardSources(plan.datasets.flatMap((d) => d.files ?? [d.file]));
   // The input fingerprints (a full read of every file) are hashed while DuckDB reads and checks the
@@ -165,6 +196,14 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
   });
   let runId = '';
   try {
+    // A refused SQL rule is a contract error (exit 2) before any data is read, never a failed check.
+    const [refused, ...moreRefused] = await refusedSqlRules(engine, contracts);
+    if (refused) {
+      throw new EtlError('CONTRACT_PROFILE_INVALID', `${refused.message}${moreRefused.length ? ` (and ${moreRefused.length} more; run \`etl contracts lint\`)` : ''}`, {
+        location: { file: refused.file, ...(refused.line ? { line: refused.line } : {}) },
+        ...(refused.hint ? { hint: refused.hint } : {}),
+      });
+    }
     // Large COPYs stream instead of buffering when the engine may reorder; outputs are sorted explicitly.
     await engine.exec(sql`SET preserve_insertion_order = false`);
     const checks: CheckResult[] = [];
@@ -221,11 +260,12 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
     log.info({ stage: 'gold_checks', checks: plan.gold.length, ms: stages['gold_checks'] }, 'gold checks');
 
     const inputs = await fingerprints;
-    runId = runIdOf(opts.asOf, inputs, contracts, opts.strict);
+    runId = runIdOf(opts.asOf, inputs, definitions, opts.strict);
     log.info({ stage: 'gate', run_id: runId, inputs: inputs.length }, 'inputs fingerprinted');
     const failures = gateFailures(checks);
     const closed = opts.strict && failures.length > 0;
-    const status: 'SUCCESS' | 'FAILED' = closed ? 'FAILED' : 'SUCCESS';
+    // WARNING: published although an error-severity dataset rule failed (no --strict); every report says so.
+    const status: RunStatus = closed ? 'FAILED' : failures.length > 0 ? 'WARNING' : 'SUCCESS';
     const contractVersions = Object.fromEntries(contracts.map((c) => [c.id, c.version]).sort(([a], [b]) => String(a).localeCompare(String(b))));
     // Engine messages and samples that could quote a PII value are withheld before any rendering.
     const report: QualityReport = redactPii({
@@ -257,7 +297,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
           await reachStep('staged-output');
           await createStaging(reportsDir, runId);
           const skipped = Object.fromEntries(gold.models.flatMap((m) => (m.skipped ? [[m.name, m.skipped]] : [])));
-          await writeKpiReports(engine, { dir: reportsStaging, asOf: opts.asOf, config, available, skipped });
+          await writeKpiReports(engine, { dir: reportsStaging, asOf: opts.asOf, config, available, skipped, status, gateFailures: failures });
           await writeQualityReports(report, reportsStaging, { runsDir: join(out, '_runs') });
           await writeMarker(reportsStaging, 'reports');
           await reachStep('staged-reports');
@@ -284,7 +324,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
         as_of: opts.asOf,
         started_at: startedAt.toISOString(),
         finished_at: new Date().toISOString(),
-        ...(closed ? { reason: `error-severity dataset rules failed: ${failures.map((f) => f.id).join(', ')}` } : {}),
+        ...(failures.length > 0 ? { reason: `error-severity dataset rules failed: ${failures.map((f) => f.id).join(', ')}${closed ? '' : ' (published without --strict)'}` } : {}),
         stages,
         counts,
         gold: Object.fromEntries(gold.models.filter((m) => !m.skipped).map((m) => [m.name, m.rows])),

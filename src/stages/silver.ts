@@ -7,6 +7,7 @@ import type { CheckResult, SourceCounts } from '../checks/result.ts';
 import { enforceRowRules } from '../checks/enforce.ts';
 import { enforcedKey } from '../checks/compile-row-rules.ts';
 import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
+import { explainUpstreamQuarantine } from '../checks/upstream-quarantine.ts';
 import { ident, sql, type Sql } from '../sql/sql.ts';
 import type { BronzeResult } from './bronze.ts';
 import type { DatasetPlan } from './plan.ts';
@@ -46,6 +47,9 @@ export async function buildSilver(
     sourceFiles: bronze.read.files,
     ...(keepLineage ? { keepLineage: true } : {}),
   });
+
+  // An FK failure whose key was quarantined upstream names that upstream rule (check message, reasons).
+  await explainUpstreamQuarantine(engine, { dataset: plan.dataset, contracts, quarantineTable: quarantine, checks: enforced.checks });
 
   const malformed = bronze.read.malformed;
   const ruleId = `${plan.dataset}.malformed_record`;

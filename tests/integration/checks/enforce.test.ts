@@ -217,9 +217,9 @@ describe('duplicates', () => {
         ['O2', '', '1'],
       ]);
       const out = await enforce(e, 'orders', b, [c]);
-      expect(check(out, 'orders.quantity.minimum').sample_keys).toEqual(['O1, P1']);
+      expect(check(out, 'orders.quantity.minimum').sample_keys).toEqual(['(O1, P1)']);
       expect(check(out, 'orders.order_id.required').sample_keys).toEqual(['record 2']);
-      expect(check(out, 'orders.product_id.required').sample_keys).toEqual(['record 2', 'O2, NULL']);
+      expect(check(out, 'orders.product_id.required').sample_keys).toEqual(['record 2', '(O2, NULL)']);
     });
   });
 

@@ -138,6 +138,7 @@ describe('the shipped contracts', () => {
     ]);
     expect(orders?.quality.map((r) => [r.id, r.type, 'operator' in r ? r.operator : undefined, r.severity])).toEqual([
       ['orders_quarantine_rate', 'custom-dataset', { op: 'mustBeLessOrEqualTo', value: 5 }, 'error'],
+      ['orders_freshness', 'custom-dataset', { op: 'mustBeLessOrEqualTo', value: 336 }, 'error'],
       ['orders_row_count', 'library', { op: 'mustBeGreaterThan', value: 0 }, 'error'],
     ]);
     const quantity = orders?.properties.find((p) => p.name === 'quantity');

@@ -54,6 +54,41 @@ describe('renderQualityText', () => {
     expect(table[2]!.length).toBe(table[0]!.length);
   });
 
+  it('lists failures, errors and warnings first with the rounded value and threshold, then counts the passed checks', () => {
+    const text = renderQualityText(sampleReport());
+    const lines = text.split('\n');
+    const start = lines.indexOf('Checks needing attention');
+    const statuses = lines.slice(start + 2).filter((l) => /^ {2}(failed|error|warning|skipped|passed) /.test(l)).map((l) => l.trim().split(/\s+/)[0]);
+    expect(statuses).toEqual(['failed', 'failed', 'error', 'warning', 'skipped']);
+    expect(text).toMatch(/orders\.quarantine_rate +error +12 +22\.59 +<= 5 %/);
+    expect(text).not.toContain('22.588');
+    expect(text).not.toContain('customers.customer_id.unique');
+    expect(text).toContain('  1 passed check not listed (all of them are in quality_report.json and junit.xml)');
+    expect(text).toContain('sample keys: (O0010332, P0044), (O0010332, P0045), (O0010400, P0044), (O0010401, P0001), (O0010402, P0002), …');
+  });
+
+  it('a WARNING run opens with the gate failures that made it one', () => {
+    const r = sampleReport();
+    r.status = 'WARNING';
+    r.strict = false;
+    const lines = renderQualityText(r).split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      'STATUS: WARNING: published although error-severity dataset rules failed (run without --strict); the figures below may be incomplete',
+      '  - orders.amounts_positive error (expected > 0)',
+      '  - orders.quarantine_rate failed: 22.59 (expected <= 5 %)',
+      '',
+    ]);
+    expect(lines[5]).toBe('status: WARNING');
+  });
+
+  it('JSON and JUnit keep every check, values rounded', () => {
+    const json = JSON.parse(renderQualityJson(sampleReport())) as { checks: { id: string; value?: number }[] };
+    expect(json.checks).toHaveLength(sampleReport().checks.length);
+    expect(json.checks.find((c) => c.id === 'orders.quarantine_rate')!.value).toBe(22.59);
+    expect(renderJunit(sampleReport())).toContain('value: 22.59');
+    expect(renderJunit(sampleReport())).not.toContain('22.588');
+  });
+
   it('says PASSED with warnings for a validate report with warnings only', () => {
     const r = sampleReport();
     r.command = 'validate';
