@@ -3,7 +3,7 @@
 // NDJSON: raw lines parsed by DuckDB's JSON functions (an invalid line is a malformed record).
 // JSON array: all or nothing (a syntax error is a file-level error). Parquet: columns cast to text.
 import { extname } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { EtlError } from '../errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import { ident, join, literal, sql, trusted, type Sql } from '../sql/sql.ts';
@@ -110,7 +110,7 @@ export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<
 function isSourceObject(table: string, name: string): boolean {
   if (name === table) return true;
   if (!name.startsWith(`${table}__`)) return false;
-  return /^(malformed|in|f\d+(__raw|__bad|__adj|__lines|__rejects|__rejects_scan)?)$/.test(name.slice(table.length + 2));
+  return /^(malformed|in|f\d+(__raw|__bad|__adj|__lines|__starts|__rejects|__rejects_scan)?)$/.test(name.slice(table.length + 2));
 }
 
 /** Drop everything readSource created for `table` in `schema`: once silver and the quarantine exist,
@@ -131,69 +131,126 @@ function varcharColumns(names: string[]): Sql {
   return trusted(`{${names.map((n) => `${literal(n).text}: 'VARCHAR'`).join(', ')}}`);
 }
 
+/** DuckDB's CSV reader defaults to 2 MB lines; a longer record needs a bigger line limit and buffer. */
+const DEFAULT_LINE_SIZE = 2_097_152;
+/** The largest record read in full (1 GiB); a longer one is quarantined. */
+const MAX_LINE_SIZE = 1 << 30;
+/** What the quarantine keeps of a rejected record's raw text. */
+const RAW_CAP = 65_536;
+
+/** Length in bytes of the longest line of a file (a streaming byte scan: no record is parsed in JS). */
+function longestLine(file: string): number {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 23);
+    let longest = 0;
+    let current = 0;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      let from = 0;
+      for (;;) {
+        const at = buf.indexOf(0x0a, from);
+        if (at === -1 || at >= n) {
+          current += n - from;
+          break;
+        }
+        longest = Math.max(longest, current + at - from);
+        current = 0;
+        from = at + 1;
+      }
+    }
+    return Math.max(longest, current);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function lineLimits(bytes: number): Sql {
+  const max = Math.min(MAX_LINE_SIZE, Math.max(DEFAULT_LINE_SIZE, bytes + 1024));
+  return sql`, max_line_size = ${literal(max)}, buffer_size = ${literal(Math.max(4 * DEFAULT_LINE_SIZE, 2 * max))}`;
+}
+
+/** Runs `body` with insertion order preserved (the run turns it off), so rowid follows the file. */
+async function inFileOrder(engine: Engine, body: () => Promise<void>): Promise<void> {
+  const before = await engine.scalar(sql`SELECT current_setting('preserve_insertion_order')`);
+  await engine.exec(sql`SET preserve_insertion_order = true`);
+  try {
+    await body();
+  } finally {
+    await engine.exec(sql`SET preserve_insertion_order = ${literal(before !== false)}`);
+  }
+}
+
 async function readCsvFile(engine: Engine, file: string, schema: string, stem: string, dialect: CsvDialect) {
   const header = await readCsvHeader(file, dialect);
   const hasHeader = dialect.header !== false;
-  const headerLines = hasHeader ? 1 : 0;
   const quote = dialect.quote ?? '"';
+  const escape = dialect.escape ?? quote;
   const encoding = dialect.encoding && dialect.encoding !== 'utf-8' ? sql`, encoding = ${dialect.encoding}` : trusted('');
-  const raw = trusted(`${ident(schema).text}.${ident(`${stem}__raw`).text}`);
+  const table = (name: string) => trusted(`${ident(schema).text}.${ident(`${stem}${name}`).text}`);
+  const raw = table('__raw');
+  const lines = table('__lines');
+  const starts = table('__starts');
   const rejects = `${stem}__rejects`;
-  try {
-    await engine.exec(sql`CREATE OR REPLACE TABLE ${raw} AS SELECT * FROM read_csv(${file},
-      auto_detect = false, header = ${literal(hasHeader)}, delim = ${dialect.delimiter ?? ','}, quote = ${quote}, escape = ${dialect.escape ?? quote},
-      columns = ${varcharColumns(header)}, store_rejects = true${encoding},
-      rejects_table = ${rejects}, rejects_scan = ${`${rejects}_scan`}, rejects_limit = 0)`);
-  } catch (cause) {
-    throw new EtlError('SOURCE_UNREADABLE', `cannot read ${file} as CSV: ${(cause as Error).message}`, {
+  const fail = (cause: unknown) =>
+    new EtlError('SOURCE_UNREADABLE', `cannot read ${file} as CSV: ${(cause as Error).message}`, {
       location: { file },
       hint: 'check the reading options of the contract server: format, delimiter, and customProperties quote, header, encoding',
       cause,
     });
+  // Lineage, right by construction: the file read once as physical lines (line n = rowid + 1), and a
+  // record starts on a line where the quotes opened before it are balanced. DuckDB's reader numbers
+  // records (header and blank lines included) in its rejects table; record ordinal r ↔ start line.
+  const quoteCount = (l: Sql) => {
+    let text = l;
+    if (escape !== quote) text = sql`replace(replace(${text}, ${escape + escape}, ''), ${escape + quote}, '')`;
+    return quote === '' ? trusted('0') : sql`((strlen(${l}) - strlen(replace(${text}, ${quote}, ''))) // ${literal(quote.length)}) % 2`;
+  };
+  try {
+    await inFileOrder(engine, async () => {
+      await engine.exec(sql`CREATE OR REPLACE TABLE ${lines} AS SELECT l FROM read_csv(${file},
+        auto_detect = false, header = false, delim = ${'\u0001\u0002\u0003\u0004'}, quote = '', escape = '',
+        columns = {'l': 'VARCHAR'}${encoding}${lineLimits(longestLine(file))})`);
+    });
+    await engine.exec(sql`CREATE OR REPLACE TABLE ${starts} AS
+      WITH q AS (SELECT rowid + 1 AS n, l, coalesce(${quoteCount(trusted('l'))}, 0) AS odd, coalesce(strlen(l), 0) + 1 AS bytes FROM ${lines}),
+      open AS (SELECT n, l, bytes, (sum(odd) OVER (ORDER BY n ROWS UNBOUNDED PRECEDING) - odd) % 2 = 0 AS is_start FROM q),
+      grouped AS (SELECT n, l, bytes, is_start, sum(is_start::INT) OVER (ORDER BY n ROWS UNBOUNDED PRECEDING) AS r FROM open)
+      SELECT r, min(n) AS line, bool_and(l IS NULL OR l = chr(13)) AND count(*) = 1 AS blank, sum(bytes) AS bytes
+      FROM grouped GROUP BY r`);
+    const longest = Number(await engine.scalar(sql`SELECT coalesce(max(bytes), 0) FROM ${starts}`));
+    await inFileOrder(engine, async () => {
+      await engine.exec(sql`CREATE OR REPLACE TABLE ${raw} AS SELECT * FROM read_csv(${file},
+        auto_detect = false, header = ${literal(hasHeader)}, delim = ${dialect.delimiter ?? ','}, quote = ${quote}, escape = ${escape},
+        columns = ${varcharColumns(header)}, store_rejects = true${encoding},
+        rejects_table = ${rejects}, rejects_scan = ${`${rejects}_scan`}, rejects_limit = 0${lineLimits(longest)})`);
+    });
+  } catch (cause) {
+    throw fail(cause);
   }
-  // Rejected lines (one row per error; a line may have several).
+  // Rejected records (one row per error; a record may have several), at the line they start on.
   const rej = ident(rejects);
-  await engine.exec(sql`CREATE OR REPLACE TABLE ${ident(schema)}.${ident(`${stem}__bad`)} AS
-    SELECT ${file} AS _source_file, line::BIGINT AS _record_number,
-           trim(any_value(csv_line), chr(10) || chr(13)) AS _raw,
-           string_agg(DISTINCT error_type || ': ' || error_message, '; ' ORDER BY error_type || ': ' || error_message) AS _error
-    FROM ${rej} GROUP BY line`);
-  const bad = trusted(`${ident(schema).text}.${ident(`${stem}__bad`).text}`);
-  // The record number of a good row is its line number: its ordinal k among good rows (rowid + 1),
-  // plus the header line, plus the rejected lines before it (found with an ASOF join on the few rejects).
-  // Multi-line quoted records shift this by their extra lines; lineage then points at the record's ordinal.
-  const adj = trusted(`${ident(schema).text}.${ident(`${stem}__adj`).text}`);
-  await engine.exec(sql`CREATE OR REPLACE TABLE ${adj} AS
-    SELECT thresh, max(j) AS j FROM (
-      SELECT _record_number - row_number() OVER (ORDER BY _record_number) - ${literal(headerLines)} AS thresh,
-             row_number() OVER (ORDER BY _record_number) AS j
-      FROM ${bad}) GROUP BY thresh`);
-  const cols = join(header.map((h) => sql`r.${ident(h)}`), ', ');
+  const bad = table('__bad');
+  await engine.exec(sql`CREATE OR REPLACE TABLE ${bad} AS
+    SELECT ${file} AS _source_file, coalesce(s.line, e.line)::BIGINT AS _record_number,
+           CASE WHEN strlen(e.raw) > ${literal(RAW_CAP)} THEN left(e.raw, ${literal(RAW_CAP)}) ELSE e.raw END AS _raw,
+           e.errors || CASE WHEN strlen(e.raw) > ${literal(RAW_CAP)} THEN ' (raw text cut to its first ' || ${literal(RAW_CAP)} || ' characters of ' || strlen(e.raw) || ' bytes)' ELSE '' END AS _error
+    FROM (SELECT line, trim(any_value(csv_line), chr(10) || chr(13)) AS raw,
+                 string_agg(DISTINCT error_type || ': ' || error_message, '; ' ORDER BY error_type || ': ' || error_message) AS errors
+          FROM ${rej} GROUP BY line) e
+    LEFT JOIN ${starts} s ON s.r = e.line`);
+  // Good rows, in file order (rowid), are the records that are neither the header, blank, nor rejected.
   const records = trusted(`${ident(schema).text}.${ident(stem).text}`);
-  const steps = (await engine.rows(sql`SELECT thresh, j FROM ${adj} ORDER BY thresh LIMIT ${MAX_LINE_STEPS + 1}`)).map((r) => ({ thresh: Number(r['thresh']), j: Number(r['j']) }));
-  if (steps.length <= MAX_LINE_STEPS) {
-    // Few rejects (the usual case): the shift is a binary search written as nested CASEs over constants,
-    // far cheaper than a join on every row.
-    await engine.exec(sql`CREATE OR REPLACE VIEW ${records} AS
-      SELECT ${cols}, ${file} AS _source_file, (r.rowid + ${literal(1 + headerLines)} + ${lineShift(trusted('(r.rowid + 1)'), steps)})::BIGINT AS _record_number
-      FROM ${raw} r`);
-  } else {
-    await engine.exec(sql`CREATE OR REPLACE VIEW ${records} AS
-      SELECT ${cols}, ${file} AS _source_file, (r.rowid + ${literal(1 + headerLines)} + coalesce(a.j, 0))::BIGINT AS _record_number
-      FROM ${raw} r ASOF LEFT JOIN ${adj} a ON r.rowid + 1 > a.thresh`);
-  }
-  return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad, stored: raw };
-}
-
-/** Above this many rejected-line runs, line numbers come from an ASOF join instead of a CASE tree. */
-const MAX_LINE_STEPS = 16384;
-
-/** The rejected lines before good record k: steps[i].j for the last step with thresh < k, else 0. */
-function lineShift(k: Sql, steps: { thresh: number; j: number }[], lo = 0, hi = steps.length, below = 0): Sql {
-  if (lo >= hi) return literal(below);
-  const mid = (lo + hi) >> 1;
-  const step = steps[mid]!;
-  return sql`CASE WHEN ${k} > ${literal(step.thresh)} THEN ${lineShift(k, steps, mid + 1, hi, step.j)} ELSE ${lineShift(k, steps, lo, mid, below)} END`;
+  const cols = join(header.map((h) => sql`g.${ident(h)}`), ', ');
+  await engine.exec(sql`CREATE OR REPLACE TABLE ${records} AS
+    WITH ok AS (SELECT row_number() OVER (ORDER BY s.r) AS k, s.line FROM ${starts} s
+                WHERE NOT s.blank AND s.r > ${literal(hasHeader ? 1 : 0)} AND s.r NOT IN (SELECT line FROM ${rej})),
+         g AS (SELECT rowid + 1 AS k, * FROM ${raw})
+    SELECT ${cols}, ${file} AS _source_file, ok.line::BIGINT AS _record_number
+    FROM g LEFT JOIN ok ON ok.k = g.k`);
+  await engine.exec(sql`DROP TABLE ${lines}; DROP TABLE ${raw}`);
+  return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad, stored: records };
 }
 
 async function readParquetFile(engine: Engine, file: string, schema: string, stem: string) {
