@@ -217,7 +217,7 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
       WITH q AS (SELECT rowid + 1 AS n, l, coalesce(${quoteCount(trusted('l'))}, 0) AS odd, coalesce(strlen(l), 0) + 1 AS bytes FROM ${lines}),
       open AS (SELECT n, l, bytes, (sum(odd) OVER (ORDER BY n ROWS UNBOUNDED PRECEDING) - odd) % 2 = 0 AS is_start FROM q),
       grouped AS (SELECT n, l, bytes, is_start, sum(is_start::INT) OVER (ORDER BY n ROWS UNBOUNDED PRECEDING) AS r FROM open)
-      SELECT r, min(n) AS line, bool_and(l IS NULL OR l = chr(13)) AND count(*) = 1 AS blank, sum(bytes) AS bytes
+      SELECT r, min(n) AS line, count(*) AS nlines, bool_and(l IS NULL OR l = chr(13)) AND count(*) = 1 AS blank, sum(bytes) AS bytes
       FROM grouped GROUP BY r`);
     const longest = Number(await engine.scalar(sql`SELECT coalesce(max(bytes), 0) FROM ${starts}`));
     await inFileOrder(engine, async () => {
@@ -229,17 +229,24 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   } catch (cause) {
     throw fail(cause);
   }
-  // Rejected records (one row per error; a record may have several), at the line they start on.
+  // Rejected records (one row per error; a record may have several), at the line they start on, with
+  // their raw text taken from the file's lines (DuckDB's csv_line is cut short), capped at RAW_CAP.
   const rej = ident(rejects);
   const bad = table('__bad');
   await engine.exec(sql`CREATE OR REPLACE TABLE ${bad} AS
-    SELECT ${file} AS _source_file, coalesce(s.line, e.line)::BIGINT AS _record_number,
-           CASE WHEN strlen(e.raw) > ${literal(RAW_CAP)} THEN left(e.raw, ${literal(RAW_CAP)}) ELSE e.raw END AS _raw,
-           e.errors || CASE WHEN strlen(e.raw) > ${literal(RAW_CAP)} THEN ' (raw text cut to its first ' || ${literal(RAW_CAP)} || ' characters of ' || strlen(e.raw) || ' bytes)' ELSE '' END AS _error
-    FROM (SELECT line, trim(any_value(csv_line), chr(10) || chr(13)) AS raw,
-                 string_agg(DISTINCT error_type || ': ' || error_message, '; ' ORDER BY error_type || ': ' || error_message) AS errors
-          FROM ${rej} GROUP BY line) e
-    LEFT JOIN ${starts} s ON s.r = e.line`);
+    WITH e AS (SELECT line AS r, any_value(csv_line) AS csv_line,
+                      string_agg(DISTINCT error_type || ': ' || error_message, '; ' ORDER BY error_type || ': ' || error_message) AS errors
+               FROM ${rej} GROUP BY line),
+         span AS (SELECT e.r, unnest(range(s.line, s.line + s.nlines)) AS n FROM e JOIN ${starts} s ON s.r = e.r),
+         txt AS (SELECT span.r, string_agg(coalesce(x.l, ''), chr(10) ORDER BY span.n) AS raw
+                  FROM span JOIN (SELECT rowid + 1 AS n, l FROM ${lines}) x ON x.n = span.n GROUP BY span.r),
+         rec AS (SELECT coalesce(s.line, e.r) AS line, e.errors,
+                         rtrim(coalesce(t.raw, trim(e.csv_line, chr(10) || chr(13))), chr(13)) AS raw
+                  FROM e LEFT JOIN ${starts} s ON s.r = e.r LEFT JOIN txt t ON t.r = e.r)
+    SELECT ${file} AS _source_file, line::BIGINT AS _record_number,
+           CASE WHEN strlen(raw) > ${literal(RAW_CAP)} THEN left(raw, ${literal(RAW_CAP)}) ELSE raw END AS _raw,
+           errors || CASE WHEN strlen(raw) > ${literal(RAW_CAP)} THEN ' (raw text cut to its first ' || ${literal(RAW_CAP)} || ' characters of ' || strlen(raw) || ' bytes)' ELSE '' END AS _error
+    FROM rec`);
   // Good rows, in file order (rowid), are the records that are neither the header, blank, nor rejected.
   const records = trusted(`${ident(schema).text}.${ident(stem).text}`);
   const cols = join(header.map((h) => sql`g.${ident(h)}`), ', ');
