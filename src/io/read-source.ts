@@ -3,7 +3,7 @@
 // NDJSON: raw lines parsed by DuckDB's JSON functions (an invalid line is a malformed record).
 // JSON array: all or nothing (a syntax error is a file-level error). Parquet: columns cast to text.
 import { extname } from 'node:path';
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { EtlError } from '../errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import { ident, join, literal, sql, trusted, type Sql } from '../sql/sql.ts';
@@ -110,7 +110,7 @@ export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<
 function isSourceObject(table: string, name: string): boolean {
   if (name === table) return true;
   if (!name.startsWith(`${table}__`)) return false;
-  return /^(malformed|in|f\d+(__raw|__bad|__adj|__lines|__starts|__rejects|__rejects_scan)?)$/.test(name.slice(table.length + 2));
+  return /^(malformed|in|f\d+(__raw|__bad|__adj|__multi|__long|__blanks|__rejects|__rejects_scan)?)$/.test(name.slice(table.length + 2));
 }
 
 /** Drop everything readSource created for `table` in `schema`: once silver and the quarantine exist,
@@ -138,32 +138,85 @@ const MAX_LINE_SIZE = 1 << 30;
 /** What the quarantine keeps of a rejected record's raw text. */
 const RAW_CAP = 65_536;
 
-/** Length in bytes of the longest line of a file (a streaming byte scan: no record is parsed in JS). */
-function longestLine(file: string): number {
+/** What lineage needs from a CSV file, found by one streaming byte scan (no field is parsed in JS):
+ * DuckDB's reader numbers records r = 1, 2, … (header and blank lines included); these are the
+ * exceptions to "record r starts on line r". */
+interface CsvLayout {
+  /** Records spanning more than one line (a quoted line break): record ordinal and line count. */
+  multi: [number, number][];
+  /** Blank lines (empty or a lone CR): record ordinals DuckDB counts but yields no row for. */
+  blanks: number[];
+  /** Records longer than what DuckDB keeps of a rejected line's text: ordinal and byte length. */
+  long: [number, number][];
+  /** Bytes of the longest record. */
+  longest: number;
+}
+
+/** Text DuckDB's rejects table keeps of a line; longer records are reported as cut. */
+const CSV_LINE_KEPT = 10_000;
+
+function scanCsvLayout(file: string, quote: string, escape: string): CsvLayout {
+  const q = quote === '' ? -1 : Buffer.from(quote)[0]!;
+  const esc = escape === '' || escape === quote ? -1 : Buffer.from(escape)[0]!;
+  const layout: CsvLayout = { multi: [], blanks: [], long: [], longest: 0 };
+  let r = 1;
+  let lines = 1;
+  let open = false;
+  let recordBytes = 0;
+  let lineBytes = 0;
+  let lastByte = -1;
+  const endLine = (eof: boolean) => {
+    if (open && !eof) {
+      lines++;
+      recordBytes++;
+      lineBytes = 0;
+      return;
+    }
+    if (lines > 1) layout.multi.push([r, lines]);
+    else if (lineBytes === 0 || (lineBytes === 1 && lastByte === 0x0d)) layout.blanks.push(r);
+    if (recordBytes > CSV_LINE_KEPT) layout.long.push([r, recordBytes]);
+    layout.longest = Math.max(layout.longest, recordBytes);
+    r++;
+    lines = 1;
+    recordBytes = 0;
+    lineBytes = 0;
+    open = false;
+  };
   const fd = openSync(file, 'r');
   try {
     const buf = Buffer.alloc(1 << 23);
-    let longest = 0;
-    let current = 0;
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
       let from = 0;
-      for (;;) {
-        const at = buf.indexOf(0x0a, from);
-        if (at === -1 || at >= n) {
-          current += n - from;
-          break;
+      while (from < n) {
+        let at = buf.indexOf(0x0a, from);
+        if (at >= n) at = -1;
+        const end = at === -1 ? n : at;
+        // Quote parity of this piece of the line (an escaped quote does not count).
+        if (q !== -1) {
+          if (esc !== -1 && buf.subarray(from, end).includes(esc)) {
+            for (let i = from; i < end; i++) {
+              if (buf[i] === esc && open) i++;
+              else if (buf[i] === q) open = !open;
+            }
+          } else {
+            for (let i = buf.indexOf(q, from); i !== -1 && i < end; i = buf.indexOf(q, i + 1)) open = !open;
+          }
         }
-        longest = Math.max(longest, current + at - from);
-        current = 0;
+        if (end > from) lastByte = buf[end - 1]!;
+        lineBytes += end - from;
+        recordBytes += end - from;
+        if (at === -1) break;
+        endLine(false);
         from = at + 1;
       }
     }
-    return Math.max(longest, current);
+    if (lineBytes > 0 || lines > 1) endLine(true);
   } finally {
     closeSync(fd);
   }
+  return layout;
 }
 
 function lineLimits(bytes: number): Sql {
@@ -190,73 +243,73 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   const encoding = dialect.encoding && dialect.encoding !== 'utf-8' ? sql`, encoding = ${dialect.encoding}` : trusted('');
   const table = (name: string) => trusted(`${ident(schema).text}.${ident(`${stem}${name}`).text}`);
   const raw = table('__raw');
-  const lines = table('__lines');
-  const starts = table('__starts');
   const rejects = `${stem}__rejects`;
-  const fail = (cause: unknown) =>
-    new EtlError('SOURCE_UNREADABLE', `cannot read ${file} as CSV: ${(cause as Error).message}`, {
-      location: { file },
-      hint: 'check the reading options of the contract server: format, delimiter, and customProperties quote, header, encoding',
-      cause,
-    });
-  // Lineage, right by construction: the file read once as physical lines (line n = rowid + 1), and a
-  // record starts on a line where the quotes opened before it are balanced. DuckDB's reader numbers
-  // records (header and blank lines included) in its rejects table; record ordinal r ↔ start line.
-  const quoteCount = (l: Sql) => {
-    let text = l;
-    if (escape !== quote) text = sql`replace(replace(${text}, ${escape + escape}, ''), ${escape + quote}, '')`;
-    return quote === '' ? trusted('0') : sql`((strlen(${l}) - strlen(replace(${text}, ${quote}, ''))) // ${literal(quote.length)}) % 2`;
-  };
+  // Lineage, right by construction. DuckDB numbers records r (header and blank lines included) and
+  // reports rejected ones by r; a byte scan of the file finds the records that span several lines and
+  // the blank ones. Good row k (rowid order, kept by preserving insertion order for this read) is the
+  // k-th r that is neither header, blank nor rejected; record r starts on line r + the extra lines of
+  // the multi-line records before it.
+  // (UTF-16 files are not scanned: their bytes are not ASCII-compatible; each record is taken as one line.)
+  const utf16 = dialect.encoding === 'utf-16';
+  const layout: CsvLayout = utf16 ? { multi: [], blanks: [], long: [], longest: 0 } : scanCsvLayout(file, quote, escape);
   try {
-    await inFileOrder(engine, async () => {
-      await engine.exec(sql`CREATE OR REPLACE TABLE ${lines} AS SELECT l FROM read_csv(${file},
-        auto_detect = false, header = false, delim = ${'\u0001\u0002\u0003\u0004'}, quote = '', escape = '',
-        columns = {'l': 'VARCHAR'}${encoding}${lineLimits(longestLine(file))})`);
-    });
-    await engine.exec(sql`CREATE OR REPLACE TABLE ${starts} AS
-      WITH q AS (SELECT rowid + 1 AS n, l, coalesce(${quoteCount(trusted('l'))}, 0) AS odd, coalesce(strlen(l), 0) + 1 AS bytes FROM ${lines}),
-      open AS (SELECT n, l, bytes, (sum(odd) OVER (ORDER BY n ROWS UNBOUNDED PRECEDING) - odd) % 2 = 0 AS is_start FROM q),
-      grouped AS (SELECT n, l, bytes, is_start, sum(is_start::INT) OVER (ORDER BY n ROWS UNBOUNDED PRECEDING) AS r FROM open)
-      SELECT r, min(n) AS line, count(*) AS nlines, bool_and(l IS NULL OR l = chr(13)) AND count(*) = 1 AS blank, sum(bytes) AS bytes
-      FROM grouped GROUP BY r`);
-    const longest = Number(await engine.scalar(sql`SELECT coalesce(max(bytes), 0) FROM ${starts}`));
     await inFileOrder(engine, async () => {
       await engine.exec(sql`CREATE OR REPLACE TABLE ${raw} AS SELECT * FROM read_csv(${file},
         auto_detect = false, header = ${literal(hasHeader)}, delim = ${dialect.delimiter ?? ','}, quote = ${quote}, escape = ${escape},
         columns = ${varcharColumns(header)}, store_rejects = true${encoding},
-        rejects_table = ${rejects}, rejects_scan = ${`${rejects}_scan`}, rejects_limit = 0${lineLimits(longest)})`);
+        rejects_table = ${rejects}, rejects_scan = ${`${rejects}_scan`}, rejects_limit = 0${lineLimits(utf16 ? 2 * statSync(file).size : layout.longest)})`);
     });
   } catch (cause) {
-    throw fail(cause);
+    throw new EtlError('SOURCE_UNREADABLE', `cannot read ${file} as CSV: ${(cause as Error).message}`, {
+      location: { file },
+      hint: 'check the reading options of the contract server: format, delimiter, and customProperties quote, header, encoding',
+      cause,
+    });
   }
-  // Rejected records (one row per error; a record may have several), at the line they start on, with
-  // their raw text taken from the file's lines (DuckDB's csv_line is cut short), capped at RAW_CAP.
   const rej = ident(rejects);
+  const small = async (name: string, columns: string, rows: number[][]): Promise<Sql> => {
+    const t = table(name);
+    await engine.exec(sql`CREATE OR REPLACE TABLE ${t} (${trusted(columns)})`);
+    for (let i = 0; i < rows.length; i += 10_000) {
+      const chunk = rows.slice(i, i + 10_000);
+      await engine.exec(sql`INSERT INTO ${t} VALUES ${join(chunk.map((row) => sql`(${join(row.map((v) => literal(v)), ', ')})`), ', ')}`);
+    }
+    return t;
+  };
+  // Extra lines before record r: ASOF on the multi-line records (cumulative extra lines through each).
+  let extra = 0;
+  const multi = await small('__multi', 'r BIGINT, extra BIGINT', layout.multi.map(([r, n]) => [r, (extra += n - 1)]));
+  const long = await small('__long', 'r BIGINT, bytes BIGINT', layout.long);
+  const blanks = await small('__blanks', 'r BIGINT', layout.blanks.map((r) => [r]));
+  // Rejected records (one row per error; a record may have several), at the line they start on.
   const bad = table('__bad');
   await engine.exec(sql`CREATE OR REPLACE TABLE ${bad} AS
-    WITH e AS (SELECT line AS r, any_value(csv_line) AS csv_line,
+    WITH e AS (SELECT line AS r, trim(any_value(csv_line), chr(10) || chr(13)) AS raw,
                       string_agg(DISTINCT error_type || ': ' || error_message, '; ' ORDER BY error_type || ': ' || error_message) AS errors
-               FROM ${rej} GROUP BY line),
-         span AS (SELECT e.r, unnest(range(s.line, s.line + s.nlines)) AS n FROM e JOIN ${starts} s ON s.r = e.r),
-         txt AS (SELECT span.r, string_agg(coalesce(x.l, ''), chr(10) ORDER BY span.n) AS raw
-                  FROM span JOIN (SELECT rowid + 1 AS n, l FROM ${lines}) x ON x.n = span.n GROUP BY span.r),
-         rec AS (SELECT coalesce(s.line, e.r) AS line, e.errors,
-                         rtrim(coalesce(t.raw, trim(e.csv_line, chr(10) || chr(13))), chr(13)) AS raw
-                  FROM e LEFT JOIN ${starts} s ON s.r = e.r LEFT JOIN txt t ON t.r = e.r)
-    SELECT ${file} AS _source_file, line::BIGINT AS _record_number,
-           CASE WHEN strlen(raw) > ${literal(RAW_CAP)} THEN left(raw, ${literal(RAW_CAP)}) ELSE raw END AS _raw,
-           errors || CASE WHEN strlen(raw) > ${literal(RAW_CAP)} THEN ' (raw text cut to its first ' || ${literal(RAW_CAP)} || ' characters of ' || strlen(raw) || ' bytes)' ELSE '' END AS _error
-    FROM rec`);
-  // Good rows, in file order (rowid), are the records that are neither the header, blank, nor rejected.
-  const records = trusted(`${ident(schema).text}.${ident(stem).text}`);
+               FROM ${rej} GROUP BY line)
+    SELECT ${file} AS _source_file, (e.r + coalesce(m.extra, 0))::BIGINT AS _record_number,
+           CASE WHEN strlen(e.raw) > ${literal(RAW_CAP)} THEN left(e.raw, ${literal(RAW_CAP)}) ELSE e.raw END AS _raw,
+           e.errors || CASE
+             WHEN l.bytes IS NOT NULL AND strlen(e.raw) < l.bytes THEN ' (raw text cut to its first ' || least(strlen(e.raw), ${literal(RAW_CAP)}) || ' bytes of ' || l.bytes || ')'
+             WHEN strlen(e.raw) > ${literal(RAW_CAP)} THEN ' (raw text cut to its first ' || ${literal(RAW_CAP)} || ' characters of ' || strlen(e.raw) || ' bytes)'
+             ELSE '' END AS _error
+    FROM e ASOF LEFT JOIN ${multi} m ON e.r > m.r LEFT JOIN ${long} l ON l.r = e.r`);
+  // Records without a row: the header, blank lines, rejected records. adj: for good row k, the number
+  // j of such records before its r (r = k + j), as steps over thresh = s_j - j.
+  const adj = table('__adj');
+  await engine.exec(sql`CREATE OR REPLACE TABLE ${adj} AS
+    SELECT thresh, max(j) AS j FROM (
+      SELECT s - row_number() OVER (ORDER BY s) AS thresh, row_number() OVER (ORDER BY s) AS j FROM (
+        SELECT DISTINCT s FROM (SELECT line AS s FROM ${rej} UNION ALL SELECT r FROM ${blanks} ${hasHeader ? trusted('UNION ALL SELECT 1') : trusted('')})))
+    GROUP BY thresh`);
   const cols = join(header.map((h) => sql`g.${ident(h)}`), ', ');
+  const records = trusted(`${ident(schema).text}.${ident(stem).text}`);
   await engine.exec(sql`CREATE OR REPLACE TABLE ${records} AS
-    WITH ok AS (SELECT row_number() OVER (ORDER BY s.r) AS k, s.line FROM ${starts} s
-                WHERE NOT s.blank AND s.r > ${literal(hasHeader ? 1 : 0)} AND s.r NOT IN (SELECT line FROM ${rej})),
-         g AS (SELECT rowid + 1 AS k, * FROM ${raw})
-    SELECT ${cols}, ${file} AS _source_file, ok.line::BIGINT AS _record_number
-    FROM g LEFT JOIN ok ON ok.k = g.k`);
-  await engine.exec(sql`DROP TABLE ${lines}; DROP TABLE ${raw}`);
+    WITH g AS (SELECT rowid + 1 AS k, * FROM ${raw}),
+         gr AS (SELECT g.*, g.k + coalesce(a.j, 0) AS r FROM g ASOF LEFT JOIN ${adj} a ON g.k > a.thresh)
+    SELECT ${cols}, ${file} AS _source_file, (g.r + coalesce(m.extra, 0))::BIGINT AS _record_number
+    FROM gr g ASOF LEFT JOIN ${multi} m ON g.r > m.r`);
+  await engine.exec(sql`DROP TABLE ${raw}`);
   return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad, stored: records };
 }
 

@@ -35,9 +35,12 @@ describe('records of any size', () => {
         const bad = await e.rows(sql`SELECT _record_number AS n, length(_raw) AS len, _raw[1:4] AS head, _error FROM ${r.malformedRelation}`);
         expect(bad).toHaveLength(1);
         expect(Number(bad[0]!['n'])).toBe(7);
-        expect(Number(bad[0]!['len'])).toBe(65_536);
+        // The raw text is kept up to what the reader returns (DuckDB keeps the first 10,000 bytes of a
+        // rejected line; the quarantine at most 64 KiB), and the reason says it was cut and how long it was.
+        expect(Number(bad[0]!['len'])).toBeGreaterThanOrEqual(10_000);
+        expect(Number(bad[0]!['len'])).toBeLessThanOrEqual(65_536);
         expect(bad[0]!['head']).toBe('k5,x');
-        expect(String(bad[0]!['_error'])).toMatch(/TOO MANY COLUMNS.*raw text cut to its first 65536 characters of \d+ bytes/);
+        expect(String(bad[0]!['_error'])).toMatch(new RegExp(`TOO MANY COLUMNS.*raw text cut to its first \\d+ bytes of ${size + 9}\\)`));
       });
     }, 180_000);
   }
