@@ -252,6 +252,8 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   // (UTF-16 files are not scanned: their bytes are not ASCII-compatible; each record is taken as one line.)
   const utf16 = dialect.encoding === 'utf-16';
   const layout: CsvLayout = utf16 ? { multi: [], blanks: [], long: [], longest: 0 } : scanCsvLayout(file, quote, escape);
+  // DuckDB appends to an existing rejects table: start from none.
+  await engine.exec(sql`DROP TABLE IF EXISTS ${ident(rejects)}; DROP TABLE IF EXISTS ${ident(`${rejects}_scan`)}`);
   try {
     await inFileOrder(engine, async () => {
       await engine.exec(sql`CREATE OR REPLACE TABLE ${raw} AS SELECT * FROM read_csv(${file},
