@@ -306,6 +306,16 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
     GROUP BY thresh`);
   const cols = join(header.map((h) => sql`g.${ident(h)}`), ', ');
   const records = trusted(`${ident(schema).text}.${ident(stem).text}`);
+  const adjSteps = (await engine.rows(sql`SELECT thresh, j FROM ${adj} ORDER BY thresh LIMIT ${MAX_LINE_STEPS + 1}`)).map((x) => ({ thresh: Number(x['thresh']), j: Number(x['j']) }));
+  const multiSteps = layout.multi.length <= MAX_LINE_STEPS ? (await engine.rows(sql`SELECT r, extra FROM ${multi} ORDER BY r`)).map((x) => ({ thresh: Number(x['r']), j: Number(x['extra']) })) : undefined;
+  if (adjSteps.length <= MAX_LINE_STEPS && multiSteps) {
+    // Few steps (the usual case): both shifts are binary searches written as nested CASEs over
+    // constants, in a view over the stored rows (rowid follows the file), far cheaper than joins.
+    await engine.exec(sql`CREATE OR REPLACE VIEW ${records} AS
+      SELECT ${cols}, ${file} AS _source_file, (g.r + ${lineShift(trusted('g.r'), multiSteps)})::BIGINT AS _record_number
+      FROM (SELECT *, k + ${lineShift(trusted('k'), adjSteps)} AS r FROM (SELECT rowid + 1 AS k, * FROM ${raw})) g`);
+    return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad, stored: raw };
+  }
   await engine.exec(sql`CREATE OR REPLACE TABLE ${records} AS
     WITH g AS (SELECT rowid + 1 AS k, * FROM ${raw}),
          gr AS (SELECT g.*, g.k + coalesce(a.j, 0) AS r FROM g ASOF LEFT JOIN ${adj} a ON g.k > a.thresh)
@@ -313,6 +323,17 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
     FROM gr g ASOF LEFT JOIN ${multi} m ON g.r > m.r`);
   await engine.exec(sql`DROP TABLE ${raw}`);
   return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad, stored: records };
+}
+
+/** Above this many steps, line numbers come from ASOF joins instead of a CASE tree. */
+const MAX_LINE_STEPS = 16384;
+
+/** A step function as a binary search of nested CASEs: steps[i].j for the last step with thresh < k, else 0. */
+function lineShift(k: Sql, steps: { thresh: number; j: number }[], lo = 0, hi = steps.length, below = 0): Sql {
+  if (lo >= hi) return literal(below);
+  const mid = (lo + hi) >> 1;
+  const step = steps[mid]!;
+  return sql`CASE WHEN ${k} > ${literal(step.thresh)} THEN ${lineShift(k, steps, mid + 1, hi, step.j)} ELSE ${lineShift(k, steps, lo, mid, below)} END`;
 }
 
 async function readParquetFile(engine: Engine, file: string, schema: string, stem: string) {
