@@ -1,6 +1,9 @@
 // Lineage of CSV records, right by construction: every record (kept or quarantined) carries the line of
 // the file where it starts, with multi-line quoted records, malformed records and blank lines, under the
 // run's settings (insertion order not preserved, several threads). Each line is opened to find the key.
+// Checked once by hand at 10M records (2026-11-30, same layout: every 997th record has a field too many,
+// every 1009th spans two lines): readSource 25 s on the shared 2-core machine, 0 of 9,989,970 kept rows
+// and 0 of 10,030 quarantined records off the line o<i> is on (= i + 1 + multi-line records before it).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
