@@ -1,4 +1,4 @@
-// The header line of a CSV file, read by Node (a few KB) so the bronze reader can name every column
+// The header line of a CSV file, read by Node (up to its first line break, whatever its length) so the bronze reader can name every column
 // VARCHAR itself instead of trusting DuckDB's sniffer (which can mis-read quoted fields).
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
@@ -25,16 +25,26 @@ export async function readCsvHeader(file: string, dialect: CsvDialect = {}): Pro
     });
   });
   try {
-    const buf = Buffer.alloc(1 << 16);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    let bytes = buf.subarray(0, bytesRead);
+    // Read until the first line break, however long the header is (chunk by chunk).
+    const chunks: Buffer[] = [];
+    let position = 0;
+    for (;;) {
+      const buf = Buffer.alloc(1 << 16);
+      const { bytesRead } = await handle.read(buf, 0, buf.length, position);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      chunks.push(chunk);
+      position += bytesRead;
+      if (chunk.includes(0x0a) || chunk.includes(0x0d)) break;
+    }
+    let bytes = Buffer.concat(chunks);
     if (dialect.encoding === 'utf-16' && bytes[0] === 0xff && bytes[1] === 0xfe) bytes = bytes.subarray(2);
     text = bytes.toString(NODE_ENCODINGS[dialect.encoding ?? 'utf-8'] ?? 'utf8');
   } finally {
     await handle.close();
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const end = text.search(/\r?\n/);
+  const end = text.search(/\r\n|\n|\r/);
   const line = end === -1 ? text : text.slice(0, end);
   if (line.trim() === '') {
     throw new EtlError('SOURCE_HEADER_INVALID', `${file} has no header line`, {

@@ -3,7 +3,7 @@
 // NDJSON: raw lines parsed by DuckDB's JSON functions (an invalid line is a malformed record).
 // JSON array: all or nothing (a syntax error is a file-level error). Parquet: columns cast to text.
 import { extname } from 'node:path';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { EtlError } from '../errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import { ident, join, literal, sql, trusted, type Sql } from '../sql/sql.ts';
@@ -110,7 +110,7 @@ export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<
 function isSourceObject(table: string, name: string): boolean {
   if (name === table) return true;
   if (!name.startsWith(`${table}__`)) return false;
-  return /^(malformed|in|f\d+(__raw|__bad|__adj|__lines|__rejects|__rejects_scan)?)$/.test(name.slice(table.length + 2));
+  return /^(malformed|in|f\d+(__raw|__bad|__adj|__multi|__long|__blanks|__rejects|__rejects_scan)?)$/.test(name.slice(table.length + 2));
 }
 
 /** Drop everything readSource created for `table` in `schema`: once silver and the quarantine exist,
@@ -131,19 +131,136 @@ function varcharColumns(names: string[]): Sql {
   return trusted(`{${names.map((n) => `${literal(n).text}: 'VARCHAR'`).join(', ')}}`);
 }
 
+/** DuckDB's CSV reader defaults to 2 MB lines; a longer record needs a bigger line limit and buffer. */
+const DEFAULT_LINE_SIZE = 2_097_152;
+/** The largest record read in full (1 GiB); a longer one is quarantined. */
+const MAX_LINE_SIZE = 1 << 30;
+/** What the quarantine keeps of a rejected record's raw text. */
+const RAW_CAP = 65_536;
+
+/** What lineage needs from a CSV file, found by one streaming byte scan (no field is parsed in JS):
+ * DuckDB's reader numbers records r = 1, 2, … (header and blank lines included); these are the
+ * exceptions to "record r starts on line r". */
+interface CsvLayout {
+  /** Records spanning more than one line (a quoted line break): record ordinal and line count. */
+  multi: [number, number][];
+  /** Blank lines (empty or a lone CR): record ordinals DuckDB counts but yields no row for. */
+  blanks: number[];
+  /** Records longer than what DuckDB keeps of a rejected line's text: ordinal and byte length. */
+  long: [number, number][];
+  /** Bytes of the longest record. */
+  longest: number;
+}
+
+/** Text DuckDB's rejects table keeps of a line; longer records are reported as cut. */
+const CSV_LINE_KEPT = 10_000;
+
+function scanCsvLayout(file: string, quote: string, escape: string): CsvLayout {
+  const q = quote === '' ? -1 : Buffer.from(quote)[0]!;
+  const esc = escape === '' || escape === quote ? -1 : Buffer.from(escape)[0]!;
+  const layout: CsvLayout = { multi: [], blanks: [], long: [], longest: 0 };
+  let r = 1;
+  let lines = 1;
+  let open = false;
+  let recordBytes = 0;
+  let lineBytes = 0;
+  let lastByte = -1;
+  const endLine = (eof: boolean) => {
+    if (open && !eof) {
+      lines++;
+      recordBytes++;
+      lineBytes = 0;
+      return;
+    }
+    if (lines > 1) layout.multi.push([r, lines]);
+    else if (lineBytes === 0 || (lineBytes === 1 && lastByte === 0x0d)) layout.blanks.push(r);
+    if (recordBytes > CSV_LINE_KEPT) layout.long.push([r, recordBytes]);
+    layout.longest = Math.max(layout.longest, recordBytes);
+    r++;
+    lines = 1;
+    recordBytes = 0;
+    lineBytes = 0;
+    open = false;
+  };
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 23);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      let from = 0;
+      while (from < n) {
+        let at = buf.indexOf(0x0a, from);
+        if (at >= n) at = -1;
+        const end = at === -1 ? n : at;
+        // Quote parity of this piece of the line (an escaped quote does not count).
+        if (q !== -1) {
+          if (esc !== -1 && buf.subarray(from, end).includes(esc)) {
+            for (let i = from; i < end; i++) {
+              if (buf[i] === esc && open) i++;
+              else if (buf[i] === q) open = !open;
+            }
+          } else {
+            for (let i = buf.indexOf(q, from); i !== -1 && i < end; i = buf.indexOf(q, i + 1)) open = !open;
+          }
+        }
+        if (end > from) lastByte = buf[end - 1]!;
+        lineBytes += end - from;
+        recordBytes += end - from;
+        if (at === -1) break;
+        endLine(false);
+        from = at + 1;
+      }
+    }
+    if (lineBytes > 0 || lines > 1) endLine(true);
+  } finally {
+    closeSync(fd);
+  }
+  return layout;
+}
+
+function lineLimits(bytes: number): Sql {
+  const max = Math.min(MAX_LINE_SIZE, Math.max(DEFAULT_LINE_SIZE, bytes + 1024));
+  return sql`, max_line_size = ${literal(max)}, buffer_size = ${literal(Math.max(4 * DEFAULT_LINE_SIZE, 2 * max))}`;
+}
+
+/** Runs `body` with insertion order preserved (the run turns it off), so rowid follows the file. */
+async function inFileOrder(engine: Engine, body: () => Promise<void>): Promise<void> {
+  const before = await engine.scalar(sql`SELECT current_setting('preserve_insertion_order')`);
+  await engine.exec(sql`SET preserve_insertion_order = true`);
+  try {
+    await body();
+  } finally {
+    await engine.exec(sql`SET preserve_insertion_order = ${literal(before !== false)}`);
+  }
+}
+
 async function readCsvFile(engine: Engine, file: string, schema: string, stem: string, dialect: CsvDialect) {
   const header = await readCsvHeader(file, dialect);
   const hasHeader = dialect.header !== false;
-  const headerLines = hasHeader ? 1 : 0;
   const quote = dialect.quote ?? '"';
+  const escape = dialect.escape ?? quote;
   const encoding = dialect.encoding && dialect.encoding !== 'utf-8' ? sql`, encoding = ${dialect.encoding}` : trusted('');
-  const raw = trusted(`${ident(schema).text}.${ident(`${stem}__raw`).text}`);
+  const table = (name: string) => trusted(`${ident(schema).text}.${ident(`${stem}${name}`).text}`);
+  const raw = table('__raw');
   const rejects = `${stem}__rejects`;
+  // Lineage, right by construction. DuckDB numbers records r (header and blank lines included) and
+  // reports rejected ones by r; a byte scan of the file finds the records that span several lines and
+  // the blank ones. Good row k (rowid order, kept by preserving insertion order for this read) is the
+  // k-th r that is neither header, blank nor rejected; record r starts on line r + the extra lines of
+  // the multi-line records before it.
+  // (UTF-16 files are not scanned: their bytes are not ASCII-compatible; each record is taken as one line.)
+  const utf16 = dialect.encoding === 'utf-16';
+  const layout: CsvLayout = utf16 ? { multi: [], blanks: [], long: [], longest: 0 } : scanCsvLayout(file, quote, escape);
+  // DuckDB appends to an existing rejects table: start from none.
+  await engine.exec(sql`DROP TABLE IF EXISTS ${ident(rejects)}; DROP TABLE IF EXISTS ${ident(`${rejects}_scan`)}`);
   try {
-    await engine.exec(sql`CREATE OR REPLACE TABLE ${raw} AS SELECT * FROM read_csv(${file},
-      auto_detect = false, header = ${literal(hasHeader)}, delim = ${dialect.delimiter ?? ','}, quote = ${quote}, escape = ${dialect.escape ?? quote},
-      columns = ${varcharColumns(header)}, store_rejects = true${encoding},
-      rejects_table = ${rejects}, rejects_scan = ${`${rejects}_scan`}, rejects_limit = 0)`);
+    await inFileOrder(engine, async () => {
+      await engine.exec(sql`CREATE OR REPLACE TABLE ${raw} AS SELECT * FROM read_csv(${file},
+        auto_detect = false, header = ${literal(hasHeader)}, delim = ${dialect.delimiter ?? ','}, quote = ${quote}, escape = ${escape},
+        columns = ${varcharColumns(header)}, store_rejects = true${encoding},
+        rejects_table = ${rejects}, rejects_scan = ${`${rejects}_scan`}, rejects_limit = 0${lineLimits(utf16 ? 2 * statSync(file).size : layout.longest)})`);
+    });
   } catch (cause) {
     throw new EtlError('SOURCE_UNREADABLE', `cannot read ${file} as CSV: ${(cause as Error).message}`, {
       location: { file },
@@ -151,44 +268,67 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
       cause,
     });
   }
-  // Rejected lines (one row per error; a line may have several).
   const rej = ident(rejects);
-  await engine.exec(sql`CREATE OR REPLACE TABLE ${ident(schema)}.${ident(`${stem}__bad`)} AS
-    SELECT ${file} AS _source_file, line::BIGINT AS _record_number,
-           trim(any_value(csv_line), chr(10) || chr(13)) AS _raw,
-           string_agg(DISTINCT error_type || ': ' || error_message, '; ' ORDER BY error_type || ': ' || error_message) AS _error
-    FROM ${rej} GROUP BY line`);
-  const bad = trusted(`${ident(schema).text}.${ident(`${stem}__bad`).text}`);
-  // The record number of a good row is its line number: its ordinal k among good rows (rowid + 1),
-  // plus the header line, plus the rejected lines before it (found with an ASOF join on the few rejects).
-  // Multi-line quoted records shift this by their extra lines; lineage then points at the record's ordinal.
-  const adj = trusted(`${ident(schema).text}.${ident(`${stem}__adj`).text}`);
+  const small = async (name: string, columns: string, rows: number[][]): Promise<Sql> => {
+    const t = table(name);
+    await engine.exec(sql`CREATE OR REPLACE TABLE ${t} (${trusted(columns)})`);
+    for (let i = 0; i < rows.length; i += 10_000) {
+      const chunk = rows.slice(i, i + 10_000);
+      await engine.exec(sql`INSERT INTO ${t} VALUES ${join(chunk.map((row) => sql`(${join(row.map((v) => literal(v)), ', ')})`), ', ')}`);
+    }
+    return t;
+  };
+  // Extra lines before record r: ASOF on the multi-line records (cumulative extra lines through each).
+  let extra = 0;
+  const multi = await small('__multi', 'r BIGINT, extra BIGINT', layout.multi.map(([r, n]) => [r, (extra += n - 1)]));
+  const long = await small('__long', 'r BIGINT, bytes BIGINT', layout.long);
+  const blanks = await small('__blanks', 'r BIGINT', layout.blanks.map((r) => [r]));
+  // Rejected records (one row per error; a record may have several), at the line they start on.
+  const bad = table('__bad');
+  await engine.exec(sql`CREATE OR REPLACE TABLE ${bad} AS
+    WITH e AS (SELECT line AS r, trim(any_value(csv_line), chr(10) || chr(13)) AS raw,
+                      string_agg(DISTINCT error_type || ': ' || error_message, '; ' ORDER BY error_type || ': ' || error_message) AS errors
+               FROM ${rej} GROUP BY line)
+    SELECT ${file} AS _source_file, (e.r + coalesce(m.extra, 0))::BIGINT AS _record_number,
+           CASE WHEN strlen(e.raw) > ${literal(RAW_CAP)} THEN left(e.raw, ${literal(RAW_CAP)}) ELSE e.raw END AS _raw,
+           e.errors || CASE
+             WHEN l.bytes IS NOT NULL AND strlen(e.raw) < l.bytes THEN ' (raw text cut to its first ' || least(strlen(e.raw), ${literal(RAW_CAP)}) || ' bytes of ' || l.bytes || ')'
+             WHEN strlen(e.raw) > ${literal(RAW_CAP)} THEN ' (raw text cut to its first ' || ${literal(RAW_CAP)} || ' characters of ' || strlen(e.raw) || ' bytes)'
+             ELSE '' END AS _error
+    FROM e ASOF LEFT JOIN ${multi} m ON e.r > m.r LEFT JOIN ${long} l ON l.r = e.r`);
+  // Records without a row: the header, blank lines, rejected records. adj: for good row k, the number
+  // j of such records before its r (r = k + j), as steps over thresh = s_j - j.
+  const adj = table('__adj');
   await engine.exec(sql`CREATE OR REPLACE TABLE ${adj} AS
     SELECT thresh, max(j) AS j FROM (
-      SELECT _record_number - row_number() OVER (ORDER BY _record_number) - ${literal(headerLines)} AS thresh,
-             row_number() OVER (ORDER BY _record_number) AS j
-      FROM ${bad}) GROUP BY thresh`);
-  const cols = join(header.map((h) => sql`r.${ident(h)}`), ', ');
+      SELECT s - row_number() OVER (ORDER BY s) AS thresh, row_number() OVER (ORDER BY s) AS j FROM (
+        SELECT DISTINCT s FROM (SELECT line AS s FROM ${rej} UNION ALL SELECT r FROM ${blanks} ${hasHeader ? trusted('UNION ALL SELECT 1') : trusted('')})))
+    GROUP BY thresh`);
+  const cols = join(header.map((h) => sql`g.${ident(h)}`), ', ');
   const records = trusted(`${ident(schema).text}.${ident(stem).text}`);
-  const steps = (await engine.rows(sql`SELECT thresh, j FROM ${adj} ORDER BY thresh LIMIT ${MAX_LINE_STEPS + 1}`)).map((r) => ({ thresh: Number(r['thresh']), j: Number(r['j']) }));
-  if (steps.length <= MAX_LINE_STEPS) {
-    // Few rejects (the usual case): the shift is a binary search written as nested CASEs over constants,
-    // far cheaper than a join on every row.
+  const adjSteps = (await engine.rows(sql`SELECT thresh, j FROM ${adj} ORDER BY thresh LIMIT ${MAX_LINE_STEPS + 1}`)).map((x) => ({ thresh: Number(x['thresh']), j: Number(x['j']) }));
+  const multiSteps = layout.multi.length <= MAX_LINE_STEPS ? (await engine.rows(sql`SELECT r, extra FROM ${multi} ORDER BY r`)).map((x) => ({ thresh: Number(x['r']), j: Number(x['extra']) })) : undefined;
+  if (adjSteps.length <= MAX_LINE_STEPS && multiSteps) {
+    // Few steps (the usual case): both shifts are binary searches written as nested CASEs over
+    // constants, in a view over the stored rows (rowid follows the file), far cheaper than joins.
     await engine.exec(sql`CREATE OR REPLACE VIEW ${records} AS
-      SELECT ${cols}, ${file} AS _source_file, (r.rowid + ${literal(1 + headerLines)} + ${lineShift(trusted('(r.rowid + 1)'), steps)})::BIGINT AS _record_number
-      FROM ${raw} r`);
-  } else {
-    await engine.exec(sql`CREATE OR REPLACE VIEW ${records} AS
-      SELECT ${cols}, ${file} AS _source_file, (r.rowid + ${literal(1 + headerLines)} + coalesce(a.j, 0))::BIGINT AS _record_number
-      FROM ${raw} r ASOF LEFT JOIN ${adj} a ON r.rowid + 1 > a.thresh`);
+      SELECT ${cols}, ${file} AS _source_file, (g.r + ${lineShift(trusted('g.r'), multiSteps)})::BIGINT AS _record_number
+      FROM (SELECT *, k + ${lineShift(trusted('k'), adjSteps)} AS r FROM (SELECT rowid + 1 AS k, * FROM ${raw})) g`);
+    return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad, stored: raw };
   }
-  return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad, stored: raw };
+  await engine.exec(sql`CREATE OR REPLACE TABLE ${records} AS
+    WITH g AS (SELECT rowid + 1 AS k, * FROM ${raw}),
+         gr AS (SELECT g.*, g.k + coalesce(a.j, 0) AS r FROM g ASOF LEFT JOIN ${adj} a ON g.k > a.thresh)
+    SELECT ${cols}, ${file} AS _source_file, (g.r + coalesce(m.extra, 0))::BIGINT AS _record_number
+    FROM gr g ASOF LEFT JOIN ${multi} m ON g.r > m.r`);
+  await engine.exec(sql`DROP TABLE ${raw}`);
+  return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad, stored: records };
 }
 
-/** Above this many rejected-line runs, line numbers come from an ASOF join instead of a CASE tree. */
+/** Above this many steps, line numbers come from ASOF joins instead of a CASE tree. */
 const MAX_LINE_STEPS = 16384;
 
-/** The rejected lines before good record k: steps[i].j for the last step with thresh < k, else 0. */
+/** A step function as a binary search of nested CASEs: steps[i].j for the last step with thresh < k, else 0. */
 function lineShift(k: Sql, steps: { thresh: number; j: number }[], lo = 0, hi = steps.length, below = 0): Sql {
   if (lo >= hi) return literal(below);
   const mid = (lo + hi) >> 1;
