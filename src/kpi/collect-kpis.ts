@@ -75,8 +75,8 @@ export interface Kpis {
   customers_with_orders: number;
   average_order_value: number | null;
   lines_with_unknown_cost: number;
-  /** Where each line's unit price came from: the order line (unit_price), the catalogue, or unknown (left out of revenue). */
-  price_sources: { order_line: number; catalogue: number; unknown: number };
+  /** Where each line's unit price came from: the order line (unit_price), the catalogue less an active promotion's discount, the catalogue, or unknown (left out of revenue). */
+  price_sources: { order_line: number; promotion: number; catalogue: number; unknown: number };
   /** Guest orders (no customer_id): in revenue and order KPIs, left out of CLV, RFM and cohorts. */
   guests: { orders: number; order_lines: number; revenue: number | null; left_out_of: string[] };
   premium: { rule: string | null; tiers: string[]; min_lifetime_revenue: number; premium_customers: number | null };
@@ -169,6 +169,7 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
       COUNT(DISTINCT order_id) AS orders, COUNT(*) AS lines, COALESCE(SUM(quantity), 0) AS units,
       COUNT(DISTINCT customer_id) AS customers, SUM(CASE WHEN margin IS NULL THEN 1 ELSE 0 END) AS unknown_cost,
       SUM(CASE WHEN price_source = 'order_line' THEN 1 ELSE 0 END) AS from_line, SUM(CASE WHEN price_source = 'catalogue' THEN 1 ELSE 0 END) AS from_catalogue,
+      SUM(CASE WHEN price_source = 'promotion' THEN 1 ELSE 0 END) AS from_promotion,
       SUM(CASE WHEN amount IS NULL THEN 1 ELSE 0 END) AS unknown_price,
       COUNT(DISTINCT CASE WHEN customer_id IS NULL THEN order_id END) AS guest_orders, SUM(CASE WHEN customer_id IS NULL THEN 1 ELSE 0 END) AS guest_lines,
       SUM(CASE WHEN customer_id IS NULL THEN amount END) AS guest_revenue,
@@ -228,7 +229,7 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
     customers_with_orders: int(t['customers']),
     average_order_value: revenue === null || orders === 0 ? null : money(revenue / orders),
     lines_with_unknown_cost: int(t['unknown_cost']),
-    price_sources: { order_line: int(t['from_line']), catalogue: int(t['from_catalogue']), unknown: int(t['unknown_price']) },
+    price_sources: { order_line: int(t['from_line']), promotion: int(t['from_promotion']), catalogue: int(t['from_catalogue']), unknown: int(t['unknown_price']) },
     guests: { orders: int(t['guest_orders']), order_lines: int(t['guest_lines']), revenue: int(t['guest_lines']) === 0 ? 0 : money(t['guest_revenue']), left_out_of: ['clv', 'rfm', 'cohorts'] },
     premium: {
       rule: premium ? str(premium['rule']) : null,
@@ -274,11 +275,13 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
       : { not_available: reasonFor('conversion_daily', ['web_events']), conversion_rate: null, daily: null },
     promotions: has('promotion_impact')
       ? {
-          impact: await select(engine, `SELECT promotion_id, product_id, category, discount_pct, CAST(start_date AS VARCHAR) AS start_date, CAST(end_date AS VARCHAR) AS end_date, length_days,
-              before_days, during_days, after_days, before_revenue_per_day, during_revenue_per_day, after_revenue_per_day, during_delta, during_delta_pct, after_delta, after_delta_pct
+          impact: await select(engine, `SELECT promotion_id, product_id, category, discount_pct, CAST(start_date AS VARCHAR) AS start_date, CAST(end_date AS VARCHAR) AS end_date,
+              during_days, CAST(baseline_start AS VARCHAR) AS baseline_start, baseline_days, revenue_during, revenue_baseline, revenue_lift_pct,
+              units_during, units_baseline, units_lift_pct, margin_during, margin_baseline, margin_lift_pct, promo_priced_lines
             FROM gold.promotion_impact ORDER BY start_date, promotion_id`,
-            { promotion_id: str, product_id: str, category: str, discount_pct: num, start_date: str, end_date: str, length_days: int, before_days: int, during_days: int, after_days: int,
-              before_revenue_per_day: money, during_revenue_per_day: money, after_revenue_per_day: money, during_delta: money, during_delta_pct: pct, after_delta: money, after_delta_pct: pct }),
+            { promotion_id: str, product_id: str, category: str, discount_pct: num, start_date: str, end_date: str, during_days: int, baseline_start: str, baseline_days: int,
+              revenue_during: money, revenue_baseline: money, revenue_lift_pct: pct, units_during: int, units_baseline: int, units_lift_pct: pct,
+              margin_during: money, margin_baseline: money, margin_lift_pct: pct, promo_priced_lines: int }),
         }
       : { not_available: reasonFor('promotion_impact', ['promotions']), impact: null },
     forecast: backtest
