@@ -5,6 +5,7 @@
 import type { PipelineConfig } from '../config.ts';
 import type { Engine, Row } from '../engine/engine.ts';
 import { trusted } from '../sql/sql.ts';
+import { collectExtensions, type ExtensionKpis } from './collect-extensions.ts';
 import { int, money, num, pct, ratio, str } from './round.ts';
 
 export const KPIS_SCHEMA_VERSION = 1;
@@ -60,7 +61,7 @@ export interface InventoryKpis {
   by_warehouse: Record<string, number | string | null>[];
 }
 
-export interface Kpis {
+export interface Kpis extends ExtensionKpis {
   schemaVersion: number;
   as_of: string;
   /** Every KPI that could not be computed, with the reason ("no inventory"); its value is null. */
@@ -215,6 +216,11 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
     : [];
   const [backtest] = has('forecast_backtest') ? await engine.rows(trusted('SELECT * FROM gold.forecast_backtest')) : [];
 
+  // The seed's extensions (suspicious orders, abnormal returns, recommendations, products to promote, stock-out forecast).
+  const extensionSources: Record<string, string[]> = {
+    suspicious_orders: ['orders'], return_outliers: ['returns'], product_recommendations: ['orders'], products_to_promote: ['products', 'inventory'], stockout_forecast: ['inventory'],
+  };
+  const extensions = await collectExtensions(engine, config, has, (table) => reasonFor(table, extensionSources[table] ?? []));
   const result: Kpis = {
     schemaVersion: KPIS_SCHEMA_VERSION,
     as_of: opts.asOf,
@@ -311,8 +317,9 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
       pairs: await select(engine, 'SELECT rank, product_a, product_b, pair_orders, support, confidence_a_to_b, confidence_b_to_a, lift FROM gold.basket_pairs ORDER BY rank',
         { rank: int, product_a: str, product_b: str, pair_orders: int, support: ratio, confidence_a_to_b: ratio, confidence_b_to_a: ratio, lift: ratio }),
     },
+    ...extensions,
   };
-  for (const key of ['returns', 'conversion', 'promotions', 'forecast'] as const) {
+  for (const key of ['returns', 'conversion', 'promotions', 'forecast', 'suspicious_orders', 'return_outliers', 'recommendations', 'products_to_promote', 'stockout_forecast'] as const) {
     const v = result[key];
     if ('not_available' in v) notAvailableMap[key] = v.not_available;
   }
