@@ -78,7 +78,14 @@ const PipelineConfigSchema = z
         lake: z.record(tableName, z.object({ partition_by: z.array(z.string().min(1)).default([]) }).strict()).default({}),
         aggregates: z.array(tableName).default([]),
         warehouse: z.array(tableName).default([]),
-        exports: z.array(tableName).default([]),
+        // A table name, or {table, order_by: ["rank", "revenue desc"]}: the row order of the CSV/JSON export
+        // (default: its rank column, else a date column, else its key; see src/stages/export-plan.ts).
+        exports: z
+          .array(z.union([
+            tableName,
+            z.object({ table: tableName, order_by: z.array(z.string().regex(/^[a-z_][a-z0-9_]*( (asc|desc))?$/, 'a column name, optionally followed by asc or desc')).min(1) }).strict(),
+          ]))
+          .default([]),
       })
       .strict(),
   })
