@@ -29,30 +29,36 @@ WITH lines AS (
     ) AS line_number
   FROM conformed.orders AS o
 ),
-promo AS (
-  SELECT order_id, line_number, promotion_id, discount_pct
+-- The best active promotion per product × day (a small table: promotion days × targeted products), so
+-- that the order lines find theirs by an equality join instead of testing every promotion.
+promo_days AS (
+  SELECT pr.product_id, CAST(d.day AS DATE) AS day, pr.promotion_id, pr.discount_pct
+  FROM conformed.promotions AS pr, generate_series(CAST(pr.start_date AS TIMESTAMP), CAST(pr.end_date AS TIMESTAMP), INTERVAL 1 DAY) AS d(day)
+  WHERE pr.product_id IS NOT NULL
+  UNION ALL
+  SELECT p.product_id, CAST(d.day AS DATE) AS day, pr.promotion_id, pr.discount_pct
+  FROM conformed.promotions AS pr
+  JOIN conformed.products AS p ON p.category = pr.category
+  CROSS JOIN generate_series(CAST(pr.start_date AS TIMESTAMP), CAST(pr.end_date AS TIMESTAMP), INTERVAL 1 DAY) AS d(day)
+  WHERE pr.product_id IS NULL
+),
+best_promo AS (
+  SELECT product_id, day, promotion_id, discount_pct
   FROM (
-    SELECT
-      l.order_id, l.line_number, pr.promotion_id, pr.discount_pct,
-      ROW_NUMBER() OVER (PARTITION BY l.order_id, l.line_number ORDER BY pr.discount_pct DESC, pr.promotion_id) AS pick
-    FROM lines AS l
-    JOIN conformed.products AS p ON p.product_id = l.product_id
-    JOIN conformed.promotions AS pr
-      ON (pr.product_id = l.product_id OR (pr.product_id IS NULL AND pr.category = p.category))
-      AND CAST(l.order_date AS DATE) BETWEEN pr.start_date AND pr.end_date
-    WHERE l.unit_price IS NULL AND p.price IS NOT NULL
-  ) AS candidates
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY product_id, day ORDER BY discount_pct DESC, promotion_id) AS pick
+    FROM promo_days
+  ) AS ranked
   WHERE pick = 1
 ),
 priced AS (
   SELECT
     l.*,
-    pm.promotion_id,
-    COALESCE(l.unit_price, CASE WHEN pm.promotion_id IS NOT NULL THEN ROUND(p.price * (100 - pm.discount_pct) / 100, 2) ELSE p.price END) AS line_price,
-    CASE WHEN l.unit_price IS NOT NULL THEN 'order_line' WHEN pm.promotion_id IS NOT NULL THEN 'promotion' WHEN p.price IS NOT NULL THEN 'catalogue' END AS line_price_source
+    CASE WHEN l.unit_price IS NULL AND p.price IS NOT NULL THEN bp.promotion_id END AS promotion_id,
+    COALESCE(l.unit_price, CASE WHEN bp.promotion_id IS NOT NULL THEN ROUND(p.price * (100 - bp.discount_pct) / 100, 2) ELSE p.price END) AS line_price,
+    CASE WHEN l.unit_price IS NOT NULL THEN 'order_line' WHEN p.price IS NULL THEN NULL WHEN bp.promotion_id IS NOT NULL THEN 'promotion' ELSE 'catalogue' END AS line_price_source
   FROM lines AS l
   LEFT JOIN conformed.products AS p ON p.product_id = l.product_id
-  LEFT JOIN promo AS pm ON pm.order_id = l.order_id AND pm.line_number = l.line_number
+  LEFT JOIN best_promo AS bp ON bp.product_id = l.product_id AND bp.day = CAST(l.order_date AS DATE)
 )
 SELECT
   o.order_id,
