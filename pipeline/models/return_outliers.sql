@@ -1,14 +1,15 @@
--- @optional: products
 -- Abnormal returns: products and customers whose return rate (returned units / sold units, returns dated
--- on or before --as-of) is an outlier among those with at least return_outliers.min_sold_units sold units.
--- Per entity type: median m and MAD of the rates, robust z = (rate − m) / (1.4826 × MAD) (MAD 0: scale
--- 1.2533 × mean |rate − m|; 0 too: nothing is an outlier); flagged when z > return_outliers.z_threshold
--- (unusually many returns only). A customer's returns are those of their orders (returns.order_id);
--- guests have no customer and are left out of the customer side.
+-- on or before --as-of) is unusually high, among those with at least return_outliers.min_sold_units sold units.
+-- Returns are counts, so an entity is compared with the overall rate p of its kind (Σ returned / Σ sold
+-- over every product, or every customer) as a binomial: expected = sold × p, and
+--   z = (returned − sold × p) / sqrt(sold × p × (1 − p)),
+-- flagged when z > return_outliers.z_threshold (a few returns of few units do not stand out; a rate far above
+-- the shop's does). NULL (never flagged) when p is 0 or 1. A customer's returns are those of their orders
+-- (returns.order_id); guests have no customer and are left out of the customer side.
 WITH product_rates AS (
   SELECT 'product' AS entity_type, product_id AS entity_id, sold_units, returned_units, return_rate
   FROM gold.returns_by_product
-  WHERE sold_units >= {{ return_outlier_min_sold_units }}
+  WHERE sold_units > 0
 ),
 order_customer AS (
   SELECT DISTINCT order_id, customer_id FROM gold.orders_enriched WHERE customer_id IS NOT NULL
@@ -28,32 +29,26 @@ customer_rates AS (
     COALESCE(r.returned_units, 0) * 1.0 / s.sold_units AS return_rate
   FROM customer_sold AS s
   LEFT JOIN customer_returned AS r ON r.customer_id = s.customer_id
-  WHERE s.sold_units >= {{ return_outlier_min_sold_units }}
+  WHERE s.sold_units > 0
 ),
 rates AS (
   SELECT * FROM product_rates
   UNION ALL
   SELECT * FROM customer_rates
 ),
-centre AS (
-  SELECT entity_type, PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY return_rate) AS median_rate
+overall AS (
+  SELECT entity_type, SUM(returned_units) * 1.0 / SUM(sold_units) AS expected_rate
   FROM rates GROUP BY entity_type
-),
-spread AS (
-  SELECT r.entity_type, c.median_rate,
-    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY ABS(r.return_rate - c.median_rate)) AS mad,
-    AVG(ABS(r.return_rate - c.median_rate)) AS mean_dev
-  FROM rates AS r
-  JOIN centre AS c ON c.entity_type = r.entity_type
-  GROUP BY r.entity_type, c.median_rate
 ),
 scored AS (
   SELECT
     r.*,
-    s.median_rate,
-    (r.return_rate - s.median_rate) / CASE WHEN s.mad > 0 THEN 1.4826 * s.mad WHEN s.mean_dev > 0 THEN 1.2533 * s.mean_dev END AS robust_z
+    o.expected_rate,
+    (r.returned_units - r.sold_units * o.expected_rate)
+      / NULLIF(SQRT(r.sold_units * o.expected_rate * (1 - o.expected_rate)), 0) AS z
   FROM rates AS r
-  JOIN spread AS s ON s.entity_type = r.entity_type
+  JOIN overall AS o ON o.entity_type = r.entity_type
+  WHERE r.sold_units >= {{ return_outlier_min_sold_units }}
 )
 SELECT
   entity_type,
@@ -61,8 +56,10 @@ SELECT
   CAST(sold_units AS BIGINT) AS sold_units,
   CAST(returned_units AS BIGINT) AS returned_units,
   return_rate,
-  median_rate,
-  robust_z,
-  'return rate ' || CAST(ROUND(return_rate * 100, 1) AS VARCHAR) || ' % vs median ' || CAST(ROUND(median_rate * 100, 1) AS VARCHAR) || ' %' AS reason
+  expected_rate,
+  z,
+  'returned ' || CAST(returned_units AS VARCHAR) || ' of ' || CAST(sold_units AS VARCHAR) || ' units ('
+    || CAST(ROUND(return_rate * 100, 1) AS VARCHAR) || ' %) vs ' || CAST(ROUND(sold_units * expected_rate, 1) AS VARCHAR)
+    || ' expected at the overall ' || CAST(ROUND(expected_rate * 100, 1) AS VARCHAR) || ' %' AS reason
 FROM scored
-WHERE robust_z > {{ return_outlier_z_threshold }}
+WHERE z > {{ return_outlier_z_threshold }}

@@ -41,9 +41,9 @@ export async function collectExtensions(engine: Engine, config: PipelineConfig, 
       : { not_available: reasonFor('suspicious_orders'), orders: null },
     return_outliers: has('return_outliers')
       ? await (async () => {
-          const shape: Shape = { id: str, sold_units: int, returned_units: int, return_rate: ratio, median_rate: ratio, robust_z: num, reason: str };
-          const of = (type: string) => select(engine, `SELECT entity_id AS id, sold_units, returned_units, return_rate, median_rate, robust_z, reason FROM gold.return_outliers
-              WHERE entity_type = '${type}' ORDER BY robust_z DESC, entity_id`, shape);
+          const shape: Shape = { id: str, sold_units: int, returned_units: int, return_rate: ratio, expected_rate: ratio, z: num, reason: str };
+          const of = (type: string) => select(engine, `SELECT entity_id AS id, sold_units, returned_units, return_rate, expected_rate, z, reason FROM gold.return_outliers
+              WHERE entity_type = '${type}' ORDER BY z DESC, entity_id`, shape);
           const rename = (key: string) => (rows: Record_[]) => rows.map(({ id, ...rest }) => ({ [key]: id ?? null, ...rest }));
           return {
             z_threshold: c.return_outliers.z_threshold, min_sold_units: c.return_outliers.min_sold_units,

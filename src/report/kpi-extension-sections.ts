@@ -10,7 +10,7 @@ export function renderSuspiciousOrders(k: Kpis, rows: number): string {
   const title = 'Suspicious orders (possible fraud)';
   if ('not_available' in s) return section(title, notAvailable(s.not_available));
   return section(title, [
-    `  Robust z = (x − median) / (1.4826 × MAD) of the order's amount and units over every order, flagged above ${s.z_threshold};`,
+    `  Robust z = (x − median) / (1.4826 × MAD) of ln(amount) and ln(units) over every order, flagged above ${s.z_threshold};`,
     `  a new account (first order within ${s.new_account_days} days of registration) with a first basket >= ${s.first_basket_factor} × the median order amount.`,
     `  ${fmtInt(s.count)} orders flagged${s.count > rows ? ` (the first ${rows} by date below; all in kpis.json and the suspicious_orders table)` : ''}`,
     renderTable([{ title: 'order' }, { title: 'customer' }, { title: 'date' }, { title: 'amount', align: 'right' }, { title: 'units', align: 'right' }, { title: 'amount z', align: 'right' }, { title: 'units z', align: 'right' }, { title: 'reasons' }],
@@ -24,10 +24,10 @@ export function renderReturnOutliers(k: Kpis, rows: number): string {
   const title = 'Abnormal returns (return rate outliers)';
   if ('not_available' in r) return section(title, notAvailable(r.not_available));
   const table = (key: string, list: Record<string, unknown>[]) => renderTable(
-    [{ title: key }, { title: 'sold', align: 'right' }, { title: 'returned', align: 'right' }, { title: 'return rate', align: 'right' }, { title: 'median', align: 'right' }, { title: 'robust z', align: 'right' }],
-    list.slice(0, rows).map((x) => [cell(x[`${key}_id`]), fmtInt(n(x['sold_units'])), fmtInt(n(x['returned_units'])), fmtRatio(n(x['return_rate'])), fmtRatio(n(x['median_rate'])), fmtNum(n(x['robust_z']))]));
+    [{ title: key }, { title: 'sold', align: 'right' }, { title: 'returned', align: 'right' }, { title: 'return rate', align: 'right' }, { title: 'overall rate', align: 'right' }, { title: 'z', align: 'right' }],
+    list.slice(0, rows).map((x) => [cell(x[`${key}_id`]), fmtInt(n(x['sold_units'])), fmtInt(n(x['returned_units'])), fmtRatio(n(x['return_rate'])), fmtRatio(n(x['expected_rate'])), fmtNum(n(x['z']))]));
   return section(title, [
-    `  Products and customers with >= ${r.min_sold_units} sold units whose return rate has a robust z (median/MAD) above ${r.z_threshold}.`,
+    `  Products and customers with >= ${r.min_sold_units} sold units whose returns are far above the overall rate of their kind:\n  z = (returned − sold × rate) / sqrt(sold × rate × (1 − rate)) > ${r.z_threshold}.`,
     '  Products', table('product', r.products), '', '  Customers', table('customer', r.customers),
   ].join('\n'));
 }

@@ -1,8 +1,10 @@
 // The seed's extensions on the tiny KPI fixture (tests/fixtures/kpi; base arithmetic in kpis.test.ts), as-of 2024-03-10.
 // Orders: amount O1 40 · O2 30 · O3 50 · O4 40 · O5 40 · O6 35 · O7 20 · O8 20 · O9 100 · O10 25
 //         units  O1 6  · O2 2  · O3 1  · O4 5  · O5 2  · O6 3  · O7 3  · O8 1  · O9 2   · O10 3
-// Amount: median 37.5, |x − m| sorted 2.5 ×4, 7.5, 12.5, 12.5, 17.5, 17.5, 62.5 → MAD 10, scale 14.826.
-// Units: median 2.5, |x − m| 0.5 ×6, 1.5 ×2, 2.5, 3.5 → MAD 0.5, scale 0.7413.
+// Scored on the log scale: ln(amount) median ln(37.417) = 3.6221 (between ln 35 and ln 40), |x − m| sorted
+// 0.0668 ×4, 0.2209, 0.2899, 0.4032, 0.6264 ×2, 0.9831 → MAD 0.2554, scale 0.3787. ln(units) median ln(√6) = 0.8959,
+// |x − m| 0.2027 ×6, 0.7136, 0.8959 ×3 → MAD 0.2027, scale 0.3005.
+// O9 amount z = (ln 100 − 3.6221) / 0.3787 = 2.60; O1 units z = (ln 6 − 0.8959) / 0.3005 = 2.98; O4 (ln 5) 2.37.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluateDatasetRules } from '../../../src/checks/dataset-rules.ts';
@@ -48,47 +50,48 @@ async function failedGoldChecks(b: Built): Promise<string[]> {
 }
 
 describe('suspicious orders', () => {
-  it('flags amount and quantity outliers at the shipped thresholds (z 3.5)', async () => {
+  it('flags nothing in the fixture at the shipped threshold (z 3.5 on the log scale)', async () => {
     await build('', [], async (b) => {
-      // O9: (100 − 37.5) / 14.826 = 4.22 > 3.5. O1's units: (6 − 2.5) / 0.7413 = 4.72 > 3.5; O4's (5 − 2.5) / 0.7413 = 3.37, not flagged.
-      expect(b.kpis.suspicious_orders).toEqual({ z_threshold: 3.5, new_account_days: 7, first_basket_factor: 3, count: 2, orders: [
-        { order_id: 'O1', customer_id: 'C1', order_date: '2024-01-05', amount: 40, units: 6, amount_z: 0.17, units_z: 4.72, days_since_registration: 35, reasons: 'quantity_outlier' },
-        { order_id: 'O9', customer_id: 'C1', order_date: '2024-03-05', amount: 100, units: 2, amount_z: 4.22, units_z: -0.67, days_since_registration: 95, reasons: 'amount_outlier' },
+      expect(b.kpis.suspicious_orders).toEqual({ z_threshold: 3.5, new_account_days: 7, first_basket_factor: 3, count: 0, orders: [] });
+    });
+  });
+
+  it('flags amount and quantity outliers and a new account with a large first basket, with the reasons', async () => {
+    // z 2.5: O9 amount (2.60), O1 units (2.98); O4 (2.37) is not; O3 and O8 (1 unit) are small, never flagged.
+    // New account within 10 days: C4's first order O6 (02-10, registered 02-01: 9 days), 35 >= 0.9 × 37.5 = 33.75.
+    // C2's first order O2 is 11 days after registration: not new.
+    await build('fraud: { z_threshold: 2.5, new_account_days: 10, first_basket_factor: 0.9 }', [], async (b) => {
+      expect(b.kpis.suspicious_orders).toEqual({ z_threshold: 2.5, new_account_days: 10, first_basket_factor: 0.9, count: 3, orders: [
+        { order_id: 'O1', customer_id: 'C1', order_date: '2024-01-05', amount: 40, units: 6, amount_z: 0.18, units_z: 2.98, days_since_registration: 35, reasons: 'quantity_outlier' },
+        { order_id: 'O6', customer_id: 'C4', order_date: '2024-02-10', amount: 35, units: 3, amount_z: -0.18, units_z: 0.67, days_since_registration: 9, reasons: 'new_account_large_first_basket' },
+        { order_id: 'O9', customer_id: 'C1', order_date: '2024-03-05', amount: 100, units: 2, amount_z: 2.6, units_z: -0.67, days_since_registration: 95, reasons: 'amount_outlier' },
       ] });
       expect(await failedGoldChecks(b)).toEqual([]);
     });
   });
 
-  it('flags quantity outliers and a new account with a large first basket, with the reasons', async () => {
-    // z 2: O9 amount (4.22), O1 units (4.72), O4 units (3.37); O3 and O8 (1 unit, z −2.02) are small, not flagged. New account within 10 days: C4's first order O6 (02-10, registered 02-01: 9 days),
-    // 35 >= 0.9 × 37.5 = 33.75. C2's first order O2 is 11 days after registration: not new.
-    await build('fraud: { z_threshold: 2, new_account_days: 10, first_basket_factor: 0.9 }', [], async (b) => {
-      if ('not_available' in b.kpis.suspicious_orders) throw new Error('built');
-      expect(b.kpis.suspicious_orders.orders.map((o) => [o['order_id'], o['reasons']])).toEqual([
-        ['O1', 'quantity_outlier'], ['O4', 'quantity_outlier'], ['O6', 'new_account_large_first_basket'], ['O9', 'amount_outlier'],
-      ]);
-      expect(b.kpis.suspicious_orders.orders[2]).toMatchObject({ order_id: 'O6', customer_id: 'C4', amount: 35, days_since_registration: 9 });
-    });
-  });
-
   it('without customers (no registration date) the new-account rule does not apply', async () => {
-    await build('fraud: { z_threshold: 2, new_account_days: 10, first_basket_factor: 0.9 }', ['customers'], async (b) => {
+    await build('fraud: { z_threshold: 2.5, new_account_days: 10, first_basket_factor: 0.9 }', ['customers'], async (b) => {
       if ('not_available' in b.kpis.suspicious_orders) throw new Error('built without customers');
-      expect(b.kpis.suspicious_orders.orders.map((o) => o['order_id'])).toEqual(['O1', 'O4', 'O9']);
+      expect(b.kpis.suspicious_orders.orders.map((o) => [o['order_id'], o['days_since_registration']])).toEqual([['O1', null], ['O9', null]]);
     });
   });
 });
 
 describe('abnormal returns', () => {
-  it('flags products and customers whose return rate is a robust outlier', async () => {
-    // Products with >= 5 sold units: P1 0/10, P2 0/5, P3 2/10 = 0.2 (P4 3 units: left out). Median 0, MAD 0,
-    // mean |x − m| = 0.0667 → scale 0.0836 → P3 z = 2.39. Customers with >= 5 units: C1 3/12 = 0.25, C3 0/6, C4 0/6
-    // (C2 4 units: left out) → median 0, MAD 0, mean dev 0.0833, scale 0.1044 → C1 z = 2.39.
-    await build('return_outliers: { z_threshold: 2, min_sold_units: 5 }', [], async (b) => {
-      expect(b.kpis.return_outliers).toEqual({ z_threshold: 2, min_sold_units: 5,
-        products: [{ product_id: 'P3', sold_units: 10, returned_units: 2, return_rate: 0.2, median_rate: 0, robust_z: 2.39, reason: 'return rate 20.0 % vs median 0.0 %' }],
-        customers: [{ customer_id: 'C1', sold_units: 12, returned_units: 3, return_rate: 0.25, median_rate: 0, robust_z: 2.39, reason: 'return rate 25.0 % vs median 0.0 %' }] });
+  it('flags products and customers whose returns are far above the overall rate (binomial z)', async () => {
+    // Overall rate 3 returned / 28 sold = 0.1071 for products and for customers.
+    // P3: (2 − 10 × 0.1071) / sqrt(10 × 0.1071 × 0.8929) = 0.9286 / 0.9781 = 0.95 (P1, P2: no returns; P4 3 units < 5: left out).
+    // C1: (3 − 12 × 0.1071) / sqrt(12 × 0.1071 × 0.8929) = 1.7143 / 1.0714 = 1.6 (C2 4 units: left out; C3, C4 none).
+    await build('return_outliers: { z_threshold: 0.9, min_sold_units: 5 }', [], async (b) => {
+      expect(b.kpis.return_outliers).toEqual({ z_threshold: 0.9, min_sold_units: 5,
+        products: [{ product_id: 'P3', sold_units: 10, returned_units: 2, return_rate: 0.2, expected_rate: 0.1071, z: 0.95, reason: 'returned 2 of 10 units (20.0 %) vs 1.1 expected at the overall 10.7 %' }],
+        customers: [{ customer_id: 'C1', sold_units: 12, returned_units: 3, return_rate: 0.25, expected_rate: 0.1071, z: 1.6, reason: 'returned 3 of 12 units (25.0 %) vs 1.3 expected at the overall 10.7 %' }] });
       expect(await failedGoldChecks(b)).toEqual([]);
+    });
+    // z 1: C1 only.
+    await build('return_outliers: { z_threshold: 1, min_sold_units: 5 }', [], async (b) => {
+      expect(b.kpis.return_outliers).toMatchObject({ products: [], customers: [{ customer_id: 'C1' }] });
     });
   });
 
@@ -179,7 +182,6 @@ describe('dashboard', () => {
     await build('', [], async (b) => {
       const text = renderKpiDashboard(b.kpis);
       for (const title of ['Suspicious orders', 'Abnormal returns', 'Bought together', 'Products to promote', 'Stock-out forecast']) expect(text).toContain(title);
-      expect(text).toMatch(/O9 .*amount_outlier/);
       expect(text).toMatch(/P2 +W1 +0 .* 2024-03-10 +1\n/);
     });
     await build('', ['inventory', 'returns'], async (b) => {
