@@ -41,8 +41,8 @@ export async function collectExtensions(engine: Engine, config: PipelineConfig, 
       : { not_available: reasonFor('suspicious_orders'), orders: null },
     return_outliers: has('return_outliers')
       ? await (async () => {
-          const shape: Shape = { id: str, sold_units: int, returned_units: int, return_rate: ratio, expected_rate: ratio, z: num, reason: str };
-          const of = (type: string) => select(engine, `SELECT entity_id AS id, sold_units, returned_units, return_rate, expected_rate, z, reason FROM gold.return_outliers
+          const shape: Shape = { id: str, sold_units: int, returned_units: int, return_rate: ratio, sold_lines: int, returned_lines: int, expected_line_rate: ratio, z: num, reason: str };
+          const of = (type: string) => select(engine, `SELECT entity_id AS id, sold_units, returned_units, return_rate, sold_lines, returned_lines, expected_line_rate, z, reason FROM gold.return_outliers
               WHERE entity_type = '${type}' ORDER BY z DESC, entity_id`, shape);
           const rename = (key: string) => (rows: Record_[]) => rows.map(({ id, ...rest }) => ({ [key]: id ?? null, ...rest }));
           return {

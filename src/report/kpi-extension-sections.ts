@@ -24,10 +24,10 @@ export function renderReturnOutliers(k: Kpis, rows: number): string {
   const title = 'Abnormal returns (return rate outliers)';
   if ('not_available' in r) return section(title, notAvailable(r.not_available));
   const table = (key: string, list: Record<string, unknown>[]) => renderTable(
-    [{ title: key }, { title: 'sold', align: 'right' }, { title: 'returned', align: 'right' }, { title: 'return rate', align: 'right' }, { title: 'overall rate', align: 'right' }, { title: 'z', align: 'right' }],
-    list.slice(0, rows).map((x) => [cell(x[`${key}_id`]), fmtInt(n(x['sold_units'])), fmtInt(n(x['returned_units'])), fmtRatio(n(x['return_rate'])), fmtRatio(n(x['expected_rate'])), fmtNum(n(x['z']))]));
+    [{ title: key }, { title: 'sold', align: 'right' }, { title: 'returned', align: 'right' }, { title: 'return rate', align: 'right' }, { title: 'lines returned', align: 'right' }, { title: 'overall', align: 'right' }, { title: 'z', align: 'right' }],
+    list.slice(0, rows).map((x) => [cell(x[`${key}_id`]), fmtInt(n(x['sold_units'])), fmtInt(n(x['returned_units'])), fmtRatio(n(x['return_rate'])), `${fmtInt(n(x['returned_lines']))} / ${fmtInt(n(x['sold_lines']))}`, fmtRatio(n(x['expected_line_rate'])), fmtNum(n(x['z']))]));
   return section(title, [
-    `  Products and customers with >= ${r.min_sold_units} sold units whose returns are far above the overall rate of their kind:\n  z = (returned − sold × rate) / sqrt(sold × rate × (1 − rate)) > ${r.z_threshold}.`,
+    `  Products and customers with >= ${r.min_sold_units} sold units that return far more lines than the shop's overall share p:\n  z = (returned lines − lines × p) / sqrt(lines × p × (1 − p)) > ${r.z_threshold}.`,
     '  Products', table('product', r.products), '', '  Customers', table('customer', r.customers),
   ].join('\n'));
 }

@@ -79,14 +79,16 @@ describe('suspicious orders', () => {
 });
 
 describe('abnormal returns', () => {
-  it('flags products and customers whose returns are far above the overall rate (binomial z)', async () => {
-    // Overall rate 3 returned / 28 sold = 0.1071 for products and for customers.
-    // P3: (2 − 10 × 0.1071) / sqrt(10 × 0.1071 × 0.8929) = 0.9286 / 0.9781 = 0.95 (P1, P2: no returns; P4 3 units < 5: left out).
-    // C1: (3 − 12 × 0.1071) / sqrt(12 × 0.1071 × 0.8929) = 1.7143 / 1.0714 = 1.6 (C2 4 units: left out; C3, C4 none).
-    await build('return_outliers: { z_threshold: 0.9, min_sold_units: 5 }', [], async (b) => {
-      expect(b.kpis.return_outliers).toEqual({ z_threshold: 0.9, min_sold_units: 5,
-        products: [{ product_id: 'P3', sold_units: 10, returned_units: 2, return_rate: 0.2, expected_rate: 0.1071, z: 0.95, reason: 'returned 2 of 10 units (20.0 %) vs 1.1 expected at the overall 10.7 %' }],
-        customers: [{ customer_id: 'C1', sold_units: 12, returned_units: 3, return_rate: 0.25, expected_rate: 0.1071, z: 1.6, reason: 'returned 3 of 12 units (25.0 %) vs 1.3 expected at the overall 10.7 %' }] });
+  it('flags products and customers that return far more lines than the shop (binomial z)', async () => {
+    // Lines: P1 6, P2 4, P3 5, P4 2 = 17; return records R1 (O1 P3), R2 (O9 P4) → p = 2/17 = 0.1176 for both kinds.
+    // P3 (10 units): (1 − 5 × 0.1176) / sqrt(5 × 0.1176 × 0.8824) = 0.4118 / 0.7204 = 0.57; P1, P2: no return; P4 (3 units < 5): left out.
+    // C1 (12 units, 6 lines, R1 and R2): (2 − 6 × 0.1176) / sqrt(6 × 0.1176 × 0.8824) = 1.2941 / 0.7892 = 1.64; C2 (4 units) left out.
+    await build('return_outliers: { z_threshold: 0.5, min_sold_units: 5 }', [], async (b) => {
+      expect(b.kpis.return_outliers).toEqual({ z_threshold: 0.5, min_sold_units: 5,
+        products: [{ product_id: 'P3', sold_units: 10, returned_units: 2, return_rate: 0.2, sold_lines: 5, returned_lines: 1, expected_line_rate: 0.1176, z: 0.57,
+          reason: 'returned 2 of 10 units (20.0 %); 1 of 5 lines vs 0.6 expected at the overall 11.8 %' }],
+        customers: [{ customer_id: 'C1', sold_units: 12, returned_units: 3, return_rate: 0.25, sold_lines: 6, returned_lines: 2, expected_line_rate: 0.1176, z: 1.64,
+          reason: 'returned 3 of 12 units (25.0 %); 2 of 6 lines vs 0.7 expected at the overall 11.8 %' }] });
       expect(await failedGoldChecks(b)).toEqual([]);
     });
     // z 1: C1 only.
