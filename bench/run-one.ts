@@ -3,7 +3,7 @@
 // bench/bare.sql (sources straight into typed tables, no contracts), then the product's own gold models,
 // publish and KPI reports: the difference with `etl run` is the price of the contracts.
 // Prints one JSON line: { ms, cpuMs, maxRssMb, stages }; ms and cpuMs count from after the imports and the
-// contracts (the run's own clock starts after its imports too).
+// loading of the gold keys (etl run's own clock, by contrast, includes loading its contracts).
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Engine } from '../src/engine/engine.ts';

@@ -17,11 +17,6 @@ function rate(value: string): number {
   return n;
 }
 
-function memorySize(value: string): string {
-  if (!/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(value.trim())) throw new InvalidArgumentError('expected a size such as 4GB or 512MB');
-  return value.trim();
-}
-
 function isoDate(value: string): string {
   const date = parseIsoDate(value);
   if (date === undefined) throw new InvalidArgumentError('expected a calendar date YYYY-MM-DD');
@@ -63,8 +58,9 @@ export function buildProgram(): { program: Command; result: { code: number } } {
     .option('--reports <dir>', 'reports directory', 'reports')
     .option('--strict', 'publish only when every error-severity dataset rule holds (exit 1 otherwise)', false)
     .option('--as-of <date>', 'the business date (defaults to today, UTC)', isoDate)
-    .option('--memory-limit <size>', `DuckDB memory limit, e.g. 4GB; past it DuckDB spills to disk (default: the smaller of half the RAM and 8 GB, here ${defaultMemoryLimit()})`, memorySize)
+    .option('--memory-limit <size>', `DuckDB memory limit, e.g. 4GB; past it DuckDB spills to disk (default: the smaller of half the RAM and 8 GB, here ${defaultMemoryLimit()})`)
     .option('--threads <n>', 'DuckDB threads', positiveInt)
+    .option('--ci <provider>', 'CI output: github (annotations + step summary; default when GITHUB_ACTIONS=true) | none')
     .action(async (opts) => {
       const { runCommand } = await import('./commands/run.ts');
       result.code = await runCommand({ ...opts, ...program.opts() });
@@ -86,6 +82,7 @@ export function buildProgram(): { program: Command; result: { code: number } } {
     .option('--server <name>', 'which servers entry of the contract to read')
     .option('--out <dir>', 'write quarantine and reports here')
     .option('--as-of <date>', 'the business date for freshness rules', isoDate)
+    .option('--ci <provider>', 'CI output: github (annotations + step summary; default when GITHUB_ACTIONS=true) | none')
     .action(async (datafile: string | undefined, opts) => {
       const { validateCommand } = await import('./commands/validate.ts');
       result.code = await validateCommand({ ...opts, datafile, ...program.opts() });
@@ -101,6 +98,38 @@ export function buildProgram(): { program: Command; result: { code: number } } {
     .action(async (files: string[], opts) => {
       const { lintCommand } = await import('./commands/contracts-lint.ts');
       result.code = await lintCommand({ ...opts, ...program.opts(), files });
+    });
+  contracts
+    .command('diff')
+    .description('changes between two versions of the contracts (files or folders): breaking / non-breaking / info (exit 1 on breaking)')
+    .argument('<old>', 'the old contract file or folder')
+    .argument('<new>', 'the new contract file or folder')
+    .option('--allow-breaking', 'exit 0 even when a change is breaking', false)
+    .option('--format <format>', 'text | markdown | json', 'text')
+    .action(async (oldPath: string, newPath: string, opts) => {
+      const { diffCommand } = await import('./commands/contracts-diff.ts');
+      result.code = await diffCommand({ ...opts, old: oldPath, new: newPath });
+    });
+  contracts
+    .command('init')
+    .description('draft an ODCS source contract by profiling a data file (CSV, NDJSON, JSON array or Parquet)')
+    .requiredOption('--from <file>', 'the data file to profile')
+    .option('--dataset <name>', 'dataset name (default: the file name)')
+    .option('--out <file>', 'write the draft here (default: stdout)')
+    .action(async (opts) => {
+      const { initCommand } = await import('./commands/contracts-init.ts');
+      result.code = await initCommand({ ...opts, ...program.opts() });
+    });
+  contracts
+    .command('export')
+    .description('export contracts as a JSON Schema of a record, a Markdown data dictionary or CREATE TABLE DDL')
+    .argument('[files...]', 'contract files or folders (default: contracts/)')
+    .requiredOption('--format <format>', 'jsonschema | markdown | sql')
+    .option('--contracts <dir>', 'contracts directory', 'contracts')
+    .option('--out <file>', 'write the export here (default: stdout)')
+    .action(async (files: string[], opts) => {
+      const { exportCommand } = await import('./commands/contracts-export.ts');
+      result.code = await exportCommand({ ...opts, files });
     });
 
   return { program, result };

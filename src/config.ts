@@ -24,7 +24,17 @@ const PipelineConfigSchema = z
       .strict(),
     low_stock: z.object({ threshold: nonNegative }).strict(),
     inventory: z.object({ cover_window_days: positiveInt.default(28) }).strict().default({ cover_window_days: 28 }),
-    clv: z.object({ lifespan_months: positive.default(12) }).strict().default({ lifespan_months: 12 }),
+    clv: z
+      .object({
+        lifespan_months: positive.default(12),
+        // Tenure floor of the seed's CLV: a new customer's frequency is orders / at least this many months.
+        min_tenure_months: positive.default(6),
+        // Predictive CLV (BG/NBD + Gamma-Gamma): the horizon, and the fewest repeat customers to fit on.
+        predictive_horizon_days: positiveInt.default(365),
+        min_repeat_customers: positiveInt.default(20),
+      })
+      .strict()
+      .default({ lifespan_months: 12, min_tenure_months: 6, predictive_horizon_days: 365, min_repeat_customers: 20 }),
     basket: z
       .object({ min_pair_orders: positiveInt.default(2), top_pairs: positiveInt.default(20) })
       .strict()
@@ -61,15 +71,27 @@ const PipelineConfigSchema = z
       .strict()
       .default({ window_days: 28, lead_time_days: 7, target_cover_days: 28 }),
     anomalies: z
-      .object({ window_days: positiveInt, z_threshold: positive, min_history_days: positiveInt })
+      .object({
+        window_days: positiveInt,
+        z_threshold: positive,
+        min_history_days: positiveInt,
+        // Seasonal baseline: the same weekday of the previous season_weeks weeks; level shifts: the median
+        // residual of the last level_shift_days days against level_shift_z.
+        season_weeks: positiveInt.default(8),
+        level_shift_days: positiveInt.default(7),
+        level_shift_z: positive.default(6),
+      })
       .strict()
       .refine((a) => a.min_history_days <= a.window_days, { message: 'min_history_days must be ≤ window_days', path: ['min_history_days'] }),
     forecast: z
       .object({
-        method: z.literal('seasonal_naive').default('seasonal_naive'),
+        // auto: the model with the lowest rolling-backtest error (holt_winters or seasonal_naive).
+        method: z.enum(['auto', 'holt_winters', 'seasonal_naive']).default('auto'),
         season_days: positiveInt.default(7),
         horizons: z.array(positiveInt).min(1).default([7, 30, 90]),
         backtest_days: positiveInt.default(28),
+        backtest_origins: positiveInt.default(6),
+        backtest_step_days: positiveInt.default(14),
       })
       .strict(),
     pii: z.object({ salt: z.string().min(1) }).strict(),
@@ -154,6 +176,7 @@ export function modelVars(config: PipelineConfig, asOf: string): ModelVars {
     low_stock_threshold: config.low_stock.threshold,
     cover_window_days: config.inventory.cover_window_days,
     clv_lifespan_months: config.clv.lifespan_months,
+    clv_min_tenure_months: config.clv.min_tenure_months,
     basket_min_pair_orders: config.basket.min_pair_orders,
     basket_top_pairs: config.basket.top_pairs,
     fraud_z_threshold: config.fraud.z_threshold,

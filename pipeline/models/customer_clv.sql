@@ -1,8 +1,11 @@
--- Customer lifetime value, one row per customer with at least one valid order (guest orders left out):
---   aov                = revenue / orders                                   (currency per order)
---   tenure_months      = max(1, (as_of − first_order_date + 1) / 30.4375)   (months since acquisition)
---   purchase_frequency = orders / tenure_months                             (orders per month)
---   clv                = aov × purchase_frequency × clv_lifespan_months     (currency over the expected lifespan)
+-- Customer lifetime value by the seed's formula, one row per customer with at least one valid order (guest orders left out):
+--   aov                = revenue / orders                                              (currency per order)
+--   tenure_months      = max(clv_min_tenure_months, (as_of − first_order_date + 1) / 30.4375)
+--                        (months since acquisition, floored so that a new customer's frequency is not
+--                        extrapolated from a few days: 5 orders in the first week count as 5 per floor)
+--   purchase_frequency = orders / tenure_months                                        (orders per month)
+--   clv                = aov × purchase_frequency × clv_lifespan_months                (currency over the expected lifespan)
+-- The predictive CLV (BG/NBD + Gamma-Gamma) is in customer_predictive_clv.
 WITH c AS (
   SELECT
     customer_id,
@@ -18,7 +21,7 @@ t AS (
   SELECT
     *,
     revenue / order_count AS aov,
-    GREATEST((CAST({{ as_of }} AS DATE) - first_order_date + 1) / 30.4375, 1.0) AS tenure_months
+    GREATEST((CAST({{ as_of }} AS DATE) - first_order_date + 1) / 30.4375, CAST({{ clv_min_tenure_months }} AS DOUBLE)) AS tenure_months
   FROM c
 )
 SELECT

@@ -1,14 +1,16 @@
--- RFM per customer with at least one valid order.
+-- RFM per customer with at least one valid order (DESIGN.md, Definitions):
 --   recency_days = as_of − last order date; frequency = distinct orders; monetary = revenue.
---   Scores 1–5 by quintile (NTILE(5)); 5 is best: most recent, most orders, most revenue.
---   Ties are split by customer_id so that the scores are deterministic.
+--   Scores 1–5 by quintile, ties always sharing a score (cume_dist counts every tied row):
+--     F = ceil(5 × cume_dist() over frequency ascending), M likewise over monetary,
+--     R = 6 − ceil(5 × cume_dist() over recency_days ascending)   (5 = most recent).
+--   5 × cume_dist is rounded to 9 decimals before ceil: cume_dist = k / n in binary floating point can
+--   land a hair above an exact quintile boundary (5 × 0.2000…01), which must not add a point.
 -- Segments (first matching rule):
---   Champions           r >= 4 and f >= 4
---   Loyal Customers     r >= 3 and f >= 3
---   At Risk             r <= 2 and f >= 3
---   Potential Loyalists r >= 3 and f <= 2
---   Hibernating         r  = 2 and f <= 2
---   Lost                r  = 1 and f <= 2
+--   Champions        R = 5 and F = 5 and M = 5
+--   At Risk          R <= 2 and F >= 4
+--   Loyal Customers  F >= 4
+--   Lost             R = 1 and F = 1
+--   Others           everyone else
 WITH base AS (
   SELECT
     customer_id,
@@ -22,9 +24,9 @@ WITH base AS (
 scored AS (
   SELECT
     *,
-    NTILE(5) OVER (ORDER BY recency_days DESC, customer_id) AS r_score,
-    NTILE(5) OVER (ORDER BY frequency, customer_id) AS f_score,
-    NTILE(5) OVER (ORDER BY monetary, customer_id) AS m_score
+    CAST(6 - CEIL(ROUND(5 * CUME_DIST() OVER (ORDER BY recency_days), 9)) AS INTEGER) AS r_score,
+    CAST(CEIL(ROUND(5 * CUME_DIST() OVER (ORDER BY frequency), 9)) AS INTEGER) AS f_score,
+    CAST(CEIL(ROUND(5 * CUME_DIST() OVER (ORDER BY monetary), 9)) AS INTEGER) AS m_score
   FROM base
 )
 SELECT
@@ -37,11 +39,10 @@ SELECT
   m_score,
   CAST(r_score AS VARCHAR) || CAST(f_score AS VARCHAR) || CAST(m_score AS VARCHAR) AS rfm_code,
   CASE
-    WHEN r_score >= 4 AND f_score >= 4 THEN 'Champions'
-    WHEN r_score >= 3 AND f_score >= 3 THEN 'Loyal Customers'
-    WHEN r_score <= 2 AND f_score >= 3 THEN 'At Risk'
-    WHEN r_score >= 3 THEN 'Potential Loyalists'
-    WHEN r_score = 2 THEN 'Hibernating'
-    ELSE 'Lost'
+    WHEN r_score = 5 AND f_score = 5 AND m_score = 5 THEN 'Champions'
+    WHEN r_score <= 2 AND f_score >= 4 THEN 'At Risk'
+    WHEN f_score >= 4 THEN 'Loyal Customers'
+    WHEN r_score = 1 AND f_score = 1 THEN 'Lost'
+    ELSE 'Others'
   END AS segment
 FROM scored

@@ -2,6 +2,7 @@
 import { EtlError } from '../errors.ts';
 import { createLogger } from '../log.ts';
 import { runPipeline } from '../stages/run-pipeline.ts';
+import { emitCiError, emitCiReport, resolveCiMode } from './ci-output.ts';
 import { printRunSummary } from './run-summary.ts';
 
 export interface RunCommandOptions {
@@ -16,6 +17,8 @@ export interface RunCommandOptions {
   threads?: number;
   logLevel?: string;
   logFormat?: string;
+  /** github: annotations + step summary (default when GITHUB_ACTIONS=true); none: off. */
+  ci?: string;
 }
 
 export function todayUtc(): string {
@@ -33,6 +36,7 @@ export function checkMemoryLimit(value: string): string {
 export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const memoryLimit = opts.memoryLimit === undefined ? undefined : checkMemoryLimit(opts.memoryLimit);
   const logger = createLogger({ ...(opts.logLevel ? { logLevel: opts.logLevel } : {}), ...(opts.logFormat ? { logFormat: opts.logFormat } : {}) });
+  const ci = resolveCiMode(opts.ci);
   const outcome = await runPipeline({
     data: opts.data,
     contracts: opts.contracts,
@@ -44,7 +48,11 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     ...(memoryLimit ? { memoryLimit } : {}),
     ...(opts.threads ? { threads: opts.threads } : {}),
     logger,
+  }).catch((err: unknown) => {
+    emitCiError(ci, err);
+    throw err;
   });
+  emitCiReport(ci, outcome.report);
   printRunSummary(outcome, { out: opts.out, reports: opts.reports });
   return outcome.exitCode;
 }

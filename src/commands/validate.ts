@@ -5,6 +5,7 @@ import { relative } from 'node:path';
 import { createLogger } from '../log.ts';
 import { renderValidateSummary } from '../validate/render-summary.ts';
 import { runValidate } from '../validate/run-validate.ts';
+import { emitCiError, emitCiReport, resolveCiMode } from './ci-output.ts';
 
 export interface ValidateCommandOptions {
   contract: string;
@@ -15,6 +16,8 @@ export interface ValidateCommandOptions {
   logLevel?: string;
   logFormat?: string;
   debug?: boolean;
+  /** github: annotations + step summary (default when GITHUB_ACTIONS=true); none: off. */
+  ci?: string;
 }
 
 function shortPath(p: string): string {
@@ -24,13 +27,18 @@ function shortPath(p: string): string {
 
 export async function validateCommand(opts: ValidateCommandOptions): Promise<number> {
   const log = createLogger({ ...(opts.logLevel ? { logLevel: opts.logLevel } : {}), ...(opts.logFormat ? { logFormat: opts.logFormat } : {}) });
+  const ci = resolveCiMode(opts.ci);
   const outcome = await runValidate({
     contract: opts.contract,
     ...(opts.datafile !== undefined ? { datafile: opts.datafile } : {}),
     ...(opts.server !== undefined ? { server: opts.server } : {}),
     ...(opts.out !== undefined ? { out: opts.out } : {}),
     ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}),
+  }).catch((err: unknown) => {
+    emitCiError(ci, err);
+    throw err;
   });
+  emitCiReport(ci, outcome.report);
   const files = outcome.files.map(shortPath);
   const shown = files.length > 3 ? `${files.slice(0, 3).join(', ')} (+${files.length - 3} more)` : files.join(', ');
   const header = `validate ${shortPath(opts.contract)} on ${shown}${outcome.server ? ` (server ${outcome.server})` : ''}`;

@@ -5,6 +5,7 @@
 import type { Engine } from '../engine/engine.ts';
 import { sql, type Sql } from '../sql/sql.ts';
 import type { GenerationPlan } from './plan.ts';
+import { plantedFactorSql } from './planted-anomalies.ts';
 import { uniform } from './random.ts';
 
 /** Creates gen.days(day_index, day, weight, cum_start); returns the total weight. */
@@ -22,6 +23,7 @@ export async function buildCalendar(engine: Engine, plan: GenerationPlan): Promi
         * (1 + 0.15 * cos(2 * pi() * (dayofyear(day) - 350) / 365.25))
         * (0.92 + 0.16 * ${uniform(plan.seed, 'day', sql`day_index`)})
         * CASE day WHEN DATE ${spike1 ?? plan.asOf} THEN 4.0 WHEN DATE ${spike2 ?? plan.asOf} THEN 3.0 ELSE 1.0 END
+        * ${plantedFactorSql(plan, sql`day`)}
       ) AS BIGINT) AS weight
       FROM d
     )

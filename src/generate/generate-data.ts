@@ -11,6 +11,7 @@ import { expectOutcome, type DatasetName, type DefectCounts, type ExpectedOutcom
 import { writeInventory } from './inventory.ts';
 import { buildOrderHeads, buildOrderLines, writeOrders } from './orders.ts';
 import { planGeneration, type GenerateOptions, type GenerationPlan } from './plan.ts';
+import { plantedAnomalies, type PlantedAnomaly } from './planted-anomalies.ts';
 import { buildProducts, writeProducts } from './products.ts';
 import { buildPromotions, writePromotions } from './promotions.ts';
 import { writeReturns } from './returns.ts';
@@ -42,6 +43,8 @@ export interface DefectManifest {
   period_start: string;
   /** Days with an injected sales spike (what an anomaly detector should find). */
   anomaly_days: string[];
+  /** Every planted anomaly (spikes, drops, a level shift) with its day, kind, factor and length: src/generate/planted-anomalies.ts. */
+  anomalies: PlantedAnomaly[];
   datasets: Partial<Record<DatasetName, DatasetManifest>>;
 }
 
@@ -106,6 +109,7 @@ async function generateInto(engine: Engine, plan: GenerationPlan, dir: string): 
     as_of: plan.asOf,
     period_start: plan.periodStart,
     anomaly_days: plan.spikeDays,
+    anomalies: plantedAnomalies(plan),
     datasets,
   };
   await writeFile(joinPath(dir, MANIFEST_FILE), `${JSON.stringify(sortKeys(manifest), null, 2)}\n`);

@@ -6,25 +6,12 @@ import type { PipelineConfig } from '../config.ts';
 import type { Engine, Row } from '../engine/engine.ts';
 import { trusted } from '../sql/sql.ts';
 import { collectExtensions, type ExtensionKpis } from './collect-extensions.ts';
+import { clvFormula, collectPredictiveClv, collectRfmSegments, collectTopCustomers, RFM_RULES, type CustomerValue, type PredictiveClv, type RfmSegment } from './collect-customer-kpis.ts';
+import { collectAnomalies, collectForecast, type AnomalyKpis, type ForecastKpis } from './collect-series-kpis.ts';
+import { comparePeriods, withCoverage, type PeriodRow } from './periods.ts';
 import { int, money, num, pct, ratio, str } from './round.ts';
 
 export const KPIS_SCHEMA_VERSION = 1;
-
-export const CLV_FORMULA =
-  'CLV = AOV × purchase frequency × lifespan; AOV = revenue / orders (currency per order); ' +
-  'purchase frequency = orders / tenure months (orders per month, tenure = days from first order to as-of inclusive / 30.4375, at least 1); ' +
-  'lifespan = clv.lifespan_months (months). CLV is in currency units.';
-
-export const RFM_RULES = [
-  'recency = days from the last order to as-of, frequency = distinct orders, monetary = revenue',
-  'scores 1–5 by NTILE(5) (5 = most recent / most orders / most revenue; ties split by customer_id)',
-  'Champions: R >= 4 and F >= 4',
-  'Loyal Customers: R >= 3 and F >= 3',
-  'At Risk: R <= 2 and F >= 3',
-  'Potential Loyalists: R >= 3 and F <= 2',
-  'Hibernating: R = 2 and F <= 2',
-  'Lost: R = 1 and F <= 2',
-];
 
 export interface ProductRank {
   rank: number;
@@ -87,17 +74,22 @@ export interface Kpis extends ExtensionKpis {
   most_profitable_products: ProductRank[];
   revenue_by_category: Record<string, number | string | null>[] | null;
   sales_daily: Record<string, number | string | null>[];
-  sales_weekly: Record<string, number | string | null>[];
-  sales_monthly: Record<string, number | string | null>[];
+  /** Each with days (observed), period_days and partial (periods.ts). */
+  sales_weekly: PeriodRow[];
+  sales_monthly: PeriodRow[];
+  period_comparison: ReturnType<typeof comparePeriods>;
   clv: {
     formula: string;
     lifespan_months: number;
+    min_tenure_months: number;
     customers: number;
     quantiles: Record<string, number | null>;
     buckets: Record<string, number | null>[];
-    top_customers: Record<string, number | string | null>[];
+    /** Ranked by predictive CLV (by the seed's CLV when the predictive models are not available). */
+    top_customers: CustomerValue[];
+    predictive: PredictiveClv;
   };
-  rfm: { rules: string[]; segments: Record<string, number | string | null>[] };
+  rfm: { rules: string[]; segments: RfmSegment[] };
   cohorts: { cohort_month: string; cohort_size: number; retention: (number | null)[] }[];
   inventory: InventoryKpis | (NotAvailable & { out_of_stock_products: null; stock_out_rate: null; out_of_stock: null; low_stock_alerts: null; stock_rotation: null; days_of_cover: null; by_warehouse: null });
   returns:
@@ -107,20 +99,8 @@ export interface Kpis extends ExtensionKpis {
     | (NotAvailable & { conversion_rate: null; daily: null })
     | { sessions: number; purchase_sessions: number; conversion_rate: number | null; daily: Record<string, number | string | null>[] };
   promotions: (NotAvailable & { impact: null }) | { impact: Record<string, number | string | null>[] };
-  forecast: {
-    method: string;
-    season_days: number;
-    horizons: { days: number; revenue: number | null }[];
-    backtest: { days: number; days_used: number; mape_pct: number | null };
-    daily: { date: string; revenue: number | null }[];
-  } | (NotAvailable & { horizons: null });
-  anomalies: {
-    window_days: number;
-    z_threshold: number;
-    min_history_days: number;
-    days_scored: number;
-    alerts: { day: string; metric: string; value: number | null; baseline_median: number | null; robust_z: number | null; direction: string | null }[];
-  };
+  forecast: ForecastKpis;
+  anomalies: AnomalyKpis;
   market_basket: { min_pair_orders: number; pairs: Record<string, number | string | null>[] };
 }
 
@@ -211,10 +191,11 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
 
   const [clvQ] = await engine.rows(trusted('SELECT * FROM gold.clv_quantiles'));
 
-  const forecastDaily = has('revenue_forecast')
-    ? await select(engine, 'SELECT CAST(forecast_date AS VARCHAR) AS date, forecast_revenue AS revenue, step FROM gold.revenue_forecast ORDER BY step', { date: str, revenue: money, step: int })
-    : [];
-  const [backtest] = has('forecast_backtest') ? await engine.rows(trusted('SELECT * FROM gold.forecast_backtest')) : [];
+  // Partial first and last weeks and months are marked (periods.ts): the observed days are first order date … as-of.
+  const weekly = withCoverage('week', await select(engine, 'SELECT iso_year, iso_week, CAST(week_start AS VARCHAR) AS week_start, revenue, margin, order_count, aov FROM gold.agg_weekly_sales ORDER BY week_start',
+      { iso_year: int, iso_week: int, week_start: str, revenue: money, margin: money, order_count: int, aov: money }), 'week_start', str(t['first_day']), opts.asOf);
+  const monthly = withCoverage('month', await select(engine, 'SELECT year, month, CAST(month_start AS VARCHAR) AS month_start, revenue, margin, margin_rate, order_count, customers, aov FROM gold.agg_monthly_sales ORDER BY year, month',
+      { year: int, month: int, month_start: str, revenue: money, margin: money, margin_rate: ratio, order_count: int, customers: int, aov: money }), 'month_start', str(t['first_day']), opts.asOf);
 
   // The seed's extensions (suspicious orders, abnormal returns, recommendations, products to promote, stock-out forecast).
   const extensionSources: Record<string, string[]> = {
@@ -249,24 +230,23 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
     most_profitable_products: await productRanking(engine, 'margin_rank'),
     revenue_by_category: byCategory,
     sales_daily: daily,
-    sales_weekly: await select(engine, 'SELECT iso_year, iso_week, CAST(week_start AS VARCHAR) AS week_start, revenue, margin, order_count, aov FROM gold.agg_weekly_sales ORDER BY week_start',
-      { iso_year: int, iso_week: int, week_start: str, revenue: money, margin: money, order_count: int, aov: money }),
-    sales_monthly: await select(engine, 'SELECT year, month, revenue, margin, margin_rate, order_count, customers, aov FROM gold.agg_monthly_sales ORDER BY year, month',
-      { year: int, month: int, revenue: money, margin: money, margin_rate: ratio, order_count: int, customers: int, aov: money }),
+    sales_weekly: weekly,
+    sales_monthly: monthly,
+    period_comparison: comparePeriods(weekly, monthly, str(t['first_day']), opts.asOf),
     clv: {
-      formula: CLV_FORMULA,
+      formula: clvFormula(config),
       lifespan_months: config.clv.lifespan_months,
+      min_tenure_months: config.clv.min_tenure_months,
       customers: int(clvQ?.['customers']),
       quantiles: Object.fromEntries(['mean', 'min', 'p10', 'p25', 'median', 'p75', 'p90', 'max'].map((k) => [k, money(clvQ?.[k])])),
       buckets: (await select(engine, 'SELECT bucket_order, lower_bound, upper_bound, customers, customer_share FROM gold.clv_distribution ORDER BY bucket_order',
         { bucket_order: int, lower_bound: money, upper_bound: money, customers: int, customer_share: ratio })) as Record<string, number | null>[],
-      top_customers: await select(engine, 'SELECT customer_id, order_count, revenue, aov, purchase_frequency, clv FROM gold.customer_clv ORDER BY clv DESC, customer_id LIMIT 10',
-        { customer_id: str, order_count: int, revenue: money, aov: money, purchase_frequency: num, clv: money }),
+      top_customers: await collectTopCustomers(engine, has),
+      predictive: await collectPredictiveClv(engine, config, has),
     },
     rfm: {
       rules: RFM_RULES,
-      segments: await select(engine, 'SELECT segment, customers, customer_share, revenue, avg_recency_days, avg_frequency FROM gold.rfm_segments ORDER BY customers DESC, segment',
-        { segment: str, customers: int, customer_share: ratio, revenue: money, avg_recency_days: num, avg_frequency: num }),
+      segments: await collectRfmSegments(engine),
     },
     cohorts: [...cohorts.values()],
     inventory: inventory ?? {
@@ -290,28 +270,8 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
               margin_during: money, margin_baseline: money, margin_lift_pct: pct, promo_priced_lines: int }),
         }
       : { not_available: reasonFor('promotion_impact', ['promotions']), impact: null },
-    forecast: backtest
-      ? {
-          method: String(backtest['method']),
-          season_days: int(backtest['season_days']),
-          horizons: [...config.forecast.horizons].sort((a, b) => a - b).map((days) => ({
-            days,
-            revenue: forecastDaily.length === 0 ? null : money(forecastDaily.filter((f) => Number(f['step']) <= days).reduce((s, f) => s + Number(f['revenue']), 0)),
-          })),
-          backtest: { days: int(backtest['backtest_days']), days_used: int(backtest['days_used']), mape_pct: pct(backtest['mape']) },
-          daily: forecastDaily.map((f) => ({ date: String(f['date']), revenue: f['revenue'] as number | null })),
-        }
-      : { not_available: 'no daily sales', horizons: null },
-    anomalies: {
-      window_days: config.anomalies.window_days,
-      z_threshold: config.anomalies.z_threshold,
-      min_history_days: config.anomalies.min_history_days,
-      days_scored: has('daily_anomalies') ? int(await engine.scalar(trusted("SELECT COUNT(*) FROM gold.daily_anomalies WHERE metric = 'revenue'"))) : 0,
-      alerts: has('daily_anomalies')
-        ? ((await select(engine, 'SELECT CAST(day AS VARCHAR) AS day, metric, value, baseline_median, robust_z, direction FROM gold.daily_anomalies WHERE is_anomaly ORDER BY day, metric',
-            { day: str, metric: str, value: money, baseline_median: money, robust_z: num, direction: str })) as Kpis['anomalies']['alerts'])
-        : [],
-    },
+    forecast: await collectForecast(engine, config, has),
+    anomalies: await collectAnomalies(engine, config, has),
     market_basket: {
       min_pair_orders: config.basket.min_pair_orders,
       pairs: await select(engine, 'SELECT rank, product_a, product_b, pair_orders, support, confidence_a_to_b, confidence_b_to_a, lift FROM gold.basket_pairs ORDER BY rank',

@@ -1,5 +1,6 @@
 // reports/kpis.json and reports/alerts.json: the KPI model as JSON (stable key order, 2-space indent).
 import type { Kpis } from '../kpi/collect-kpis.ts';
+import type { AnomalyAlertKpi } from '../kpi/collect-series-kpis.ts';
 
 export const ALERTS_SCHEMA_VERSION = 1;
 
@@ -8,7 +9,7 @@ export function renderKpisJson(k: Kpis): string {
 }
 
 export type Alert =
-  | { type: 'anomaly'; severity: 'warning'; day: string; metric: string; value: number | null; baseline_median: number | null; robust_z: number | null; direction: string | null }
+  | ({ type: 'anomaly'; severity: 'warning' } & AnomalyAlertKpi)
   | { type: 'low_stock' | 'out_of_stock'; severity: 'warning'; product_id: string; current_stock: number; days_of_cover: number | null };
 
 /** Every alert of the run: anomalies (by day, metric), then stock alerts (by product; none without inventory). */

@@ -2,6 +2,7 @@
 // report and the dashboard compose them (the dashboard with shorter tables).
 import type { Kpis, ProductRank } from '../kpi/collect-kpis.ts';
 import { cell, fmtInt, fmtMoney, fmtNum, fmtPct, fmtRatio, notAvailable, renderPairs, renderTable, section } from './kpi-format.ts';
+import { partialMark, renderPartialNote, renderWeekSummary } from './kpi-period-sections.ts';
 
 
 export function renderHeader(title: string, k: Kpis): string {
@@ -75,20 +76,8 @@ export function renderConversion(k: Kpis, withDaily: boolean): string {
   return section('Conversion (sessions with a purchase / sessions)', body.join('\n'));
 }
 
-export function renderForecast(k: Kpis): string {
-  const f = k.forecast;
-  const title = 'Revenue forecast';
-  if ('not_available' in f) return section(title, notAvailable(f.not_available));
-  const method = `${f.method} (each future day = the same weekday of the last observed ${f.season_days}-day season)`;
-  return section(title, [
-    renderPairs([
-      ['Method', method],
-      [`Backtest MAPE (last ${f.backtest.days} days)`, f.backtest.mape_pct === null ? 'n/a (not enough history or no sales in the held-out days)' : `${fmtPct(f.backtest.mape_pct)} over ${f.backtest.days_used} days with sales`],
-    ]),
-    '',
-    renderTable([{ title: 'horizon' }, { title: 'forecast revenue', align: 'right' }], f.horizons.map((h) => [`next ${h.days} days`, fmtMoney(h.revenue)])),
-  ].join('\n'));
-}
+// The series sections (forecast, anomalies) live in kpi-series-sections.ts.
+export { renderAnomalies, renderForecast } from './kpi-series-sections.ts';
 
 export function renderPromotions(k: Kpis): string {
   const p = k.promotions;
@@ -130,21 +119,18 @@ const money = (v: unknown): string => fmtMoney(v as number | null);
 /** Monthly, weekly and (the last `dailyRows`) daily revenue, orders and AOV. */
 export function renderSalesPeriods(k: Kpis, opts: { weekly: boolean; dailyRows: number }): string {
   const out = [
-    section('Monthly sales', renderTable(
+    section('Monthly sales', renderPartialNote(k) + renderTable(
       [{ title: 'month' }, { title: 'revenue', align: 'right' }, { title: 'orders', align: 'right' }, { title: 'AOV', align: 'right' }, { title: 'margin', align: 'right' }, { title: 'margin rate', align: 'right' }],
-      k.sales_monthly.map((m) => [`${m['year']}-${String(m['month']).padStart(2, '0')}`, money(m['revenue']), fmtInt(m['order_count'] as number), money(m['aov']), money(m['margin']), fmtRatio(m['margin_rate'] as number | null)]),
+      k.sales_monthly.map((m) => [`${m['year']}-${String(m['month']).padStart(2, '0')}${partialMark(m)}`, money(m['revenue']), fmtInt(m['order_count'] as number), money(m['aov']), money(m['margin']), fmtRatio(m['margin_rate'] as number | null)]),
     )),
   ];
   if (opts.weekly) {
-    out.push(section('Weekly sales (ISO weeks)', renderTable(
+    out.push(section('Weekly sales (ISO weeks)', renderPartialNote(k) + renderTable(
       [{ title: 'week' }, { title: 'starts' }, { title: 'revenue', align: 'right' }, { title: 'orders', align: 'right' }, { title: 'AOV', align: 'right' }],
-      k.sales_weekly.map((w) => [`${w['iso_year']}-W${String(w['iso_week']).padStart(2, '0')}`, cell(w['week_start']), money(w['revenue']), fmtInt(w['order_count'] as number), money(w['aov'])]),
+      k.sales_weekly.map((w) => [`${w['iso_year']}-W${String(w['iso_week']).padStart(2, '0')}${partialMark(w)}`, cell(w['week_start']), money(w['revenue']), fmtInt(w['order_count'] as number), money(w['aov'])]),
     )));
   } else {
-    const w = k.sales_weekly.at(-1);
-    out.push(section('Weekly sales (ISO weeks)', w
-      ? renderPairs([[`Last week ${w['iso_year']}-W${String(w['iso_week']).padStart(2, '0')}`, `${money(w['revenue'])} revenue, ${fmtInt(w['order_count'] as number)} orders, AOV ${money(w['aov'])}`], ['Weeks in the period', fmtInt(k.sales_weekly.length)]])
-      : '  (none)'));
+    out.push(section('Weekly sales (ISO weeks)', renderWeekSummary(k)));
   }
   const rows = Math.min(opts.dailyRows, k.sales_daily.length);
   out.push(section(`Daily sales (last ${rows} days of the period; every day in kpis.json)`, renderTable(
@@ -170,55 +156,14 @@ export function renderProducts(k: Kpis): string {
   ].join('\n');
 }
 
-export function renderClv(k: Kpis, detail: boolean): string {
-  const quantiles = ['mean', 'min', 'p10', 'p25', 'median', 'p75', 'p90', 'max'];
-  const body = [
-    ...k.clv.formula.split('; ').map((part) => `  ${part}`),
-    `  Expected lifespan: ${k.clv.lifespan_months} months. Customers with orders: ${fmtInt(k.clv.customers)}.${guestNote(k)}`,
-    '',
-    renderTable(quantiles.map((q) => ({ title: q, align: 'right' as const })), [quantiles.map((q) => fmtMoney(k.clv.quantiles[q]))]),
-    '',
-    renderTable([{ title: 'CLV bucket' }, { title: 'customers', align: 'right' }, { title: 'share', align: 'right' }],
-      k.clv.buckets.map((b) => [b['upper_bound'] === null ? `>= ${fmtMoney(b['lower_bound'])}` : `${fmtMoney(b['lower_bound'])} – < ${fmtMoney(b['upper_bound'])}`, fmtInt(b['customers']), fmtRatio(b['customer_share'])])),
-  ];
-  if (detail) {
-    body.push('', '  Top 10 customers by CLV (every customer in the customer_clv table)',
-      renderTable([{ title: 'customer' }, { title: 'orders', align: 'right' }, { title: 'revenue', align: 'right' }, { title: 'AOV', align: 'right' }, { title: 'orders/month', align: 'right' }, { title: 'CLV', align: 'right' }],
-        k.clv.top_customers.map((c) => [cell(c['customer_id']), fmtInt(c['order_count'] as number), money(c['revenue']), money(c['aov']), fmtNum(c['purchase_frequency'] as number | null), money(c['clv'])])));
-  }
-  return section('Customer lifetime value (CLV)', body.join('\n'));
-}
-
-/** What the customer KPIs leave out: guest orders have no customer. */
-function guestNote(k: Kpis): string {
-  return k.guests.orders === 0 ? '' : ` Guest orders left out: ${fmtInt(k.guests.orders)} (${fmtMoney(k.guests.revenue)} revenue).`;
-}
-
-export function renderRfm(k: Kpis): string {
-  return section('RFM segments', [
-    ...k.rfm.rules.map((r) => `  ${r}`),
-    ...(k.guests.orders === 0 ? [] : [`  ${guestNote(k).trim()}`]),
-    '',
-    renderTable([{ title: 'segment' }, { title: 'customers', align: 'right' }, { title: 'share', align: 'right' }, { title: 'revenue', align: 'right' }, { title: 'avg recency (days)', align: 'right' }, { title: 'avg orders', align: 'right' }],
-      k.rfm.segments.map((s) => [cell(s['segment']), fmtInt(s['customers'] as number), fmtRatio(s['customer_share'] as number | null), money(s['revenue']), fmtNum(s['avg_recency_days'] as number | null), fmtNum(s['avg_frequency'] as number | null)])),
-  ].join('\n'));
-}
+// The customer sections (both CLVs, RFM) live in kpi-customer-sections.ts.
+export { renderClv, renderRfm } from './kpi-customer-sections.ts';
 
 export function renderBasket(k: Kpis, rows: number): string {
   return section('Market basket (product pairs in the same order)', [
     `  support = pair orders / all orders; confidence(A→B) = pair orders / orders with A; lift = support / (support(A) × support(B)); pairs in >= ${k.market_basket.min_pair_orders} orders`,
     renderTable([{ title: '#', align: 'right' }, { title: 'A' }, { title: 'B' }, { title: 'orders', align: 'right' }, { title: 'support', align: 'right' }, { title: 'conf A→B', align: 'right' }, { title: 'conf B→A', align: 'right' }, { title: 'lift', align: 'right' }],
       k.market_basket.pairs.slice(0, rows).map((p) => [cell(p['rank']), cell(p['product_a']), cell(p['product_b']), fmtInt(p['pair_orders'] as number), fmtRatio(p['support'] as number | null), fmtRatio(p['confidence_a_to_b'] as number | null), fmtRatio(p['confidence_b_to_a'] as number | null), fmtNum(p['lift'] as number | null, 4)])),
-  ].join('\n'));
-}
-
-export function renderAnomalies(k: Kpis, maxRows = Number.POSITIVE_INFINITY): string {
-  const a = k.anomalies;
-  const shown = a.alerts.slice(Math.max(0, a.alerts.length - maxRows));
-  return section(`Alerts: anomalies (robust z over the previous ${a.window_days} days, |z| > ${a.z_threshold}, >= ${a.min_history_days} days of history)`, [
-    `  ${a.alerts.length} anomalies (day × metric); ${a.days_scored} days scored per metric (revenue, orders)${shown.length < a.alerts.length ? `; the latest ${shown.length} below, all in alerts.json` : ''}`,
-    renderTable([{ title: 'day' }, { title: 'metric' }, { title: 'value', align: 'right' }, { title: 'baseline median', align: 'right' }, { title: 'robust z', align: 'right' }, { title: 'direction' }],
-      shown.map((x) => [x.day, x.metric, x.metric === 'revenue' ? fmtMoney(x.value) : fmtInt(x.value), x.metric === 'revenue' ? fmtMoney(x.baseline_median) : fmtNum(x.baseline_median), x.robust_z === null ? 'n/a (flat baseline)' : fmtNum(x.robust_z), cell(x.direction)])),
   ].join('\n'));
 }
 

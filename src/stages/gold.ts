@@ -6,6 +6,7 @@
 import { loadPipelineConfig, type PipelineConfig } from '../config.ts';
 import type { Engine } from '../engine/engine.ts';
 import { EtlError } from '../errors.ts';
+import { buildPredictiveClv } from '../kpi/build-predictive-clv.ts';
 import { buildSeriesKpis } from '../kpi/build-series-kpis.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { ident, qualified, sql, trusted } from '../sql/sql.ts';
@@ -92,6 +93,14 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
     const config = opts.config ?? (await loadPipelineConfig(opts.pipelineDir));
     const started = performance.now();
     for (const t of await buildSeriesKpis(engine, config)) {
+      results.push({ name: t.name, rows: t.rows, ms: Math.round(performance.now() - started) });
+    }
+  }
+  const built = (name: string) => ordered.some((m) => m.name === name) && !skipped.has(name);
+  if (built('customer_summary') && built('customer_clv')) {
+    const config = opts.config ?? (await loadPipelineConfig(opts.pipelineDir));
+    const started = performance.now();
+    for (const t of await buildPredictiveClv(engine, config)) {
       results.push({ name: t.name, rows: t.rows, ms: Math.round(performance.now() - started) });
     }
   }

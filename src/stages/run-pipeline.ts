@@ -257,7 +257,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
           await createStaging(reportsDir, runId);
           const skipped = Object.fromEntries(gold.models.flatMap((m) => (m.skipped ? [[m.name, m.skipped]] : [])));
           await writeKpiReports(engine, { dir: reportsStaging, asOf: opts.asOf, config, available, skipped });
-          await writeQualityReports(report, reportsStaging);
+          await writeQualityReports(report, reportsStaging, { runsDir: join(out, '_runs') });
           await writeMarker(reportsStaging, 'reports');
           await reachStep('staged-reports');
           return files;
@@ -270,7 +270,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
         await writeMarker(staging, 'output');
         await reachStep('staged-output');
         await createStaging(reportsDir, runId);
-        await writeQualityReports(report, reportsStaging);
+        await writeQualityReports(report, reportsStaging, { runsDir: join(out, '_runs') });
         await writeMarker(reportsStaging, 'reports');
         await reachStep('staged-reports');
         log.error({ stage: 'gate', failed: failures.map((f) => f.id) }, 'strict gate closed: nothing published');

@@ -2,7 +2,7 @@
 // the file's physical type, recursively through array items and object children (datacontract-cli's
 // `field_type`). Text formats (CSV, JSON) have no physical types; there the cast rules do the work.
 import type { CheckResult } from '../checks/result.ts';
-import type { Contract } from '../contracts/model.ts';
+import { sourceOf, type Contract } from '../contracts/model.ts';
 import type { DeclaredType } from './read-declared-types.ts';
 import { formatDuckType, parseDuckType, type DuckType } from './parse-duckdb-type.ts';
 
@@ -56,7 +56,9 @@ export function checkPhysicalTypes(
 ): CheckResult[] {
   const checks: CheckResult[] = [];
   for (const p of contract.properties) {
-    const column = columns.find((c) => c.name === p.name);
+    // The file's column is the property's physicalName; a computed property (transformLogic) has none.
+    const src = sourceOf(p);
+    const column = src.kind === 'column' ? columns.find((c) => c.name === src.column) : undefined;
     if (!column) continue;
     const spec = declared.get(p.name) ?? { logicalType: p.logicalType };
     const problems = findTypeMismatches(spec, parseDuckType(column.type), p.name);

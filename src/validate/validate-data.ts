@@ -74,7 +74,7 @@ async function addMalformedRecords(engine: Engine, contract: Contract, malformed
   let samples: string[] = [];
   if (count > 0) {
     await engine.exec(sql`INSERT INTO ${quarantine} BY NAME
-      SELECT _source_file, _record_number, _raw, [${id}] AS _rule_ids, ['malformed record: ' || _error] AS _reasons FROM ${malformed}`);
+      SELECT _source_file, _record_number, _raw, [${id}] AS _rule_ids, ['malformed record: ' || _error] AS _reasons, FALSE AS _excluded FROM ${malformed}`);
     const rows = await engine.rows(sql`SELECT _record_number FROM ${malformed} ORDER BY _source_file, _record_number LIMIT 5`);
     samples = rows.map((r) => `record ${String(r['_record_number'])}`);
   }

@@ -70,7 +70,9 @@ describe('etl run with mapped contracts', () => {
     expect(o.rows_quarantined).toBe(0);
     expect(o.records_in).toBe(o.rows_out + o.rows_quarantined + o.duplicates_dropped + o.rows_excluded);
     expect(q.checks.find((c: { id: string }) => c.id === 'orders.multi_unit_only')).toMatchObject({ status: 'passed', message: `${expectedExcluded} rows excluded` });
-    expect(readFileSync(join(reports, 'quality_report.txt'), 'utf8')).toMatch(/rows_excluded/);
+    const txt = readFileSync(join(reports, 'quality_report.txt'), 'utf8');
+    expect(txt).toMatch(/rows_excluded/);
+    expect(txt).toContain(`↳ ${expectedExcluded} rows excluded`);
     expect(readFileSync(join(reports, 'junit.xml'), 'utf8')).toContain(`<property name="rows_excluded" value="${expectedExcluded}"/>`);
     const record = JSON.parse(readFileSync(join(work, 'output', '_runs', `${q.run_id}.json`), 'utf8'));
     expect(record.counts.orders.rows_excluded).toBe(expectedExcluded);

@@ -25,7 +25,8 @@ export interface CliOptions {
 export function runCli(args: string[], options: CliOptions = {}): CliResult & { signal: NodeJS.Signals | null } {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
-    env: { ...process.env, ...options.env },
+    // Hermetic on a GitHub runner: no annotations or step summaries unless a test asks for them (--ci).
+    env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', ...options.env },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     ...(options.uid !== undefined ? { uid: options.uid } : {}),

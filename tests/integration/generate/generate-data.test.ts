@@ -108,7 +108,10 @@ describe('a clean generation', () => {
     }
     const manifest = JSON.parse(await readFile(join(dir('a'), '_defects.json'), 'utf8')) as DefectManifest;
     expect(manifest).toEqual(clean);
-    expect(Object.keys(manifest)).toEqual(['anomaly_days', 'as_of', 'datasets', 'defect_rate', 'orders', 'period_start', 'seed']);
+    expect(Object.keys(manifest)).toEqual(['anomalies', 'anomaly_days', 'as_of', 'datasets', 'defect_rate', 'orders', 'period_start', 'seed']);
+    // The planted anomalies include the two spike days and are listed by day.
+    expect(manifest.anomalies.filter((a) => manifest.anomaly_days.includes(a.day)).map((a) => a.kind)).toEqual(['spike', 'spike']);
+    expect(manifest.anomalies.map((a) => a.day)).toEqual([...manifest.anomalies.map((a) => a.day)].sort());
   });
 
   it('is referentially intact: customers and products exist, sign-up before the first order, 1–4 distinct products per order', async () => {

@@ -67,6 +67,19 @@ describe('sales KPIs', () => {
     // ISO week 2024-W10 (Mar 4–10): O9 100 + O10 25 = 125, 2 orders; W08 has no order (absent).
     expect(kpis.sales_weekly.map((w) => w['iso_week'])).toEqual([1, 2, 3, 4, 5, 6, 7, 9, 10]);
     expect(kpis.sales_weekly.at(-1)).toMatchObject({ iso_year: 2024, iso_week: 10, week_start: '2024-03-04', revenue: 125, order_count: 2, aov: 62.5 });
+    // Observed days 01-05 … 03-10 (as-of, a Sunday): the first week (01-01..01-07: 3 days) and the first and
+    // last months (27 of 31 days, 10 of 31) are partial; the last week 03-04..03-10 is complete.
+    expect(kpis.sales_weekly[0]).toMatchObject({ iso_week: 1, days: 3, period_days: 7, partial: true });
+    expect(kpis.sales_weekly.at(-1)).toMatchObject({ days: 7, partial: false });
+    expect(kpis.sales_monthly.map((m) => [m['month'], m['days'], m['period_days'], m['partial']])).toEqual([[1, 27, 31, true], [2, 29, 29, false], [3, 10, 31, true]]);
+    // Week over week: W10 (125, 2 orders) vs W09 (20, 1 order); month over month needs two complete months (January is partial).
+    expect(kpis.period_comparison.week).toEqual({
+      current: { start: '2024-03-04', end: '2024-03-10', revenue: 125, order_count: 2 },
+      previous: { start: '2024-02-26', end: '2024-03-03', revenue: 20, order_count: 1 },
+      revenue_change_pct: 525,
+      orders_change_pct: 100,
+    });
+    expect(kpis.period_comparison.month).toBeNull();
   });
 
   it('revenue and orders per day, with 0 on days without orders', () => {
@@ -111,51 +124,51 @@ describe('sales KPIs', () => {
 });
 
 describe('customer KPIs', () => {
-  it('CLV = AOV × orders per month × 12 months', async () => {
-    // tenure = days from first order to 2024-03-10 inclusive / 30.4375, at least 1 month:
-    //   C1 first 01-05: 66 days → CLV = 52.5 × (4 / (66/30.4375)) × 12 = 210 × 365.25 / 66 = 1162.159…
-    //   C2 first 01-12: 59 days → 70 × 365.25 / 59 = 433.347…
-    //   C3 first 01-25: 46 days → 60 × 365.25 / 46 = 476.413…
-    //   C4 first 02-10: 30 days < 30.4375 → 1 month → 30 × 2 × 12 = 720
-    const clv = await rows('SELECT customer_id, clv FROM gold.customer_clv ORDER BY customer_id');
-    expect(clv.map((r) => r['customer_id'])).toEqual(['C1', 'C2', 'C3', 'C4']);
-    expect(clv.map((r) => r['clv'] as number)).toEqual([
-      expect.closeTo((210 * 365.25) / 66, 9),
-      expect.closeTo((70 * 365.25) / 59, 9),
-      expect.closeTo((60 * 365.25) / 46, 9),
-      expect.closeTo(720, 9),
-    ]);
-    expect(kpis.clv.top_customers[0]).toEqual({ customer_id: 'C1', order_count: 4, revenue: 210, aov: 52.5, purchase_frequency: 1.84, clv: 1162.16 });
+  it('CLV = AOV × orders per month × 12 months, tenure floored at clv.min_tenure_months (6)', async () => {
+    // tenure = days from first order to 2024-03-10 inclusive / 30.4375, at least 6 months: every fixture
+    // customer is younger (C1, the oldest, has 66 days), so frequency = orders / 6 and CLV = AOV × orders / 6 × 12
+    // = 2 × revenue: C1 420, C2 140, C3 120, C4 120. (Without the floor C4, 30 days old, was extrapolated.)
+    const clv = await rows('SELECT customer_id, tenure_months, clv FROM gold.customer_clv ORDER BY customer_id');
+    expect(clv.map((r) => [r['customer_id'], r['tenure_months'], Number(r['clv'])])).toEqual([['C1', 6, 420], ['C2', 6, 140], ['C3', 6, 120], ['C4', 6, 120]]);
+    // 4 repeat customers: too few to fit the predictive models (clv.min_repeat_customers 20), so the ranking falls back to the seed CLV.
+    expect(kpis.clv.predictive).toMatchObject({ not_available: '4 customers with a repeat purchase, fewer than clv.min_repeat_customers (20)', horizon_days: 365 });
+    expect(kpis.clv.top_customers[0]).toEqual({
+      rank: 1, customer_id: 'C1', order_count: 4, revenue: 210, aov: 52.5, purchase_frequency: 0.67, clv: 420,
+      predictive_clv: null, p_alive: null, expected_purchases: null, expected_purchase_value: null,
+    });
+    expect(kpis.clv.top_customers.map((c) => c.customer_id)).toEqual(['C1', 'C2', 'C3', 'C4']);
   });
 
   it('CLV distribution: quantiles and buckets', () => {
-    // Sorted: 433.35, 476.41, 720, 1162.16. median = (476.413 + 720) / 2 = 598.21;
-    // p25 = 433.347 + 0.75 × (476.413 − 433.347) = 465.65; p90 = 720 + 0.7 × (1162.159 − 720) = 1029.51.
-    expect(kpis.clv.quantiles).toEqual({ mean: 697.98, min: 433.35, p10: 446.27, p25: 465.65, median: 598.21, p75: 830.54, p90: 1029.51, max: 1162.16 });
-    // Buckets: 250–500: C2, C3; 500–1000: C4; 1000–2500: C1.
+    // Sorted: 120, 120, 140, 420 (mean 200). Continuous quantiles at position q × 3:
+    // median = (120 + 140) / 2 = 130; p75 = 140 + 0.25 × 280 = 210; p90 = 140 + 0.7 × 280 = 336.
+    expect(kpis.clv.quantiles).toEqual({ mean: 200, min: 120, p10: 120, p25: 120, median: 130, p75: 210, p90: 336, max: 420 });
+    // Buckets: 100–250: C2, C3, C4; 250–500: C1.
     expect(kpis.clv.buckets.filter((b) => b['customers']! > 0).map((b) => [b['lower_bound'], b['customers'], b['customer_share']])).toEqual([
-      [250, 2, 0.5],
-      [500, 1, 0.25],
-      [1000, 1, 0.25],
+      [100, 3, 0.75],
+      [250, 1, 0.25],
     ]);
   });
 
-  it('RFM scores by NTILE(5) and segments', async () => {
+  it('RFM scores by cume_dist quintiles (ties share a score) and the DESIGN.md segments', async () => {
     // recency: C1 5 days (03-05), C2 36 (02-03), C3 9 (03-01), C4 2 (03-08); frequency 4, 2, 2, 2; monetary 210, 70, 60, 60.
-    // 4 customers in 5 tiles → tiles 1..4. R (recency desc): C2 1, C3 2, C1 3, C4 4.
-    // F (asc, ties by id): C2 1, C3 2, C4 3, C1 4. M (asc, ties by id): C3 1, C4 2, C2 3, C1 4.
-    // C1 R3 F4 → Loyal Customers; C2 R1 F1 → Lost; C3 R2 F2 → Hibernating; C4 R4 F3 → Loyal Customers.
+    // R = 6 − ceil(5 × cume_dist(recency)): C4 2/4 → 6 − ceil(1.25) = 4; C1 → 6 − ceil(2.5) = 3; C3 → 6 − ceil(3.75) = 2; C2 → 1.
+    // F: the three customers with 2 orders share cume_dist 3/4 → ceil(3.75) = 4; C1 → 5.
+    // M: 60 (C3, C4) 2/4 → 3; 70 (C2) 3/4 → 4; 210 (C1) → 5.
+    // C1 R3 F5 M5 → Loyal Customers (not Champions: R < 5); C2 R1 F4 → At Risk; C3 R2 F4 → At Risk; C4 R4 F4 → Loyal Customers.
     const rfm = await rows('SELECT customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, segment FROM gold.rfm ORDER BY customer_id');
     expect(rfm).toEqual([
-      { customer_id: 'C1', recency_days: 5, frequency: 4, monetary: 210, r_score: 3, f_score: 4, m_score: 4, segment: 'Loyal Customers' },
-      { customer_id: 'C2', recency_days: 36, frequency: 2, monetary: 70, r_score: 1, f_score: 1, m_score: 3, segment: 'Lost' },
-      { customer_id: 'C3', recency_days: 9, frequency: 2, monetary: 60, r_score: 2, f_score: 2, m_score: 1, segment: 'Hibernating' },
-      { customer_id: 'C4', recency_days: 2, frequency: 2, monetary: 60, r_score: 4, f_score: 3, m_score: 2, segment: 'Loyal Customers' },
+      { customer_id: 'C1', recency_days: 5, frequency: 4, monetary: 210, r_score: 3, f_score: 5, m_score: 5, segment: 'Loyal Customers' },
+      { customer_id: 'C2', recency_days: 36, frequency: 2, monetary: 70, r_score: 1, f_score: 4, m_score: 4, segment: 'At Risk' },
+      { customer_id: 'C3', recency_days: 9, frequency: 2, monetary: 60, r_score: 2, f_score: 4, m_score: 3, segment: 'At Risk' },
+      { customer_id: 'C4', recency_days: 2, frequency: 2, monetary: 60, r_score: 4, f_score: 4, m_score: 3, segment: 'Loyal Customers' },
     ]);
-    expect(kpis.rfm.segments.map((s) => [s['segment'], s['customers'], s['revenue']])).toEqual([
+    expect(kpis.rfm.segments.map((s) => [s.segment, s.customers, s.revenue])).toEqual([
+      ['Champions', 0, 0],
       ['Loyal Customers', 2, 270],
-      ['Hibernating', 1, 60],
-      ['Lost', 1, 70],
+      ['At Risk', 2, 130],
+      ['Lost', 0, 0],
+      ['Others', 0, 0],
     ]);
   });
 
@@ -284,16 +297,28 @@ describe('returns, conversion, promotions, basket', () => {
 });
 
 describe('forecast and anomalies on the fixture', () => {
-  it('forecasts 7, 30 and 90 days by repeating the last week, with its backtest', () => {
+  it('forecasts 7, 30 and 90 days with seasonal naive (forecast.method in the fixture config), both models backtested', () => {
     if ('not_available' in kpis.forecast) throw new Error('forecast expected');
+    expect(kpis.forecast).toMatchObject({ method: 'seasonal_naive', selection: 'configured', season_days: 7, parameters: null });
     // Last week 03-02..03-08 = [0, 0, 0, 100, 0, 0, 25] → 7 days 125; 30 days = 4 weeks (500) + [0, 0];
     // 90 days = 12 weeks (1500) + [0, 0, 0, 100, 0, 0] = 1600.
-    expect(kpis.forecast.horizons).toEqual([{ days: 7, revenue: 125 }, { days: 30, revenue: 500 }, { days: 90, revenue: 1600 }]);
-    expect(kpis.forecast.daily[0]).toEqual({ date: '2024-03-09', revenue: 0 });
-    expect(kpis.forecast.daily[3]).toEqual({ date: '2024-03-12', revenue: 100 });
-    // Held out 02-10..03-08, forecast from the week 02-03..02-09 = [40, 0, 0, 0, 0, 0, 0].
-    // Days with sales: 02-10 35 vs 40 → 5/35; 02-14, 03-01, 03-05, 03-08 vs 0 → 1 each. MAPE = (1/7 + 4) / 5 = 82.86 %.
-    expect(kpis.forecast.backtest).toEqual({ days: 28, days_used: 5, mape_pct: 82.86 });
+    expect(kpis.forecast.horizons.map((h) => [h.days, h.revenue])).toEqual([[7, 125], [30, 500], [90, 1600]]);
+    expect(kpis.forecast.daily[3]).toMatchObject({ date: '2024-03-12', revenue: 100 });
+    // 64 days of history: one backtest origin has the 28 days Holt-Winters needs (day 36 = 02-10), both models use it.
+    // Seasonal naive held out 02-10..03-08, forecast from the week 02-03..02-09 = [40, 0, 0, 0, 0, 0, 0]:
+    //   errors 02-10 |35 − 40| = 5, 02-14 20, 02-17 40, 02-24 40, 03-01 20, 03-02 40, 03-05 100, 03-08 25 → MAE 290 / 28 = 10.36;
+    //   MAPE over the days with sales: (5/35 + 1 + 1 + 1 + 1) / 5 = 82.86 %.
+    const sn = kpis.forecast.backtest.models.find((m) => m.model === 'seasonal_naive')!;
+    expect(sn).toMatchObject({ chosen: true, origins: 1, points: 28, mae: 10.36, mape_pct: 82.86 });
+    const hw = kpis.forecast.backtest.models.find((m) => m.model === 'holt_winters')!;
+    expect(hw).toMatchObject({ chosen: false, origins: 1, points: 28 });
+    // Seasonal naive σ² = mean squared weekly difference; intervals widen with every started week.
+    const [d1, , , , , , , d8] = kpis.forecast.daily;
+    expect(d8!.upper_80! - d8!.revenue!).toBeGreaterThan(d1!.upper_80! - d1!.revenue!);
+    for (const h of kpis.forecast.horizons) {
+      expect(h.lower_95!).toBeLessThanOrEqual(h.lower_80!);
+      expect(h.upper_80!).toBeLessThanOrEqual(h.upper_95!);
+    }
   });
 
   it('stores the forecast in gold.revenue_forecast', async () => {

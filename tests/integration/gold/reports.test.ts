@@ -51,9 +51,16 @@ describe('writeKpiReports', () => {
     expect(sales).toContain('Period covered  2024-01-05 to 2024-03-08 (64 days)');
     expect(sales).toContain('  Revenue                      400.00');
     expect(sales).toContain('  Margin rate                  38.00 %');
-    expect(sales).toContain('  2024-01   160.00       4  40.00   47.00      42.73 %');
+    // January is partial (the observed days start on 01-05): marked, with the note.
+    expect(sales).toContain('  2024-01 *   160.00       4  40.00   47.00      42.73 %');
+    expect(sales).toContain('  2024-02      95.00       3  31.67   32.00      33.68 %');
+    expect(sales).toContain('  * partial period: the observed days (2024-01-05 to 2024-03-10) cover only part of it');
+    // The dashboard compares the last complete week (W10, 03-04..03-10) with the week before (W09: 20.00).
+    expect(out['kpis_dashboard.txt']).toContain('Last complete week 2024-W10 (2024-03-04 to 2024-03-10)  125.00 revenue, 2 orders; vs the week before: revenue +525.00 %, orders +100.00 %');
     expect(sales).toContain('CLV = AOV × purchase frequency × lifespan');
-    expect(sales).toContain('Backtest MAPE (last 28 days)  82.86 % over 5 days with sales');
+    expect(sales).toContain('  seasonal_naive    10.36     24.09  82.86 %  92.86 %  96.43 %  chosen');
+    expect(sales).toContain('  holt_winters      11.39     22.92  95.24 %  92.86 %  96.43 %  not chosen');
+    expect(sales).toContain('  next 7 days             125.00   56.48 – 193.52   20.21 – 229.79');
     expect(sales).toContain('  2024-01     3  100.0%   66.7%  66.7%');
     expect(sales).toContain('  1  P1  P3       5  50.00 %   83.33 %  100.00 %  1.6667');
     const dashboard = out['kpis_dashboard.txt']!;

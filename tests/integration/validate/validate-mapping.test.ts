@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runValidate } from '../../../src/validate/run-validate.ts';
+import { withEngine } from '../../../src/engine/engine.ts';
+import { sql } from '../../../src/sql/sql.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'etl-validate-map-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,5 +59,33 @@ schema:
     expect(check('t.customer_id.type')).toMatchObject({ status: 'passed' });
     expect(check('t.quantity.type')).toMatchObject({ status: 'passed' });
     expect(check('t.channel.field_present')).toMatchObject({ status: 'failed' });
+  });
+
+  it('a Parquet file: physical types are checked on the physicalName column', async () => {
+    const file = join(dir, 'products.parquet');
+    await withEngine((e) => e.exec(sql`COPY (SELECT * FROM (VALUES ('p1', 2.5::DOUBLE, 'x')) t(sku, "unitPrice", "label")) TO ${file} (FORMAT parquet)`));
+    const contract = join(dir, 'products.yaml');
+    writeFileSync(contract, `apiVersion: v3.1.0
+kind: DataContract
+id: products
+version: 1.0.0
+status: active
+schema:
+  - name: p
+    properties:
+      - name: product_id
+        physicalName: sku
+      - name: price
+        physicalName: unitPrice
+        logicalType: number
+      - name: size
+        physicalName: label
+        logicalType: integer
+`);
+    const { report } = await runValidate({ contract, datafile: file, asOf: '2026-11-20' });
+    const check = (id: string) => report.checks.find((c) => c.id === id);
+    expect(check('p.price.physical_type')).toMatchObject({ status: 'passed' });
+    expect(check('p.size.physical_type')).toMatchObject({ status: 'failed' });
+    expect(report.sources['p']).toMatchObject({ records_in: 1, rows_quarantined: 1 });
   });
 });

@@ -107,12 +107,12 @@ describe('writeQualityReports', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes the three renderings into the directory (created if needed)', async () => {
+  it('writes the three renderings into the directory (created if needed), and a run its dashboard', async () => {
     dir = mkdtempSync(join(tmpdir(), 'etl-reports-'));
     const out = join(dir, 'nested', 'reports');
     const report = sampleReport();
     await writeQualityReports(report, out);
-    expect(readdirSync(out).sort()).toEqual(['junit.xml', 'quality_report.json', 'quality_report.txt']);
+    expect(readdirSync(out).sort()).toEqual(['dashboard.html', 'junit.xml', 'quality_report.json', 'quality_report.txt']);
     expect(readFileSync(join(out, 'quality_report.json'), 'utf8')).toBe(renderQualityJson(report));
     expect(readFileSync(join(out, 'quality_report.txt'), 'utf8')).toBe(renderQualityText(report));
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toBe(renderJunit(report));

@@ -1,0 +1,34 @@
+-- Per-customer purchase summary for the predictive CLV models (BG/NBD, Gamma-Gamma), in the usual
+-- convention (Fader, Hardie & Lee; the lifetimes package): a purchase is a customer's day with orders
+-- (several orders on one day count once, their revenue summed); times are in weeks (days / 7) from
+-- the customer's first purchase.
+--   x              = purchase days − 1                 (repeat purchases)
+--   t_x_days, t_observed_days: the same times in whole days (the models' predictions join on them)
+--   t_x            = (last purchase day − first) / 7   (recency, weeks)
+--   t_observed     = (as_of − first purchase day) / 7  (T, weeks observed)
+--   monetary_value = mean revenue of the repeat purchase days (0 when x = 0; the first purchase is left
+--                    out, as in the Gamma-Gamma model)
+WITH days AS (
+  SELECT customer_id, order_date AS purchase_day, SUM(revenue) AS day_revenue
+  FROM gold.order_summary
+  WHERE order_date <= CAST({{ as_of }} AS DATE)
+  GROUP BY customer_id, order_date
+),
+ordered AS (
+  SELECT *, MIN(purchase_day) OVER (PARTITION BY customer_id) AS first_day
+  FROM days
+)
+SELECT
+  customer_id,
+  first_day AS first_purchase_date,
+  MAX(purchase_day) AS last_purchase_date,
+  COUNT(*) AS purchase_days,
+  CAST(COUNT(*) - 1 AS BIGINT) AS x,
+  CAST(MAX(purchase_day) - first_day AS BIGINT) AS t_x_days,
+  CAST(CAST({{ as_of }} AS DATE) - first_day AS BIGINT) AS t_observed_days,
+  (MAX(purchase_day) - first_day) / 7.0 AS t_x,
+  (CAST({{ as_of }} AS DATE) - first_day) / 7.0 AS t_observed,
+  COALESCE(CAST(SUM(CASE WHEN purchase_day > first_day THEN day_revenue END) AS DOUBLE) / NULLIF(COUNT(*) - 1, 0), 0.0) AS monetary_value,
+  SUM(day_revenue) AS revenue
+FROM ordered
+GROUP BY customer_id, first_day
