@@ -8,10 +8,12 @@
 --   t_observed     = (as_of − first purchase day) / 7  (T, weeks observed)
 --   monetary_value = mean revenue of the repeat purchase days (0 when x = 0; the first purchase is left
 --                    out, as in the Gamma-Gamma model)
+-- Guest orders (no customer_id) are left out, as in every customer KPI.
 WITH days AS (
   SELECT customer_id, order_date AS purchase_day, SUM(revenue) AS day_revenue
   FROM gold.order_summary
   WHERE order_date <= CAST({{ as_of }} AS DATE)
+    AND customer_id IS NOT NULL  -- guest orders belong to no customer
   GROUP BY customer_id, order_date
 ),
 ordered AS (

@@ -278,7 +278,9 @@ export function diffContract(a: Contract, b: Contract): Change[] {
   for (const p of removed) out.add('property_removed', `property ${p.name} removed`, { subject: p.name, from: p.name, line: p.loc.line, old: true });
   for (const [p, q] of renamed) {
     out.add('property_renamed', `property ${p.name} renamed to ${q.name}`, { subject: q.name, from: p.name, to: q.name, line: q.loc.line });
-    diffProperty(out, { ...p, name: q.name }, q);
+    // A rename without a physicalName on either side moves the file column with it: one change, the rename.
+    const sameColumnRule = physicalNameOf(p) === p.name && physicalNameOf(q) === q.name;
+    diffProperty(out, { ...p, name: q.name, ...(sameColumnRule && q.source ? { source: q.source } : {}) }, q);
   }
   for (const q of added) {
     out.add(q.required ? 'property_added_required' : 'property_added_optional', `property ${q.name} added${q.required ? ' (required)' : ''}`, { subject: q.name, to: q.logicalType, line: q.loc.line });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Engine } from '../engine/engine.ts';
 import type { PipelineConfig } from '../config.ts';
 import { EtlError } from '../errors.ts';
-import { ident, join as joinSql, sql, type Sql } from '../sql/sql.ts';
+import { ident, join as joinSql, sql, trusted, type Sql } from '../sql/sql.ts';
 import { exportOrder, exportOrderBy, exportSelect, exportType } from './export-plan.ts';
 
 /** Version of output/exports/index.json. */
@@ -48,15 +48,21 @@ async function fullOrder(engine: Engine, relation: Sql, key: string[], except: s
  * over files per thread, so file names and row order would follow the scheduling. */
 async function writePartitioned(engine: Engine, relation: Sql, dir: string, partitionBy: string[], key: string[]): Promise<void> {
   const cols = partitionBy.map((c) => ident(c));
-  const values = await engine.rows(sql`SELECT DISTINCT ${joinSql(cols.map((c, i) => sql`CAST(${c} AS VARCHAR) AS ${ident(`v${i}`)}`), ', ')} FROM ${relation} ORDER BY ALL`);
+  // Each partition's values typed (to filter on, bound as parameters: no cast of the column per row)
+  // and as text (to name its folder).
+  const values = await engine.rows(sql`SELECT DISTINCT ${joinSql(cols.map((c, i) => sql`${c} AS ${ident(`v${i}`)}, CAST(${c} AS VARCHAR) AS ${ident(`t${i}`)}`), ', ')} FROM ${relation} ORDER BY ALL`);
   const order = await fullOrder(engine, relation, key, partitionBy);
+  const where = joinSql(cols.map((c, i) => sql`${c} IS NOT DISTINCT FROM ${trusted(`$${i + 1}`)}`), ' AND ');
   for (const row of values) {
-    const parts = partitionBy.map((_, i) => row[`v${i}`] as string | null);
+    const text = partitionBy.map((_, i) => row[`t${i}`] as string | null);
+    const params = partitionBy.map((_, i) => {
+      const v = row[`v${i}`];
+      return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : text[i]!;
+    });
     // DuckDB's own spelling of a hive path: NULL as NULL, the rest percent-encoded (no / or .. can escape).
-    const path = join(dir, ...partitionBy.map((c, i) => `${c}=${parts[i] === null ? 'NULL' : encodeURIComponent(parts[i]!)}`));
+    const path = join(dir, ...partitionBy.map((c, i) => `${c}=${text[i] === null ? 'NULL' : encodeURIComponent(text[i]!)}`));
     await mkdir(path, { recursive: true });
-    const where = joinSql(partitionBy.map((c, i) => sql`CAST(${ident(c)} AS VARCHAR) IS NOT DISTINCT FROM ${parts[i] ?? null}`), ' AND ');
-    await engine.exec(sql`COPY (SELECT * EXCLUDE (${joinSql(cols, ', ')}) FROM ${relation} WHERE ${where} ORDER BY ${order}) TO ${join(path, 'data_0.parquet')} (FORMAT parquet)`);
+    await engine.exec(sql`COPY (SELECT * EXCLUDE (${joinSql(cols, ', ')}) FROM ${relation} WHERE ${where} ORDER BY ${order}) TO ${join(path, 'data_0.parquet')} (FORMAT parquet)`, params);
   }
 }
 

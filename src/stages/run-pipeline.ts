@@ -111,7 +111,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     return await runLocked(opts, { out, reportsDir, spill });
   } catch (e) {
     // DuckDB spilling or writing onto a full disk: the same plain message as ours (exit 3).
-    if (isDiskFull(e) && !(e instanceof EtlError && e.code === 'DISK_FULL')) throw diskFullError(e, 'running the pipeline (nothing was published)');
+    // (Our own errors already say where they stopped: after the commit point, IO_FAILED says so.)
+    if (isDiskFull(e) && (!(e instanceof EtlError) || e.code === 'ENGINE_QUERY_FAILED')) throw diskFullError(e, 'running the pipeline (nothing was published)');
     throw e;
   } finally {
     await reportsLock?.release();

@@ -68,7 +68,7 @@ describe('etl contracts init', () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = parse(readFileSync(join(tmp, 'retail.yaml'), 'utf8'));
     const types = Object.fromEntries((doc.schema[0].properties as { name: string; logicalType: string }[]).map((p) => [p.name, p.logicalType]));
-    expect(types).toEqual({ InvoiceNo: 'string', StockCode: 'string', Description: 'string', Quantity: 'integer', InvoiceDate: 'timestamp', UnitPrice: 'number', CustomerID: 'number', Country: 'string' });
+    expect(types).toEqual({ InvoiceNo: 'string', StockCode: 'string', Description: 'string', Quantity: 'integer', InvoiceDate: 'timestamp', UnitPrice: 'number', CustomerID: 'integer', Country: 'string' });
     expect(etl(['contracts', 'lint', 'retail.yaml']).code).toBe(0);
     const v = etl(['validate', '--contract', 'retail.yaml', 'retail.csv']);
     expect(v.stdout).toContain('online_retail.Quantity.minimum');
