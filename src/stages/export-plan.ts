@@ -1,6 +1,6 @@
 // How a gold table becomes a CSV/JSON export a BI tool loads as it is: its row order and the rounding of
-// each column. Money is DECIMAL in the models (and a few DOUBLE columns named after money: aov, clv, price,
-// cost…): it is rounded to cents; percents (`*_pct`) to 2 decimals; every other DOUBLE (rates, shares,
+// each column. Money is DECIMAL in the models (and DOUBLE columns named after money: aov, clv, price,
+// cost, the forecast's lower/upper bounds…): it is rounded to cents; percents (`*_pct`) to 2 decimals; every other DOUBLE (rates, shares,
 // lift, z-scores, days) to 4 decimals, so that no export carries binary noise (216.40524999999997).
 // Row order: the config's `order_by`, else a `rank` column, else the first date column, else the table's
 // key; then every column, so that ties come out in one order.
@@ -18,7 +18,8 @@ export interface ExportSpecInput {
   order_by?: string[];
 }
 
-const MONEY_WORDS = new Set(['revenue', 'margin', 'amount', 'aov', 'clv', 'price', 'cost', 'monetary']);
+// lower/upper: the forecast's interval bounds (revenue). Not `value`: clv_model_fit's parameter values need 4 decimals.
+const MONEY_WORDS = new Set(['revenue', 'margin', 'amount', 'aov', 'clv', 'price', 'cost', 'monetary', 'lower', 'upper']);
 const NOT_MONEY_WORDS = new Set(['rate', 'share', 'pct', 'z', 'lift', 'units', 'days']);
 const DATE_COLUMNS = ['order_date', 'date_key', 'day', 'week_start', 'month_start', 'cohort_month', 'session_date', 'forecast_date', 'start_date', 'count_date'];
 

@@ -34,7 +34,7 @@ describe('exports', () => {
     expect(index.schemaVersion).toBe(1);
     const names = index.exports.map((e) => e.name);
     for (const t of ['agg_daily_sales', 'agg_weekly_sales', 'agg_monthly_sales', 'category_sales', 'top_products', 'returns_by_product', 'promotion_impact',
-      'revenue_forecast', 'rfm_segments', 'suspicious_orders', 'product_recommendations', 'products_to_promote', 'stockout_forecast', 'return_outliers']) {
+      'revenue_forecast', 'forecast_horizons', 'customer_predictive_clv', 'rfm_segments', 'suspicious_orders', 'product_recommendations', 'products_to_promote', 'stockout_forecast', 'return_outliers']) {
       expect(names, t).toContain(t);
     }
     expect(index.not_exported).toEqual([]);
@@ -52,7 +52,7 @@ describe('exports', () => {
   });
 
   it('rounds money to cents and other measures to 4 decimals, in CSV and JSON alike', () => {
-    const moneyColumns = /(^|_)(revenue|margin|amount|aov|price|cost)(_|$)/;
+    const moneyColumns = /(^|_)(revenue|margin|amount|aov|clv|price|cost|lower|upper)(_|$)/;
     for (const e of index.exports) {
       const rows = csvOf(e.csv);
       const json = JSON.parse(readFileSync(join(out, 'exports', e.json), 'utf8')) as Record<string, unknown>[];
@@ -77,6 +77,8 @@ describe('exports', () => {
     expect(daily).toEqual([...daily].sort());
     const categories = csvOf('csv/category_sales.csv').map((r) => Number(r['revenue']));
     expect(categories).toEqual([...categories].sort((a, b) => b - a));
+    const predictive = csvOf('csv/customer_predictive_clv.csv').map((r) => Number(r['predictive_rank']));
+    expect(predictive).toEqual(predictive.map((_, i) => i + 1));
     const reco = csvOf('csv/product_recommendations.csv').map((r) => [r['product_id']!, Number(r['rank'])] as const);
     for (let i = 1; i < reco.length; i++) {
       const [pa, ra] = reco[i - 1]!;

@@ -14,6 +14,9 @@ describe('exportDigits', () => {
     expect(exportDigits(c('amount_z', 'DOUBLE'))).toBe(4);
     expect(exportDigits(c('revenue_lift_pct', 'DOUBLE'))).toBe(2);
     expect(exportDigits(c('lift', 'DOUBLE'))).toBe(4);
+    expect(exportDigits(c('lower_80', 'DOUBLE'))).toBe(2);
+    expect(exportDigits(c('p_alive', 'DOUBLE'))).toBe(4);
+    expect(exportDigits(c('value', 'DOUBLE'))).toBe(4);
     expect(exportDigits(c('units', 'HUGEINT'))).toBeNull();
     expect(exportDigits(c('order_date', 'DATE'))).toBeNull();
   });
