@@ -31,6 +31,10 @@ beforeAll(() => {
 describe('exports', () => {
   it('lists every export of the config in index.json, each file read back with its row count and columns', () => {
     expect(run.code, run.stderr).toBe(0);
+    // Promotion pricing keeps every gold reconciliation (RFM and dim_customers against customer_premium) holding.
+    const quality = JSON.parse(readFileSync(join(reports, 'quality_report.json'), 'utf8'));
+    expect(quality.checks.filter((c: { kind: string; status: string }) => c.kind === 'dataset' && c.status === 'failed').map((c: { id: string }) => c.id)).toEqual([]);
+    expect(quality.status).toBe('SUCCESS');
     expect(index.schemaVersion).toBe(1);
     const names = index.exports.map((e) => e.name);
     for (const t of ['agg_daily_sales', 'agg_weekly_sales', 'agg_monthly_sales', 'category_sales', 'top_products', 'returns_by_product', 'promotion_impact',

@@ -72,6 +72,10 @@ describe('promotion pricing', () => {
         ['O7', 'P1', 10, 'catalogue', null, 10],
       ]);
       expect(kpis.total_revenue).toBe(135.79);
+      // customer_premium prices the lines by the same rule (RFM and dim_customers reconcile against it):
+      // C1 20 + 9 + 6.79, C2 20 + 15 + 19, C3 36 + 10.
+      const lifetime = await engine.rows(trusted('SELECT customer_id, CAST(lifetime_revenue AS DOUBLE) AS revenue FROM gold.customer_premium ORDER BY customer_id'));
+      expect(lifetime.map((r) => [r['customer_id'], r['revenue']])).toEqual([['C1', 35.79], ['C2', 54], ['C3', 46]]);
       expect(kpis.price_sources).toEqual({ order_line: 1, promotion: 4, catalogue: 3, unknown: 0 });
     });
   });
