@@ -39,6 +39,37 @@ const PipelineConfigSchema = z
       .object({ min_pair_orders: positiveInt.default(2), top_pairs: positiveInt.default(20) })
       .strict()
       .default({ min_pair_orders: 2, top_pairs: 20 }),
+    // The seed's extensions (pipeline/README.md, Definitions): every threshold here, none in the models.
+    fraud: z
+      .object({ z_threshold: positive.default(3.5), new_account_days: positiveInt.default(7), first_basket_factor: positive.default(3) })
+      .strict()
+      .default({ z_threshold: 3.5, new_account_days: 7, first_basket_factor: 3 }),
+    return_outliers: z
+      .object({ z_threshold: positive.default(3.5), min_sold_units: positiveInt.default(5) })
+      .strict()
+      .default({ z_threshold: 3.5, min_sold_units: 5 }),
+    recommendations: z
+      .object({
+        min_pair_orders: positiveInt.default(2),
+        min_confidence: z.number().min(0).max(1).default(0.05),
+        min_lift: nonNegative.default(1),
+        top_n: positiveInt.default(5),
+      })
+      .strict()
+      .default({ min_pair_orders: 2, min_confidence: 0.05, min_lift: 1, top_n: 5 }),
+    promote: z
+      .object({
+        min_margin_rate: z.number().min(0).max(1).default(0.3),
+        min_stock: positiveInt.default(1),
+        recent_days: positiveInt.default(28),
+        slow_quantile: z.number().min(0).max(1).default(0.25),
+      })
+      .strict()
+      .default({ min_margin_rate: 0.3, min_stock: 1, recent_days: 28, slow_quantile: 0.25 }),
+    stockout: z
+      .object({ window_days: positiveInt.default(28), lead_time_days: positiveInt.default(7), target_cover_days: positiveInt.default(28) })
+      .strict()
+      .default({ window_days: 28, lead_time_days: 7, target_cover_days: 28 }),
     anomalies: z
       .object({
         window_days: positiveInt,
@@ -96,7 +127,14 @@ const PipelineConfigSchema = z
         lake: z.record(tableName, z.object({ partition_by: z.array(z.string().min(1)).default([]) }).strict()).default({}),
         aggregates: z.array(tableName).default([]),
         warehouse: z.array(tableName).default([]),
-        exports: z.array(tableName).default([]),
+        // A table name, or {table, order_by: ["rank", "revenue desc"]}: the row order of the CSV/JSON export
+        // (default: its rank column, else a date column, else its key; see src/stages/export-plan.ts).
+        exports: z
+          .array(z.union([
+            tableName,
+            z.object({ table: tableName, order_by: z.array(z.string().regex(/^[a-z_][a-z0-9_]*( (asc|desc))?$/, 'a column name, optionally followed by asc or desc')).min(1) }).strict(),
+          ]))
+          .default([]),
       })
       .strict(),
   })
@@ -168,5 +206,21 @@ export function modelVars(config: PipelineConfig, asOf: string): ModelVars {
     clv_min_tenure_months: config.clv.min_tenure_months,
     basket_min_pair_orders: config.basket.min_pair_orders,
     basket_top_pairs: config.basket.top_pairs,
+    fraud_z_threshold: config.fraud.z_threshold,
+    fraud_new_account_days: config.fraud.new_account_days,
+    fraud_first_basket_factor: config.fraud.first_basket_factor,
+    return_outlier_z_threshold: config.return_outliers.z_threshold,
+    return_outlier_min_sold_units: config.return_outliers.min_sold_units,
+    reco_min_pair_orders: config.recommendations.min_pair_orders,
+    reco_min_confidence: config.recommendations.min_confidence,
+    reco_min_lift: config.recommendations.min_lift,
+    reco_top_n: config.recommendations.top_n,
+    promote_min_margin_rate: config.promote.min_margin_rate,
+    promote_min_stock: config.promote.min_stock,
+    promote_recent_days: config.promote.recent_days,
+    promote_slow_quantile: config.promote.slow_quantile,
+    stockout_window_days: config.stockout.window_days,
+    stockout_lead_time_days: config.stockout.lead_time_days,
+    stockout_target_cover_days: config.stockout.target_cover_days,
   };
 }

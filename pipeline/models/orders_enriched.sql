@@ -1,10 +1,16 @@
--- @optional: customers, products
+-- @optional: customers, products, promotions
 -- One row per valid order line (conformed.orders holds only lines that passed the silver contract).
 -- Grain: the order line, keyed (order_id, line_number): line_number numbers the lines of an order
 -- deterministically (by order_line_id where the shop has a line key, then product_id, …), so the key
 -- holds whether or not an order may hold several lines of one product.
 -- unit_price = the price paid on the line (orders.unit_price) where the line carries it, else the
--- catalogue price (products.price); price_source says which ('order_line' | 'catalogue', NULL: unknown).
+-- catalogue price (products.price), discounted by the promotion active on the order date if any:
+--   a promotion applies to a line without a paid price when it targets the line's product (product_id) or,
+--   for a promotion without product_id, its category, and start_date <= order date <= end_date; among
+--   several active ones the largest discount_pct wins (then the smallest promotion_id). The discounted
+--   unit price = ROUND(price × (100 − discount_pct) / 100, 2) (cents). A paid price is never discounted.
+-- price_source says which ('order_line' | 'promotion' | 'catalogue', NULL: unknown); promotion_id names
+-- the promotion that priced the line.
 -- amount = quantity × unit_price (NULL when no price is known); margin = quantity × (unit_price − cost),
 -- NULL when the cost is unknown.
 -- is_guest: the line has no customer_id (a guest order, allowed when the orders contract makes it optional).
@@ -22,6 +28,37 @@ WITH lines AS (
       ORDER BY o.order_line_id NULLS LAST, o.product_id, o.order_date, o.quantity, o.unit_price NULLS LAST
     ) AS line_number
   FROM conformed.orders AS o
+),
+-- The best active promotion per product × day (a small table: promotion days × targeted products), so
+-- that the order lines find theirs by an equality join instead of testing every promotion.
+promo_days AS (
+  SELECT pr.product_id, CAST(d.day AS DATE) AS day, pr.promotion_id, pr.discount_pct
+  FROM conformed.promotions AS pr, generate_series(CAST(pr.start_date AS TIMESTAMP), CAST(pr.end_date AS TIMESTAMP), INTERVAL 1 DAY) AS d(day)
+  WHERE pr.product_id IS NOT NULL
+  UNION ALL
+  SELECT p.product_id, CAST(d.day AS DATE) AS day, pr.promotion_id, pr.discount_pct
+  FROM conformed.promotions AS pr
+  JOIN conformed.products AS p ON p.category = pr.category
+  CROSS JOIN generate_series(CAST(pr.start_date AS TIMESTAMP), CAST(pr.end_date AS TIMESTAMP), INTERVAL 1 DAY) AS d(day)
+  WHERE pr.product_id IS NULL
+),
+best_promo AS (
+  SELECT product_id, day, promotion_id, discount_pct
+  FROM (
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY product_id, day ORDER BY discount_pct DESC, promotion_id) AS pick
+    FROM promo_days
+  ) AS ranked
+  WHERE pick = 1
+),
+priced AS (
+  SELECT
+    l.*,
+    CASE WHEN l.unit_price IS NULL AND p.price IS NOT NULL THEN bp.promotion_id END AS promotion_id,
+    COALESCE(l.unit_price, CASE WHEN bp.promotion_id IS NOT NULL THEN ROUND(p.price * (100 - bp.discount_pct) / 100, 2) ELSE p.price END) AS line_price,
+    CASE WHEN l.unit_price IS NOT NULL THEN 'order_line' WHEN p.price IS NULL THEN NULL WHEN bp.promotion_id IS NOT NULL THEN 'promotion' ELSE 'catalogue' END AS line_price_source
+  FROM lines AS l
+  LEFT JOIN conformed.products AS p ON p.product_id = l.product_id
+  LEFT JOIN best_promo AS bp ON bp.product_id = l.product_id AND bp.day = CAST(l.order_date AS DATE)
 )
 SELECT
   o.order_id,
@@ -37,18 +74,19 @@ SELECT
   COALESCE(p.category, 'unknown') AS category,
   p.brand,
   o.quantity,
-  COALESCE(o.unit_price, p.price) AS unit_price,
-  CASE WHEN o.unit_price IS NOT NULL THEN 'order_line' WHEN p.price IS NOT NULL THEN 'catalogue' END AS price_source,
+  o.line_price AS unit_price,
+  o.line_price_source AS price_source,
+  o.promotion_id,
   p.cost AS unit_cost,
-  CAST(o.quantity * COALESCE(o.unit_price, p.price) AS DECIMAL(18, 4)) AS amount,
-  CAST(o.quantity * COALESCE(o.unit_price, p.price) AS DECIMAL(18, 4)) - CAST(o.quantity * p.cost AS DECIMAL(18, 4)) AS margin,
+  CAST(o.quantity * o.line_price AS DECIMAL(18, 4)) AS amount,
+  CAST(o.quantity * o.line_price AS DECIMAL(18, 4)) - CAST(o.quantity * p.cost AS DECIMAL(18, 4)) AS margin,
   o.order_date AS order_ts,
   CAST(o.order_date AS DATE) AS order_date,
   CAST(EXTRACT(YEAR FROM o.order_date) AS INTEGER) AS year,
   LPAD(CAST(EXTRACT(MONTH FROM o.order_date) AS VARCHAR), 2, '0') AS month,
   COALESCE(cp.is_premium_customer, FALSE) AS is_premium_customer,
   s.current_stock <= {{ low_stock_threshold }} AS low_stock
-FROM lines AS o
+FROM priced AS o
 LEFT JOIN conformed.products AS p ON p.product_id = o.product_id
 LEFT JOIN conformed.customers AS c ON c.customer_id = o.customer_id
 LEFT JOIN gold.customer_premium AS cp ON cp.customer_id = o.customer_id

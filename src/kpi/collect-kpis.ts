@@ -5,6 +5,7 @@
 import type { PipelineConfig } from '../config.ts';
 import type { Engine, Row } from '../engine/engine.ts';
 import { trusted } from '../sql/sql.ts';
+import { collectExtensions, type ExtensionKpis } from './collect-extensions.ts';
 import { clvFormula, collectPredictiveClv, collectRfmSegments, collectTopCustomers, RFM_RULES, type CustomerValue, type PredictiveClv, type RfmSegment } from './collect-customer-kpis.ts';
 import { collectAnomalies, collectForecast, type AnomalyKpis, type ForecastKpis } from './collect-series-kpis.ts';
 import { comparePeriods, withCoverage, type PeriodRow } from './periods.ts';
@@ -47,7 +48,7 @@ export interface InventoryKpis {
   by_warehouse: Record<string, number | string | null>[];
 }
 
-export interface Kpis {
+export interface Kpis extends ExtensionKpis {
   schemaVersion: number;
   as_of: string;
   /** Every KPI that could not be computed, with the reason ("no inventory"); its value is null. */
@@ -62,8 +63,8 @@ export interface Kpis {
   customers_with_orders: number;
   average_order_value: number | null;
   lines_with_unknown_cost: number;
-  /** Where each line's unit price came from: the order line (unit_price), the catalogue, or unknown (left out of revenue). */
-  price_sources: { order_line: number; catalogue: number; unknown: number };
+  /** Where each line's unit price came from: the order line (unit_price), the catalogue less an active promotion's discount, the catalogue, or unknown (left out of revenue). */
+  price_sources: { order_line: number; promotion: number; catalogue: number; unknown: number };
   /** Guest orders (no customer_id): in revenue and order KPIs, left out of CLV, RFM and cohorts. */
   guests: { orders: number; order_lines: number; revenue: number | null; left_out_of: string[] };
   premium: { rule: string | null; tiers: string[]; min_lifetime_revenue: number; premium_customers: number | null };
@@ -149,6 +150,7 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
       COUNT(DISTINCT order_id) AS orders, COUNT(*) AS lines, COALESCE(SUM(quantity), 0) AS units,
       COUNT(DISTINCT customer_id) AS customers, SUM(CASE WHEN margin IS NULL THEN 1 ELSE 0 END) AS unknown_cost,
       SUM(CASE WHEN price_source = 'order_line' THEN 1 ELSE 0 END) AS from_line, SUM(CASE WHEN price_source = 'catalogue' THEN 1 ELSE 0 END) AS from_catalogue,
+      SUM(CASE WHEN price_source = 'promotion' THEN 1 ELSE 0 END) AS from_promotion,
       SUM(CASE WHEN amount IS NULL THEN 1 ELSE 0 END) AS unknown_price,
       COUNT(DISTINCT CASE WHEN customer_id IS NULL THEN order_id END) AS guest_orders, SUM(CASE WHEN customer_id IS NULL THEN 1 ELSE 0 END) AS guest_lines,
       SUM(CASE WHEN customer_id IS NULL THEN amount END) AS guest_revenue,
@@ -195,6 +197,11 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
   const monthly = withCoverage('month', await select(engine, 'SELECT year, month, CAST(month_start AS VARCHAR) AS month_start, revenue, margin, margin_rate, order_count, customers, aov FROM gold.agg_monthly_sales ORDER BY year, month',
       { year: int, month: int, month_start: str, revenue: money, margin: money, margin_rate: ratio, order_count: int, customers: int, aov: money }), 'month_start', str(t['first_day']), opts.asOf);
 
+  // The seed's extensions (suspicious orders, abnormal returns, recommendations, products to promote, stock-out forecast).
+  const extensionSources: Record<string, string[]> = {
+    suspicious_orders: ['orders'], return_outliers: ['returns'], product_recommendations: ['orders'], products_to_promote: ['products', 'inventory'], stockout_forecast: ['inventory'],
+  };
+  const extensions = await collectExtensions(engine, config, has, (table) => reasonFor(table, extensionSources[table] ?? []));
   const result: Kpis = {
     schemaVersion: KPIS_SCHEMA_VERSION,
     as_of: opts.asOf,
@@ -209,7 +216,7 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
     customers_with_orders: int(t['customers']),
     average_order_value: revenue === null || orders === 0 ? null : money(revenue / orders),
     lines_with_unknown_cost: int(t['unknown_cost']),
-    price_sources: { order_line: int(t['from_line']), catalogue: int(t['from_catalogue']), unknown: int(t['unknown_price']) },
+    price_sources: { order_line: int(t['from_line']), promotion: int(t['from_promotion']), catalogue: int(t['from_catalogue']), unknown: int(t['unknown_price']) },
     guests: { orders: int(t['guest_orders']), order_lines: int(t['guest_lines']), revenue: int(t['guest_lines']) === 0 ? 0 : money(t['guest_revenue']), left_out_of: ['clv', 'rfm', 'cohorts'] },
     premium: {
       rule: premium ? str(premium['rule']) : null,
@@ -254,11 +261,13 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
       : { not_available: reasonFor('conversion_daily', ['web_events']), conversion_rate: null, daily: null },
     promotions: has('promotion_impact')
       ? {
-          impact: await select(engine, `SELECT promotion_id, product_id, category, discount_pct, CAST(start_date AS VARCHAR) AS start_date, CAST(end_date AS VARCHAR) AS end_date, length_days,
-              before_days, during_days, after_days, before_revenue_per_day, during_revenue_per_day, after_revenue_per_day, during_delta, during_delta_pct, after_delta, after_delta_pct
+          impact: await select(engine, `SELECT promotion_id, product_id, category, discount_pct, CAST(start_date AS VARCHAR) AS start_date, CAST(end_date AS VARCHAR) AS end_date,
+              during_days, CAST(baseline_start AS VARCHAR) AS baseline_start, baseline_days, revenue_during, revenue_baseline, revenue_lift_pct,
+              units_during, units_baseline, units_lift_pct, margin_during, margin_baseline, margin_lift_pct, promo_priced_lines
             FROM gold.promotion_impact ORDER BY start_date, promotion_id`,
-            { promotion_id: str, product_id: str, category: str, discount_pct: num, start_date: str, end_date: str, length_days: int, before_days: int, during_days: int, after_days: int,
-              before_revenue_per_day: money, during_revenue_per_day: money, after_revenue_per_day: money, during_delta: money, during_delta_pct: pct, after_delta: money, after_delta_pct: pct }),
+            { promotion_id: str, product_id: str, category: str, discount_pct: num, start_date: str, end_date: str, during_days: int, baseline_start: str, baseline_days: int,
+              revenue_during: money, revenue_baseline: money, revenue_lift_pct: pct, units_during: int, units_baseline: int, units_lift_pct: pct,
+              margin_during: money, margin_baseline: money, margin_lift_pct: pct, promo_priced_lines: int }),
         }
       : { not_available: reasonFor('promotion_impact', ['promotions']), impact: null },
     forecast: await collectForecast(engine, config, has),
@@ -268,8 +277,9 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
       pairs: await select(engine, 'SELECT rank, product_a, product_b, pair_orders, support, confidence_a_to_b, confidence_b_to_a, lift FROM gold.basket_pairs ORDER BY rank',
         { rank: int, product_a: str, product_b: str, pair_orders: int, support: ratio, confidence_a_to_b: ratio, confidence_b_to_a: ratio, lift: ratio }),
     },
+    ...extensions,
   };
-  for (const key of ['returns', 'conversion', 'promotions', 'forecast'] as const) {
+  for (const key of ['returns', 'conversion', 'promotions', 'forecast', 'suspicious_orders', 'return_outliers', 'recommendations', 'products_to_promote', 'stockout_forecast'] as const) {
     const v = result[key];
     if ('not_available' in v) notAvailableMap[key] = v.not_available;
   }

@@ -36,7 +36,7 @@ export function renderSummary(k: Kpis): string {
     : k.premium.rule === 'lifetime_revenue' ? `lifetime revenue >= ${fmtMoney(k.premium.min_lifetime_revenue)} (no loyalty tiers; premium.min_lifetime_revenue)` : 'n/a';
   return section('Summary', renderPairs([
     ['Revenue', revenueNa ? notAvailable(revenueNa).trim() : fmtMoney(k.total_revenue)],
-    ['Unit prices used', `${fmtInt(p.order_line)} lines the price paid (unit_price), ${fmtInt(p.catalogue)} the catalogue price, ${fmtInt(p.unknown)} unknown (left out of revenue)`],
+    ['Unit prices used', `${fmtInt(p.order_line)} lines the price paid (unit_price), ${fmtInt(p.promotion)} the catalogue price less an active promotion's discount, ${fmtInt(p.catalogue)} the catalogue price, ${fmtInt(p.unknown)} unknown (left out of revenue)`],
     ['Orders (distinct order ids)', fmtInt(k.order_count)],
     ['Order lines', fmtInt(k.order_lines)],
     ['Units sold', fmtInt(k.units_sold)],
@@ -81,16 +81,21 @@ export { renderAnomalies, renderForecast } from './kpi-series-sections.ts';
 
 export function renderPromotions(k: Kpis): string {
   const p = k.promotions;
-  const title = 'Promotion impact (revenue per day of the promoted scope)';
+  const title = 'Promotion impact (promoted scope during the promotion vs the same number of days before it)';
   if ('not_available' in p) return section(title, notAvailable(p.not_available));
+  const lift = (v: unknown) => fmtPct(v as number | null, true);
   return section(title, [
-    '  Windows of the promotion length: before = the L days before start, after = the L days after end; clipped to observed days.',
+    '  Lines without a paid price are priced at the catalogue price less the largest active discount; lifts compare averages per day.',
     renderTable(
-      [{ title: 'promotion' }, { title: 'scope' }, { title: 'dates' }, { title: 'before/day', align: 'right' }, { title: 'during/day', align: 'right' }, { title: 'after/day', align: 'right' },
-        { title: 'during Δ', align: 'right' }, { title: 'during Δ %', align: 'right' }, { title: 'after Δ', align: 'right' }, { title: 'after Δ %', align: 'right' }],
-      p.impact.map((x) => [cell(x['promotion_id']), x['product_id'] ? `product ${cell(x['product_id'])}` : `category ${cell(x['category'])}`, `${cell(x['start_date'])}..${cell(x['end_date'])}`,
-        fmtMoney(x['before_revenue_per_day'] as number | null), fmtMoney(x['during_revenue_per_day'] as number | null), fmtMoney(x['after_revenue_per_day'] as number | null),
-        fmtMoney(x['during_delta'] as number | null), fmtPct(x['during_delta_pct'] as number | null, true), fmtMoney(x['after_delta'] as number | null), fmtPct(x['after_delta_pct'] as number | null, true)]),
+      [{ title: 'promotion' }, { title: 'scope' }, { title: 'discount', align: 'right' }, { title: 'dates' }, { title: 'days', align: 'right' },
+        { title: 'revenue', align: 'right' }, { title: 'baseline', align: 'right' }, { title: 'lift', align: 'right' },
+        { title: 'units', align: 'right' }, { title: 'baseline', align: 'right' }, { title: 'lift', align: 'right' },
+        { title: 'margin', align: 'right' }, { title: 'baseline', align: 'right' }, { title: 'lift', align: 'right' }, { title: 'lines priced', align: 'right' }],
+      p.impact.map((x) => [cell(x['promotion_id']), x['product_id'] ? `product ${cell(x['product_id'])}` : `category ${cell(x['category'])}`, fmtPct(x['discount_pct'] as number | null),
+        `${cell(x['start_date'])}..${cell(x['end_date'])}`, `${fmtInt(x['during_days'] as number)}/${fmtInt(x['baseline_days'] as number)}`,
+        money(x['revenue_during']), money(x['revenue_baseline']), lift(x['revenue_lift_pct']),
+        fmtInt(x['units_during'] as number), fmtInt(x['units_baseline'] as number), lift(x['units_lift_pct']),
+        money(x['margin_during']), money(x['margin_baseline']), lift(x['margin_lift_pct']), fmtInt(x['promo_priced_lines'] as number)]),
     ),
   ].join('\n'));
 }

@@ -26,6 +26,11 @@ export const CANONICAL_COLUMNS: Readonly<Record<string, readonly CanonicalColumn
     col('cost', 'DOUBLE'),
   ],
   inventory: [col('product_id', 'VARCHAR'), col('warehouse_id', 'VARCHAR'), col('stock_quantity', 'BIGINT'), col('last_updated', 'TIMESTAMP')],
+  // Read optionally by orders_enriched (promotion pricing): without promotions, no line is discounted.
+  promotions: [
+    col('promotion_id', 'VARCHAR'), col('product_id', 'VARCHAR'), col('category', 'VARCHAR'), col('discount_pct', 'DOUBLE'),
+    col('start_date', 'DATE'), col('end_date', 'DATE'),
+  ],
 };
 
 /**

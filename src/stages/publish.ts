@@ -2,15 +2,19 @@
 // aggregates, the CSV/JSON exports and the quarantine. Every file is written by DuckDB (COPY) in a
 // full sort order (key, then every column) under a fixed name, so that two runs on the same input give
 // the same bytes whatever the thread count or the machine's load.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine.ts';
 import type { PipelineConfig } from '../config.ts';
 import { EtlError } from '../errors.ts';
 import { ident, join as joinSql, sql, trusted, type Sql } from '../sql/sql.ts';
+import { exportOrder, exportOrderBy, exportSelect, exportType } from './export-plan.ts';
+
+/** Version of output/exports/index.json. */
+export const EXPORTS_INDEX_VERSION = 1;
 
 export interface PublishedFile {
-  kind: 'lake' | 'aggregate' | 'warehouse' | 'export_csv' | 'export_json' | 'quarantine';
+  kind: 'lake' | 'aggregate' | 'warehouse' | 'export_csv' | 'export_json' | 'export_index' | 'quarantine';
   table: string;
   path: string;
   rows: number;
@@ -98,16 +102,33 @@ export async function publishOutputs(
   for (const table of config.publish.warehouse) if (await need(table)) await single('warehouse', table, join(staging, 'data_warehouse', table));
   await mkdir(join(staging, 'exports', 'csv'), { recursive: true });
   await mkdir(join(staging, 'exports', 'json'), { recursive: true });
-  for (const table of config.publish.exports) {
-    if (!(await need(table))) continue;
+  // Exports a BI tool loads as they are: rank or date order, money in cents, and an index of every file.
+  const index: { name: string; csv: string; json: string; rows: number; order_by: string[]; columns: { name: string; type: string }[] }[] = [];
+  const notExported: { name: string; reason: string }[] = [];
+  for (const entry of config.publish.exports) {
+    const spec = typeof entry === 'string' ? { table: entry } : entry;
+    const table = spec.table;
+    if (!(await need(table))) {
+      notExported.push({ name: table, reason: 'not built in this run (its source is absent)' });
+      continue;
+    }
+    const columns = await engine.describe(gold(table));
+    const order = exportOrder(spec, columns, keys[table] ?? []);
     const rows = await rowCount(engine, gold(table));
+    const query = sql`SELECT ${exportSelect(columns)} FROM ${gold(table)} ORDER BY ${exportOrderBy(order, columns)}`;
     const csv = join(staging, 'exports', 'csv', `${table}.csv`);
-    const rowsSorted = await sorted(gold(table), table);
-    await engine.exec(sql`COPY (${rowsSorted}) TO ${csv} (FORMAT csv, HEADER true)`);
+    await engine.exec(sql`COPY (${query}) TO ${csv} (FORMAT csv, HEADER true)`);
     files.push({ kind: 'export_csv', table, path: csv, rows });
     const json = join(staging, 'exports', 'json', `${table}.json`);
-    await engine.exec(sql`COPY (${rowsSorted}) TO ${json} (FORMAT json, ARRAY true)`);
+    await engine.exec(sql`COPY (${query}) TO ${json} (FORMAT json, ARRAY true)`);
     files.push({ kind: 'export_json', table, path: json, rows });
+    index.push({ name: table, csv: `csv/${table}.csv`, json: `json/${table}.json`, rows, order_by: order, columns: columns.map((c) => ({ name: c.name, type: exportType(c.type) })) });
+  }
+  if (config.publish.exports.length > 0) {
+    const path = join(staging, 'exports', 'index.json');
+    index.sort((a, b) => a.name.localeCompare(b.name));
+    await writeFile(path, `${JSON.stringify({ schemaVersion: EXPORTS_INDEX_VERSION, exports: index, not_exported: notExported }, null, 2)}\n`);
+    files.push({ kind: 'export_index', table: 'index', path, rows: index.length });
   }
   for (const dataset of opts.quarantined) {
     const dir = join(staging, 'quarantine', dataset);

@@ -70,7 +70,7 @@ describe('etl run with orders only (no customers, products or inventory file)', 
     expect(k.total_revenue).toBe(43); // 20 + 5.5 + 9 + 6 + 2.5
     expect(k.order_count).toBe(4);
     expect(k.average_order_value).toBe(10.75);
-    expect(k.price_sources).toEqual({ order_line: 5, catalogue: 0, unknown: 0 });
+    expect(k.price_sources).toEqual({ order_line: 5, promotion: 0, catalogue: 0, unknown: 0 });
     expect(k.total_margin).toBeNull(); // no cost without products
     expect(k.guests).toEqual({ orders: 1, order_lines: 1, revenue: 6, left_out_of: ['clv', 'rfm', 'cohorts'] });
     expect(k.customers_with_orders).toBe(2);

@@ -418,27 +418,29 @@ export const DASHBOARD_CLIENT = String.raw`(function () {
       ], arr(K.top_products).map(function (r, i) { return Object.assign({ i: i + 1 }, r); }), { 'data-testid': 'top-products' }));
     });
     guard(grid, 'promotions', function () {
-      var c = card(grid, 'Promotion impact (revenue per day before, during and after)', { wide: true, id: 'promotions' });
+      var c = card(grid, 'Promotion impact (revenue per day: same number of days before vs during)', { wide: true, id: 'promotions' });
       var reason = reasonOf(K && K.promotions, 'promotions', 'no promotions in kpis.json');
       if (reason) { c.append(na(reason)); return; }
       var rows = arr(K.promotions.impact);
       if (!rows.length) { c.append(none('no promotion in the period')); return; }
-      var phases = ['before', 'during', 'after'];
+      var phases = ['baseline', 'during'];
+      // kpis.json promotions.impact: totals per window and its observed days (revenue_baseline / baseline_days …).
+      var perDay = function (r, p) { var v = num(r['revenue_' + p]), d = num(r[p + '_days']); return v === null || !d ? null : v / d; };
       var label = function (r) { return String(r.promotion_id) + ' · ' + (r.product_id || r.category || 'all') + (num(r.discount_pct) !== null ? ' · −' + r.discount_pct + ' %' : ''); };
       var labels = rows.map(label);
       var flat = [];
       rows.forEach(function (r, i) {
-        phases.forEach(function (p) { var v = num(r[p + '_revenue_per_day']); if (v !== null) flat.push({ promo: labels[i], phase: p, value: v, delta: r.during_delta_pct }); });
+        phases.forEach(function (p) { var v = perDay(r, p); if (v !== null) flat.push({ promo: labels[i], phase: p, value: v, delta: r.revenue_lift_pct }); });
       });
       var spans = rows.map(function (r, i) {
-        var vs = phases.map(function (p) { return num(r[p + '_revenue_per_day']); }).filter(function (v) { return v !== null; });
-        return { promo: labels[i], lo: Math.min.apply(null, vs), hi: Math.max.apply(null, vs), delta: num(r.during_delta_pct) };
+        var vs = phases.map(function (p) { return perDay(r, p); }).filter(function (v) { return v !== null; });
+        return { promo: labels[i], lo: Math.min.apply(null, vs), hi: Math.max.apply(null, vs), delta: num(r.revenue_lift_pct) };
       }).filter(function (s) { return isFinite(s.lo); });
       chart(c, 'promotions', function (width) {
         return Plot.plot({
           width: width, height: rows.length * 24 + 60, marginLeft: labelMargin(labels, 80, 260), marginRight: 70,
           x: { grid: true, label: 'revenue per day' }, y: { label: null, domain: labels },
-          color: { domain: phases, range: [COLORS.muted, COLORS.forecast, COLORS.main], legend: true },
+          color: { domain: phases, range: [COLORS.muted, COLORS.forecast], legend: true },
           marks: [
             Plot.ruleY(spans, { y: 'promo', x1: 'lo', x2: 'hi', stroke: '#cbd5e1', strokeWidth: 2 }),
             Plot.dot(flat, { x: 'value', y: 'promo', fill: 'phase', r: 5, title: function (d) { return d.promo + '\n' + d.phase + ': ' + money(d.value) + ' per day'; } }),

@@ -50,7 +50,7 @@ describe('sales KPIs', () => {
     expect(kpis.lines_with_unknown_cost).toBe(2); // O3 and O9
     expect(kpis.customers_with_orders).toBe(4);
     expect(kpis.period).toEqual({ first_order_date: '2024-01-05', last_order_date: '2024-03-08', days: 64 }); // 27 + 29 + 8
-    expect(kpis.price_sources).toEqual({ order_line: 0, catalogue: 17, unknown: 0 });
+    expect(kpis.price_sources).toEqual({ order_line: 0, promotion: 0, catalogue: 17, unknown: 0 });
     expect(kpis.guests).toEqual({ orders: 0, order_lines: 0, revenue: 0, left_out_of: ['clv', 'rfm', 'cohorts'] });
     expect(kpis.not_available).toEqual({});
   });
@@ -271,18 +271,18 @@ describe('returns, conversion, promotions, basket', () => {
     });
   });
 
-  it('promotion impact: revenue per day before, during and after, with deltas', () => {
+  it('promotion impact: revenue, units and margin during vs the same number of days before', () => {
     if ('not_available' in kpis.promotions) throw new Error('promotions are present');
     const [pr1, pr2] = kpis.promotions.impact;
-    // PR1 category A, 02-01..02-14 (L = 14). Before 01-18..01-31: O4 P1 30 → 30/14 = 2.14.
-    // During: O5 40 + O6 (P1 10 + P2 20) + O7 P1 10 = 80 → 80/14 = 5.71. After 02-15..02-28: 0.
-    // Δ during = 50/14 = 3.57 (+166.67 %: 50/30); Δ after = −30/14 = −2.14 (−100 %).
-    expect(pr1).toMatchObject({ promotion_id: 'PR1', length_days: 14, before_days: 14, during_days: 14, after_days: 14,
-      before_revenue_per_day: 2.14, during_revenue_per_day: 5.71, after_revenue_per_day: 0, during_delta: 3.57, during_delta_pct: 166.67, after_delta: -2.14, after_delta_pct: -100 });
-    // PR2 product P4, 03-08..03-12 (L = 5), clipped at as-of 03-10. Before 03-03..03-07: O9 100 → 20/day.
-    // During 03-08..03-10 (3 observed days): 0. After 03-13..03-17: no observed day → null.
-    expect(pr2).toMatchObject({ promotion_id: 'PR2', before_days: 5, during_days: 3, after_days: 0,
-      before_revenue_per_day: 20, during_revenue_per_day: 0, after_revenue_per_day: null, during_delta: -20, during_delta_pct: -100, after_delta: null });
+    // PR1 category A, 01-26..02-02 (D = 8, no A line sold). Baseline 01-18..01-25: O4 P1×3 = 30, 3 units, margin 12.
+    // Per day 0 vs 30/8 → −100 % for revenue, units and margin.
+    expect(pr1).toEqual({ promotion_id: 'PR1', product_id: null, category: 'A', discount_pct: 10, start_date: '2024-01-26', end_date: '2024-02-02',
+      during_days: 8, baseline_start: '2024-01-18', baseline_days: 8, revenue_during: 0, revenue_baseline: 30, revenue_lift_pct: -100,
+      units_during: 0, units_baseline: 3, units_lift_pct: -100, margin_during: 0, margin_baseline: 12, margin_lift_pct: -100, promo_priced_lines: 0 });
+    // PR2 product P4, 03-08..03-12, observed 03-08..03-10 (D = 3). Baseline 03-05..03-07: O9 P4×2 = 100, 2 units,
+    // margin unknown (P4 has no cost) → margin baseline and its lift are null.
+    expect(pr2).toMatchObject({ promotion_id: 'PR2', during_days: 3, baseline_start: '2024-03-05', baseline_days: 3, revenue_during: 0, revenue_baseline: 100,
+      revenue_lift_pct: -100, units_during: 0, units_baseline: 2, margin_during: 0, margin_baseline: null, margin_lift_pct: null });
   });
 
   it('market basket: support, confidence, lift of pairs in >= 2 orders', () => {

@@ -82,7 +82,7 @@ describe('the price paid on the order line', () => {
       expect(b.kpis.total_revenue).toBe(386);
       expect(b.kpis.total_margin).toBe(91);
       expect(b.kpis.margin_rate).toBe(0.3699);
-      expect(b.kpis.price_sources).toEqual({ order_line: 2, catalogue: 15, unknown: 0 });
+      expect(b.kpis.price_sources).toEqual({ order_line: 2, promotion: 0, catalogue: 15, unknown: 0 });
       expect(b.kpis.top_products[0]).toEqual({ product_id: 'P4', revenue: 140 }); // 50 + 90
       const o1 = await b.rows("SELECT product_id, unit_price, price_source, amount FROM gold.fact_orders WHERE order_id = 'O1' ORDER BY line_number");
       expect(o1).toEqual([
@@ -98,7 +98,7 @@ describe('the price paid on the order line', () => {
     // Only O1's lines carry a price: P1 ×2 at 10 + P3 ×4 at 5 = 40; the 15 other lines are unknown.
     await build(`UPDATE conformed.orders SET unit_price = CASE WHEN order_id = 'O1' THEN CASE product_id WHEN 'P1' THEN 10 ELSE 5 END END`, ['products'], async (b) => {
       expect(b.kpis.total_revenue).toBe(40);
-      expect(b.kpis.price_sources).toEqual({ order_line: 2, catalogue: 0, unknown: 15 });
+      expect(b.kpis.price_sources).toEqual({ order_line: 2, promotion: 0, catalogue: 0, unknown: 15 });
       expect(b.kpis.total_margin).toBeNull(); // no cost anywhere
       expect(b.kpis.order_count).toBe(10);
       expect(b.kpis.revenue_by_category).toBeNull();
@@ -181,6 +181,7 @@ describe('absent sources: only orders', () => {
       });
       expect(b.kpis.not_available).toEqual({
         conversion: 'no web_events', inventory: 'no inventory', promotions: 'no promotions', returns: 'no returns', revenue_by_category: 'no products',
+        products_to_promote: 'no products', return_outliers: 'no returns', stockout_forecast: 'no inventory',
       });
       expect(await b.rows('SELECT COUNT(*) AS n, COUNT(low_stock) AS known FROM gold.orders_enriched')).toEqual([{ n: 17, known: 0 }]);
       const report = renderSalesReport(b.kpis);

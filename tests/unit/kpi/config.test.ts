@@ -27,6 +27,10 @@ describe('pipeline config', () => {
     expect(modelVars(c, '2024-03-10')).toEqual({
       as_of: '2024-03-10', premium_min_revenue: 1000, premium_tiers: ['gold', 'platinum'], low_stock_threshold: 10, cover_window_days: 28,
       clv_lifespan_months: 12, clv_min_tenure_months: 6, basket_min_pair_orders: 2, basket_top_pairs: 20,
+      fraud_z_threshold: 3.5, fraud_new_account_days: 7, fraud_first_basket_factor: 3, return_outlier_z_threshold: 3.5, return_outlier_min_sold_units: 5,
+      reco_min_pair_orders: 2, reco_min_confidence: 0.05, reco_min_lift: 1, reco_top_n: 5,
+      promote_min_margin_rate: 0.3, promote_min_stock: 1, promote_recent_days: 28, promote_slow_quantile: 0.25,
+      stockout_window_days: 28, stockout_lead_time_days: 7, stockout_target_cover_days: 28,
     });
   });
 
@@ -37,6 +41,14 @@ describe('pipeline config', () => {
     expect(e.code).toBe('CONFIG_INVALID');
     expect(e.message).toMatch(/^anomalies\.z_threshold: /);
     expect(e.location).toEqual({ file: 'config.yaml', line, col: 16 });
+  });
+
+  it('reads export entries as a table name or {table, order_by} and refuses a bad order', async () => {
+    const c = await loadPipelineConfig(PIPELINE_DIR);
+    expect(c.publish.exports).toContain('top_products');
+    expect(c.publish.exports).toContainEqual({ table: 'category_sales', order_by: ['revenue desc', 'category'] });
+    const e = configError((await readFile(`${PIPELINE_DIR}config.yaml`, 'utf8')).replace('order_by: [revenue desc, category]', 'order_by: [revenue sideways]'));
+    expect(e.message).toMatch(/^publish\.exports\.\d+/);
   });
 
   it('reports a missing section at its parent and an unknown key', () => {
