@@ -653,8 +653,8 @@ export const DASHBOARD_CLIENT = String.raw`(function () {
     });
     guard(grid, 'fraud', function () {
       var c = card(grid, 'Fraud-suspect orders', { id: 'fraud' });
-      var f = K ? [K.fraud_suspects, K.fraud_suspect_orders, K.fraud].find(function (v) { return v !== undefined && v !== null; }) : undefined;
-      var reason = reasonOf(f, 'fraud', 'no fraud scoring in kpis.json');
+      var f = K ? [K.suspicious_orders, K.fraud_suspects, K.fraud_suspect_orders, K.fraud].find(function (v) { return v !== undefined && v !== null; }) : undefined;
+      var reason = reasonOf(f, 'suspicious_orders', 'no fraud scoring in kpis.json');
       if (reason) { c.append(na(reason)); return; }
       var rows = Array.isArray(f) ? arr(f) : arr(f.orders || f.suspects || f.suspect_orders);
       if (!rows.length) { c.append(none('no suspect order')); return; }
