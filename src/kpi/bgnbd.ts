@@ -37,10 +37,27 @@ export function bgnbdLogLikelihoodOne(p: BgNbdParams, s: PurchaseSummary): numbe
   return common + logAddExp(stillAlive, droppedAfterLast);
 }
 
-/** Σ ln L over the summaries (each weighted by its count). */
+/**
+ * Σ ln L over the summaries (each weighted by its count). The Γ and B terms depend on x only: they are
+ * computed once per distinct x, which keeps a fit on many customers to a few logarithms per customer.
+ */
 export function bgnbdLogLikelihood(p: BgNbdParams, data: readonly PurchaseSummary[]): number {
+  const { r, alpha, a, b } = p;
+  const byX = new Map<number, number>();
+  const lnBetaAB = lnBeta(a, b);
+  const lnGammaR = lnGamma(r);
+  const lnAlpha = Math.log(alpha);
   let ll = 0;
-  for (const s of data) ll += (s.count ?? 1) * bgnbdLogLikelihoodOne(p, s);
+  for (const s of data) {
+    let common = byX.get(s.x);
+    if (common === undefined) {
+      common = lnGamma(r + s.x) - lnGammaR + r * lnAlpha + lnBeta(a, b + s.x) - lnBetaAB;
+      byX.set(s.x, common);
+    }
+    const stillAlive = -(r + s.x) * Math.log(alpha + s.T);
+    const dropped = s.x > 0 ? Math.log(a) - Math.log(b + s.x - 1) - (r + s.x) * Math.log(alpha + s.tx) : Number.NEGATIVE_INFINITY;
+    ll += (s.count ?? 1) * (common + logAddExp(stillAlive, dropped));
+  }
   return ll;
 }
 
@@ -58,7 +75,10 @@ export function fitBgNbd(data: readonly PurchaseSummary[]): FitResult<BgNbdParam
   const customers = data.reduce((n, s) => n + (s.count ?? 1), 0);
   // Scaled by the number of customers so that the tolerance is per customer.
   const objective = (v: number[]) => -bgnbdLogLikelihood(toParams(v), data) / Math.max(1, customers);
-  const res = minimizeNelderMead(objective, [0, 0, 0, 0], { tolerance: 1e-13, maxIterations: 10_000 });
+  // Log-parameters are kept within ±20 (e^20 ≈ 5·10⁸): on data without dropouts the likelihood keeps
+  // rising slowly as a, b → ∞ (BG/NBD tends to NBD), and the search must still end.
+  const bounded = (v: number[]) => (v.some((u) => Math.abs(u) > 20) ? Number.POSITIVE_INFINITY : objective(v));
+  const res = minimizeNelderMead(bounded, [0, 0, 0, 0], { tolerance: 1e-11, maxIterations: 3000 });
   const params = toParams(res.x);
   return { params, logLikelihood: bgnbdLogLikelihood(params, data), customers, iterations: res.iterations, converged: res.converged };
 }

@@ -29,7 +29,7 @@ export function unavailableReason(customers: number, repeatCustomers: number, mi
  * customer_id), whose maximum likelihood estimates are as good for ranking (standard errors of a few
  * percent) while the fit stays a few seconds whatever the shop's size. Predictions cover every customer.
  */
-export const MAX_FIT_CUSTOMERS = 10_000;
+export const MAX_FIT_CUSTOMERS = 5_000;
 
 export async function buildPredictiveClv(engine: Engine, config: PipelineConfig): Promise<{ name: string; rows: number }[]> {
   const total = Number(await engine.scalar(trusted('SELECT COUNT(*) FROM gold.customer_summary')));

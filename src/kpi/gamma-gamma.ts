@@ -27,9 +27,21 @@ export function gammaGammaLogLikelihoodOne(g: GammaGammaParams, s: SpendSummary)
   return lnGamma(px + q) - lnGamma(px) - lnGamma(q) + q * Math.log(v) + (px - 1) * Math.log(s.m) + px * Math.log(s.x) - (px + q) * Math.log(s.x * s.m + v);
 }
 
+/** Σ ln L; the Γ terms depend on x only and are computed once per distinct x. */
 export function gammaGammaLogLikelihood(g: GammaGammaParams, data: readonly SpendSummary[]): number {
+  const { p, q, v } = g;
+  const byX = new Map<number, number>();
+  const constant = -lnGamma(q) + q * Math.log(v);
   let ll = 0;
-  for (const s of data) ll += gammaGammaLogLikelihoodOne(g, s);
+  for (const s of data) {
+    const px = p * s.x;
+    let gx = byX.get(s.x);
+    if (gx === undefined) {
+      gx = lnGamma(px + q) - lnGamma(px) + px * Math.log(s.x);
+      byX.set(s.x, gx);
+    }
+    ll += gx + constant + (px - 1) * Math.log(s.m) - (px + q) * Math.log(s.x * s.m + v);
+  }
   return ll;
 }
 
@@ -37,7 +49,9 @@ export function gammaGammaLogLikelihood(g: GammaGammaParams, data: readonly Spen
 export function fitGammaGamma(data: readonly SpendSummary[]): FitResult<GammaGammaParams> {
   const toParams = (u: number[]): GammaGammaParams => ({ p: Math.exp(u[0]!), q: Math.exp(u[1]!), v: Math.exp(u[2]!) });
   const n = Math.max(1, data.length);
-  const res = minimizeNelderMead((u) => -gammaGammaLogLikelihood(toParams(u), data) / n, [0, 0, 0], { tolerance: 1e-13, maxIterations: 10_000 });
+  // Bounded log-parameters, as in fitBgNbd: without spend heterogeneity q, v → ∞ and the search must still end.
+  const objective = (u: number[]) => (u.some((x) => Math.abs(x) > 30) ? Number.POSITIVE_INFINITY : -gammaGammaLogLikelihood(toParams(u), data) / n);
+  const res = minimizeNelderMead(objective, [0, 0, 0], { tolerance: 1e-11, maxIterations: 3000 });
   const params = toParams(res.x);
   return { params, logLikelihood: gammaGammaLogLikelihood(params, data), customers: data.length, iterations: res.iterations, converged: res.converged };
 }

@@ -37,6 +37,11 @@ export function minimizeNelderMead(f: (x: number[]) => number, x0: readonly numb
   const combine = (a: number[], b: number[], t: number): number[] => a.map((ai, i) => ai + t * (b[i]! - ai));
   let iter = 0;
   let converged = false;
+  // Stall test: on a flat ridge (a likelihood still rising towards a boundary) the simplex keeps making
+  // vanishing progress; when the best value gains less than tolerance × 1000 over `stallWindow` iterations,
+  // the search is over (converged: the optimum is at the ridge's end, to that precision).
+  const stallWindow = 25 * n;
+  let windowStart = Number.POSITIVE_INFINITY;
   // Restarting once from the best point guards against a collapsed simplex (a common NM failure).
   for (let restart = 0; restart < 2; restart++) {
     while (iter < maxIter) {
@@ -48,6 +53,13 @@ export function minimizeNelderMead(f: (x: number[]) => number, x0: readonly numb
         break;
       }
       iter++;
+      if (iter % stallWindow === 0) {
+        if (Number.isFinite(best.v) && windowStart - best.v <= 1000 * tol * (1 + Math.abs(best.v))) {
+          converged = true;
+          break;
+        }
+        windowStart = best.v;
+      }
       const centroid = Array.from({ length: n }, (_, i) => simplex.slice(0, n).reduce((s, p) => s + p.x[i]!, 0) / n);
       const reflected = combine(centroid, worst.x, -1);
       const vr = g(reflected);
