@@ -361,7 +361,16 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
   const lines = trusted(`${ident(schema).text}.${ident(`${stem}__lines`).text}`);
   let isArray = layout === 'array';
   if (!layout) {
-    const head = readFileSync(file, { encoding: 'utf8', flag: 'r' }).slice(0, 4096).replace(/^\uFEFF/, '').trimStart();
+    // The first 4 KiB tell NDJSON from a JSON array; the file itself may be larger than a JS string can hold.
+    const fd = openSync(file, 'r');
+    const buf = Buffer.alloc(4096);
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, buf.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+    const head = buf.subarray(0, n).toString('utf8').replace(/^\uFEFF/, '').trimStart();
     isArray = head.startsWith('[');
   }
   try {
