@@ -201,7 +201,10 @@ function scanCsvLayout(file: string, quote: string, escape: string): CsvLayout {
               else if (buf[i] === q) open = !open;
             }
           } else {
-            for (let i = buf.indexOf(q, from); i !== -1 && i < end; i = buf.indexOf(q, i + 1)) open = !open;
+            // Search this line only: an unbounded indexOf scans the rest of the 8 MB buffer on every line
+            // of a file without quotes (116k-line inventory.csv: 10 s).
+            const line = buf.subarray(from, end);
+            for (let i = line.indexOf(q); i !== -1; i = line.indexOf(q, i + 1)) open = !open;
           }
         }
         if (end > from) lastByte = buf[end - 1]!;
