@@ -145,25 +145,6 @@ function toCheckResults(plan: RowRulePlan, row: Row, counts: SourceCounts): Chec
   for (const r of plan.rules) {
     const failed = perRule.get(r.id)?.n ?? 0;
     const samples = perRule.get(r.id)?.s ?? [];
-    if (r.rule === 'filter') {
-      // Excluded on purpose: counted in rows_excluded, never a failure.
-      checks.push({
-        id: r.id,
-        rule: r.rule,
-        dataset,
-        layer: r.layer,
-        kind: 'row',
-        severity: r.severity,
-        ...(r.property === undefined ? {} : { property: r.property }),
-        description: r.description,
-        failed_rows: 0,
-        status: 'passed',
-        message: `${failed} row${failed === 1 ? '' : 's'} excluded`,
-        ...(failed > 0 ? { sample_keys: samples } : {}),
-        ...(r.contract ? { contract: r.contract } : {}),
-      });
-      continue;
-    }
     checks.push({
       id: r.id,
       rule: r.rule,
@@ -173,8 +154,10 @@ function toCheckResults(plan: RowRulePlan, row: Row, counts: SourceCounts): Chec
       severity: r.severity,
       ...(r.property === undefined ? {} : { property: r.property }),
       description: r.description,
-      failed_rows: failed,
-      status: failed === 0 ? 'passed' : r.severity === 'error' ? 'failed' : 'warning',
+      // A business filter excludes on purpose: counted in rows_excluded, never a failure.
+      ...(r.rule === 'filter'
+        ? { failed_rows: 0, status: 'passed' as const, message: `${failed} row${failed === 1 ? '' : 's'} excluded` }
+        : { failed_rows: failed, status: failed === 0 ? ('passed' as const) : r.severity === 'error' ? ('failed' as const) : ('warning' as const) }),
       ...(failed > 0 ? { sample_keys: samples } : {}),
       ...(r.contract ? { contract: r.contract } : {}),
     });

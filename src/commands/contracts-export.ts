@@ -1,10 +1,10 @@
 // `etl contracts export --format jsonschema|markdown|sql [FILES...] [--out FILE]`: the contracts as a
 // JSON Schema of a record, a Markdown data dictionary, or CREATE TABLE DDL. Exit 0, or 2 on bad input.
-import { writeFileSync } from 'node:fs';
+import { writeOutput } from './write-output.ts';
 import { renderJsonSchema } from '../contracts/export-jsonschema.ts';
 import { renderMarkdownDictionary } from '../contracts/export-markdown.ts';
 import { renderDdl } from '../contracts/export-sql.ts';
-import { EtlError, EXIT } from '../errors.ts';
+import { EXIT } from '../errors.ts';
 import { loadContractsForCommand } from './load-for-command.ts';
 import { parseFormat } from './parse-format.ts';
 
@@ -21,14 +21,6 @@ export async function exportCommand(opts: ExportCommandOptions, write: (text: st
   const format = parseFormat(opts.format, EXPORT_FORMATS, 'markdown');
   const contracts = await loadContractsForCommand(opts.files.length ? opts.files : [opts.contracts ?? 'contracts']);
   const text = format === 'jsonschema' ? renderJsonSchema(contracts) : format === 'sql' ? renderDdl(contracts) : renderMarkdownDictionary(contracts);
-  if (opts.out === undefined) {
-    write(text);
-    return EXIT.OK;
-  }
-  try {
-    writeFileSync(opts.out, text, 'utf8');
-  } catch (cause) {
-    throw new EtlError('IO_FAILED', `cannot write ${opts.out}: ${(cause as Error).message}`, { hint: 'check that the folder exists and is writable', location: { file: opts.out }, cause });
-  }
+  writeOutput(text, opts.out, write);
   return EXIT.OK;
 }

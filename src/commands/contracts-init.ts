@@ -1,6 +1,7 @@
 // `etl contracts init --from FILE [--dataset NAME] [--out FILE]`: profile a data file in DuckDB and
 // write a draft ODCS source contract (stdout by default). Exit 0, or 2 when the file cannot be read.
-import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
+import { writeOutput } from './write-output.ts';
+import { accessSync, constants, statSync } from 'node:fs';
 import { draftContract, datasetNameOf } from '../contracts/draft-contract.ts';
 import { profileFile } from '../contracts/profile-file.ts';
 import { withEngine } from '../engine/engine.ts';
@@ -36,15 +37,7 @@ export async function initCommand(opts: InitCommandOptions, write: (text: string
   }
   const profile = await withEngine((engine) => profileFile(engine, opts.from));
   const text = draftContract(profile, { dataset, ...(opts.out !== undefined ? { outFile: opts.out } : {}) });
-  if (opts.out === undefined) {
-    write(text);
-    return EXIT.OK;
-  }
-  try {
-    writeFileSync(opts.out, text, 'utf8');
-  } catch (cause) {
-    throw new EtlError('IO_FAILED', `cannot write ${opts.out}: ${(cause as Error).message}`, { hint: 'check that the folder exists and is writable', location: { file: opts.out }, cause });
-  }
+  if (!writeOutput(text, opts.out, write)) return EXIT.OK;
   process.stderr.write(`wrote ${opts.out}: draft contract for ${dataset} (${profile.columns.length} properties, ${profile.records} records profiled${profile.primaryKey.length ? `, key ${profile.primaryKey.join(' + ')}` : ''})\n`);
   return EXIT.OK;
 }
