@@ -1,6 +1,7 @@
 // Same input, same bytes: two default runs — one of them while another process keeps a core busy —
 // publish byte-identical files and reports (the run record's timestamps aside, which live in _runs/
-// only); a run with --threads 1 publishes the same rows in the same order in every file.
+// only); a run with --threads 1 publishes the same rows in the same order in every file, the
+// quarantine's line numbers included, and the same reports.
 // The manual check at 1M lines is in README (Outputs).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -60,21 +61,16 @@ describe('same input, same bytes', () => {
     const files = listFiles(a).filter((f) => !f.startsWith('_runs/'));
     expect(listFiles(t1).filter((f) => !f.startsWith('_runs/'))).toEqual(files);
     for (const f of files) {
-      if (f.startsWith('quarantine/')) {
-        // Quarantined records are sorted by their lineage (file, line) first. Line numbers under
-        // parallel reads are issue 10 point 1 (the reader, src/io); until it lands, the quarantine is
-        // compared as the same rows, line numbers aside.
-        expect(parquetRows(join(t1, f), ['_record_number']).sort(), f).toEqual(parquetRows(join(a, f), ['_record_number']).sort());
-      } else if (f.endsWith('.parquet')) {
+      // Every file, quarantine included (its records sorted by lineage: file, line): same rows, same order.
+      if (f.endsWith('.parquet')) {
         expect(parquetRows(join(t1, f)), f).toEqual(parquetRows(join(a, f)));
       } else {
         expect(readFileSync(join(t1, f), 'utf8'), f).toBe(readFileSync(join(a, f), 'utf8'));
       }
     }
-    const reports = (d: string) => treeHashes(join(work, d), /^(quality_report\.(json|txt)|junit\.xml)$/);
-    expect(reports('t1-reports')).toEqual(reports('a-reports'));
-    // The quality reports too, but for the sample keys (chosen by line number: the same caveat).
-    const quality = (d: string) => readFileSync(join(work, d, 'quality_report.json'), 'utf8').replace(/"sample_keys": \[[^\]]*\]/g, '"sample_keys": []');
-    expect(quality('t1-reports')).toBe(quality('a-reports'));
+    // The quarantine is not empty (the data has 1 % defects), so its line numbers were compared above.
+    expect(files.filter((f) => f.startsWith('quarantine/') && parquetRows(join(a, f)).length > 0).length).toBeGreaterThan(0);
+    // The reports too, sample keys (chosen by line number) included.
+    expect(treeHashes(join(work, 't1-reports'))).toEqual(treeHashes(join(work, 'a-reports')));
   });
 });
