@@ -110,7 +110,7 @@ export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<
 function isSourceObject(table: string, name: string): boolean {
   if (name === table) return true;
   if (!name.startsWith(`${table}__`)) return false;
-  return /^(malformed|in|f\d+(__raw|__bad|__adj|__multi|__long|__blanks|__rejects|__rejects_scan)?)$/.test(name.slice(table.length + 2));
+  return /^(malformed|in|f\d+(__raw|__rawfix|__bad|__adj|__multi|__long|__blanks|__rejects|__rejects_scan)?)$/.test(name.slice(table.length + 2));
 }
 
 /** Drop everything readSource created for `table` in `schema`: once silver and the quarantine exist,
@@ -155,18 +155,63 @@ interface CsvLayout {
 /** Text DuckDB's rejects table keeps of a line; longer records are reported as cut. */
 const CSV_LINE_KEPT = 10_000;
 
-function scanCsvLayout(file: string, quote: string, escape: string): CsvLayout {
+/**
+ * Quote state of a CSV record, as DuckDB's reader sees it: a quote opens a quoted field only at the
+ * start of a field (line start, after a delimiter, or right after a closing quote: an escaped `""`);
+ * a stray quote inside an unquoted field (`27" screen`) is data and opens nothing.
+ */
+interface QuoteState {
+  open: boolean;
+  /** The byte before the piece being scanned (LF at a record start). */
+  prev: number;
+  /** Position of the last closing quote in the current piece (-1: the previous piece's last byte; -2: none). */
+  closedAt: number;
+}
+
+function scanQuotes(line: Buffer, st: QuoteState, q: number, esc: number, delim: number): void {
+  if (esc !== -1 && line.includes(esc)) {
+    // An escape character distinct from the quote (e.g. backslash): byte by byte, on such lines only.
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i]!;
+      const prev = i === 0 ? st.prev : line[i - 1]!;
+      if (st.open) {
+        if (c === esc) i++;
+        else if (c === q) st.open = false;
+      } else if (c === q && (prev === delim || prev === 0x0a)) st.open = true;
+    }
+    st.closedAt = -2;
+    return;
+  }
+  // Visit the quotes only (indexOf, bounded to this line): the bytes between them cannot change state
+  // but for the byte right before a quote, which says whether it stands at a field start.
+  for (let i = line.indexOf(q); i !== -1; i = line.indexOf(q, i + 1)) {
+    if (st.open) {
+      st.open = false;
+      st.closedAt = i;
+    } else {
+      const prev = i === 0 ? st.prev : line[i - 1]!;
+      if (prev === delim || prev === 0x0a || st.closedAt === i - 1) st.open = true;
+    }
+  }
+  // A closing quote at the end of a piece cut by the read buffer may be escaped by the next piece's first byte.
+  st.closedAt = st.closedAt === line.length - 1 ? -1 : -2;
+}
+
+function scanCsvLayout(file: string, quote: string, escape: string, delimiter: string): CsvLayout {
   const q = quote === '' ? -1 : Buffer.from(quote)[0]!;
   const esc = escape === '' || escape === quote ? -1 : Buffer.from(escape)[0]!;
+  const delim = Buffer.from(delimiter)[0] ?? 0x2c;
   const layout: CsvLayout = { multi: [], blanks: [], long: [], longest: 0 };
   let r = 1;
   let lines = 1;
-  let open = false;
+  const st: QuoteState = { open: false, prev: 0x0a, closedAt: -2 };
   let recordBytes = 0;
   let lineBytes = 0;
   let lastByte = -1;
   const endLine = (eof: boolean) => {
-    if (open && !eof) {
+    st.prev = 0x0a;
+    st.closedAt = -2;
+    if (st.open && !eof) {
       lines++;
       recordBytes++;
       lineBytes = 0;
@@ -180,7 +225,7 @@ function scanCsvLayout(file: string, quote: string, escape: string): CsvLayout {
     lines = 1;
     recordBytes = 0;
     lineBytes = 0;
-    open = false;
+    st.open = false;
   };
   const fd = openSync(file, 'r');
   try {
@@ -193,21 +238,13 @@ function scanCsvLayout(file: string, quote: string, escape: string): CsvLayout {
         let at = buf.indexOf(0x0a, from);
         if (at >= n) at = -1;
         const end = at === -1 ? n : at;
-        // Quote parity of this piece of the line (an escaped quote does not count).
-        if (q !== -1) {
-          if (esc !== -1 && buf.subarray(from, end).includes(esc)) {
-            for (let i = from; i < end; i++) {
-              if (buf[i] === esc && open) i++;
-              else if (buf[i] === q) open = !open;
-            }
-          } else {
-            // Search this line only: an unbounded indexOf scans the rest of the 8 MB buffer on every line
-            // of a file without quotes (116k-line inventory.csv: 10 s).
-            const line = buf.subarray(from, end);
-            for (let i = line.indexOf(q); i !== -1; i = line.indexOf(q, i + 1)) open = !open;
-          }
+        // Search this line only: an unbounded indexOf scans the rest of the 8 MB buffer on every line
+        // of a file without quotes (116k-line inventory.csv: 10 s).
+        if (q !== -1 && end > from) scanQuotes(buf.subarray(from, end), st, q, esc, delim);
+        if (end > from) {
+          lastByte = buf[end - 1]!;
+          st.prev = lastByte;
         }
-        if (end > from) lastByte = buf[end - 1]!;
         lineBytes += end - from;
         recordBytes += end - from;
         if (at === -1) break;
@@ -220,6 +257,33 @@ function scanCsvLayout(file: string, quote: string, escape: string): CsvLayout {
     closeSync(fd);
   }
   return layout;
+}
+
+/**
+ * The raw text of a rejected record read from the file, where DuckDB's text of it (`probe`: its first
+ * characters, `bytes` long in all) is wrong: empty (then from `pos` to the end of the line holding byte
+ * `upto`, the last error), or missing its first bytes. Undefined when DuckDB's text is right, or when it
+ * cannot be found at `pos` (an invalid UTF-8 byte shown as '?'). Capped at RAW_CAP bytes.
+ */
+function rawTextFix(file: string, pos: number, upto: number, probe: string, bytes: number): string | undefined {
+  const fd = openSync(file, 'r');
+  try {
+    if (probe === '') {
+      const buf = Buffer.alloc(Math.min(RAW_CAP, Math.max(0, upto - pos) + 4096));
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      const eol = buf.indexOf(0x0a, Math.max(0, upto - pos));
+      return buf.subarray(0, eol === -1 || eol >= n ? n : eol).toString('utf8');
+    }
+    const want = Buffer.from(probe, 'utf8');
+    const window = Buffer.alloc(want.length + 64);
+    const n = readSync(fd, window, 0, window.length, pos);
+    const d = window.subarray(0, n).indexOf(want);
+    if (d <= 0) return undefined;
+    const buf = Buffer.alloc(Math.min(RAW_CAP, d + bytes));
+    return buf.subarray(0, readSync(fd, buf, 0, buf.length, pos)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function lineLimits(bytes: number): Sql {
@@ -254,7 +318,7 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   // the multi-line records before it.
   // (UTF-16 files are not scanned: their bytes are not ASCII-compatible; each record is taken as one line.)
   const utf16 = dialect.encoding === 'utf-16';
-  const layout: CsvLayout = utf16 ? { multi: [], blanks: [], long: [], longest: 0 } : scanCsvLayout(file, quote, escape);
+  const layout: CsvLayout = utf16 ? { multi: [], blanks: [], long: [], longest: 0 } : scanCsvLayout(file, quote, escape, dialect.delimiter ?? ',');
   // DuckDB appends to an existing rejects table: start from none.
   await engine.exec(sql`DROP TABLE IF EXISTS ${ident(rejects)}; DROP TABLE IF EXISTS ${ident(`${rejects}_scan`)}`);
   try {
@@ -286,12 +350,27 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   const multi = await small('__multi', 'r BIGINT, extra BIGINT', layout.multi.map(([r, n]) => [r, (extra += n - 1)]));
   const long = await small('__long', 'r BIGINT, bytes BIGINT', layout.long);
   const blanks = await small('__blanks', 'r BIGINT', layout.blanks.map((r) => [r]));
-  // Rejected records (one row per error; a record may have several), at the line they start on.
+  // DuckDB's text of a rejected record is checked against the file where the record starts: where broken
+  // quoting meets a stray CR it may be empty, or miss its first bytes. Those are read from the file.
+  const rejected = await engine.rows(sql`SELECT line AS r, min(line_byte_position) AS pos, max(byte_position) AS upto,
+      left(arg_min(csv_line, line_byte_position), 256) AS probe, strlen(arg_min(csv_line, line_byte_position)) AS bytes
+    FROM ${rej} GROUP BY line ORDER BY line`);
+  const rawFix = await small('__rawfix', 'r BIGINT, raw VARCHAR', []);
+  for (const t of rejected) {
+    const fixed = rawTextFix(file, Number(t['pos']), Number(t['upto']), String(t['probe'] ?? ''), Number(t['bytes'] ?? 0));
+    if (fixed === undefined) continue;
+    // (A string literal cannot hold NUL: the text is spliced around chr(0).)
+    const text = join(fixed.split('\0').flatMap((part, i) => (i ? [trusted('chr(0)'), literal(part)] : [literal(part)])), ' || ');
+    await engine.exec(sql`INSERT INTO ${rawFix} VALUES (${literal(Number(t['r']))}, ${text})`);
+  }
+  // Rejected records (one row per error; a record may have several), at the line they start on; the text
+  // DuckDB keeps of the record is that of its first error (the one nearest the record's start).
   const bad = table('__bad');
   await engine.exec(sql`CREATE OR REPLACE TABLE ${bad} AS
-    WITH e AS (SELECT line AS r, trim(any_value(csv_line), chr(10) || chr(13)) AS raw,
-                      string_agg(DISTINCT error_type || ': ' || error_message, '; ' ORDER BY error_type || ': ' || error_message) AS errors
-               FROM ${rej} GROUP BY line)
+    WITH e AS (SELECT rj.r, trim(coalesce(f.raw, rj.raw), chr(10) || chr(13)) AS raw, rj.errors
+               FROM (SELECT line AS r, arg_min(csv_line, line_byte_position) AS raw,
+                            string_agg(DISTINCT error_type || ': ' || error_message, '; ' ORDER BY error_type || ': ' || error_message) AS errors
+                     FROM ${rej} GROUP BY line) rj LEFT JOIN ${rawFix} f ON f.r = rj.r)
     SELECT ${file} AS _source_file, (e.r + coalesce(m.extra, 0))::BIGINT AS _record_number,
            CASE WHEN strlen(e.raw) > ${literal(RAW_CAP)} THEN left(e.raw, ${literal(RAW_CAP)}) ELSE e.raw END AS _raw,
            e.errors || CASE

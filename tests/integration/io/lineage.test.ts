@@ -15,13 +15,16 @@ import { sql } from '../../../src/sql/sql.ts';
 const dir = mkdtempSync(join(tmpdir(), 'etl-lineage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** n records keyed k<i>: every 97th spans 3 lines, every 89th has a field too many, every 1000th is followed by a blank line. */
+/** n records keyed k<i>: every 97th spans 3 lines, every 89th has a field too many, every 71st a stray quote
+ * (`27" screen`), every 1000th is followed by a blank line. */
 function writeMixed(name: string, n: number): { file: string; keys: number } {
   const parts = ['id,note,amount\n'];
   for (let i = 1; i <= n; i++) {
     if (i % 97 === 0) parts.push(`k${i},"first\nsecond, ""quoted""\nthird",${i}\n`);
     else if (i % 89 === 0) parts.push(`k${i},bad,${i},extra\n`);
     else if (i % 1013 === 0) parts.push(`k${i},"bad ""multi\nline",${i},extra\n`);
+    // A stray quote inside an unquoted field is data, not quoting: it opens no multi-line record.
+    else if (i % 71 === 0) parts.push(`k${i},27" screen,${i}\n`);
     else parts.push(`k${i},plain ${i},${i}\n`);
     if (i % 1000 === 0) parts.push('\n');
   }
