@@ -197,7 +197,30 @@ function scanQuotes(line: Buffer, st: QuoteState, q: number, esc: number, delim:
   st.closedAt = st.closedAt === line.length - 1 ? -1 : -2;
 }
 
-function scanCsvLayout(file: string, quote: string, escape: string, delimiter: string): CsvLayout {
+/**
+ * The file's bytes in chunks, as UTF-8: a UTF-16 (LE) file is decoded on the fly, so that its line breaks,
+ * quotes and delimiters are found as in any other file (a raw UTF-16 byte 0x0A may be half of another
+ * character).
+ */
+function* utf8Chunks(file: string, utf16: boolean): Generator<Buffer> {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 23);
+    const decoder = utf16 ? new TextDecoder('utf-16le') : undefined;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (decoder) {
+        const text = decoder.decode(buf.subarray(0, n), { stream: n > 0 });
+        if (text.length > 0) yield Buffer.from(text, 'utf8');
+      } else if (n > 0) yield buf.subarray(0, n);
+      if (n === 0) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function scanCsvLayout(file: string, quote: string, escape: string, delimiter: string, utf16 = false): CsvLayout {
   const q = quote === '' ? -1 : Buffer.from(quote)[0]!;
   const esc = escape === '' || escape === quote ? -1 : Buffer.from(escape)[0]!;
   const delim = Buffer.from(delimiter)[0] ?? 0x2c;
@@ -227,35 +250,28 @@ function scanCsvLayout(file: string, quote: string, escape: string, delimiter: s
     lineBytes = 0;
     st.open = false;
   };
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(1 << 23);
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      let from = 0;
-      while (from < n) {
-        let at = buf.indexOf(0x0a, from);
-        if (at >= n) at = -1;
-        const end = at === -1 ? n : at;
-        // Search this line only: an unbounded indexOf scans the rest of the 8 MB buffer on every line
-        // of a file without quotes (116k-line inventory.csv: 10 s).
-        if (q !== -1 && end > from) scanQuotes(buf.subarray(from, end), st, q, esc, delim);
-        if (end > from) {
-          lastByte = buf[end - 1]!;
-          st.prev = lastByte;
-        }
-        lineBytes += end - from;
-        recordBytes += end - from;
-        if (at === -1) break;
-        endLine(false);
-        from = at + 1;
+  for (const buf of utf8Chunks(file, utf16)) {
+    const n = buf.length;
+    let from = 0;
+    while (from < n) {
+      let at = buf.indexOf(0x0a, from);
+      if (at >= n) at = -1;
+      const end = at === -1 ? n : at;
+      // Search this line only: an unbounded indexOf scans the rest of the 8 MB buffer on every line
+      // of a file without quotes (116k-line inventory.csv: 10 s).
+      if (q !== -1 && end > from) scanQuotes(buf.subarray(from, end), st, q, esc, delim);
+      if (end > from) {
+        lastByte = buf[end - 1]!;
+        st.prev = lastByte;
       }
+      lineBytes += end - from;
+      recordBytes += end - from;
+      if (at === -1) break;
+      endLine(false);
+      from = at + 1;
     }
-    if (lineBytes > 0 || lines > 1) endLine(true);
-  } finally {
-    closeSync(fd);
   }
+  if (lineBytes > 0 || lines > 1) endLine(true);
   return layout;
 }
 
@@ -318,9 +334,9 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   // the blank ones. Good row k (rowid order, kept by preserving insertion order for this read) is the
   // k-th r that is neither header, blank nor rejected; record r starts on line r + the extra lines of
   // the multi-line records before it.
-  // (UTF-16 files are not scanned: their bytes are not ASCII-compatible; each record is taken as one line.)
+  // (A UTF-16 file is scanned as decoded text; its lines are counted in that text.)
   const utf16 = dialect.encoding === 'utf-16';
-  const layout: CsvLayout = utf16 ? { multi: [], blanks: [], long: [], longest: 0 } : scanCsvLayout(file, quote, escape, dialect.delimiter ?? ',');
+  const layout = scanCsvLayout(file, quote, escape, dialect.delimiter ?? ',', utf16);
   // DuckDB appends to an existing rejects table: start from none.
   await engine.exec(sql`DROP TABLE IF EXISTS ${ident(rejects)}; DROP TABLE IF EXISTS ${ident(`${rejects}_scan`)}`);
   try {

@@ -33,10 +33,10 @@ function writeMixed(name: string, n: number): { file: string; keys: number } {
   return { file, keys: n };
 }
 
-async function checkLineage(engine: Engine, file: string, keys: number) {
+async function checkLineage(engine: Engine, file: string, keys: number, encoding?: 'utf-16') {
   await engine.exec(sql`SET preserve_insertion_order = false; SET threads = 4`);
-  const r = await readSource(engine, { files: [file], schema: 'bronze', table: 't' });
-  const lines = readFileSync(file, 'utf8').split('\n');
+  const r = await readSource(engine, { files: [file], schema: 'bronze', table: 't', ...(encoding ? { options: { encoding } } : {}) });
+  const lines = readFileSync(file, encoding ? 'utf16le' : 'utf8').replace(/^\uFEFF/, '').split('\n');
   const good = await engine.rows(sql`SELECT id, _record_number AS n FROM ${r.relation}`);
   const bad = await engine.rows(sql`SELECT _record_number AS n, _raw FROM ${r.malformedRelation}`);
   expect(r.records).toBe(keys);
@@ -66,6 +66,18 @@ describe('CSV lineage', () => {
     await withEngine(async (e) => {
       const got = await checkLineage(e, file, keys);
       // 33 lines with a field too many (every 89th) + 2 multi-line ones (1013, 2026).
+      expect(got.bad).toBe(35);
+    });
+  });
+
+  it('numbers a UTF-16 file by the lines of its text (scanned as decoded text, not as bytes)', async () => {
+    const { file, keys } = writeMixed('utf8.csv', 3000);
+    // UTF-16LE with a BOM, and characters whose code units hold a 0x0A byte (U+010A, U+0A05): not line breaks.
+    const text = readFileSync(file, 'utf8').replace(/plain (\d+)/g, (_m, n: string) => `plain \u010A\u0A05 ${n}`);
+    const utf16 = join(dir, 'utf16.csv');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    await withEngine(async (e) => {
+      const got = await checkLineage(e, utf16, keys, 'utf-16');
       expect(got.bad).toBe(35);
     });
   });
