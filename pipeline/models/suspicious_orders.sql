@@ -10,12 +10,13 @@
 --   new_account_large_first_basket  the customer's first order (by date, then order_id), placed at most
 --                         fraud.new_account_days after registration, with an amount >= fraud.first_basket_factor × m
 -- Without customers (no registration date) the new-account rule cannot apply.
+-- (Read from order_summary, the lines already summed per order: the same sums as over the order lines.)
 WITH orders AS (
   SELECT
-    order_id, MIN(customer_id) AS customer_id, MIN(order_date) AS order_date, SUM(amount) AS amount, SUM(quantity) AS units,
-    CASE WHEN SUM(amount) > 0 THEN LN(CAST(SUM(amount) AS DOUBLE)) END AS log_amount,
-    LN(CAST(SUM(quantity) AS DOUBLE)) AS log_units
-  FROM gold.orders_enriched
+    order_id, MIN(customer_id) AS customer_id, MIN(order_date) AS order_date, SUM(revenue) AS amount, SUM(units) AS units,
+    CASE WHEN SUM(revenue) > 0 THEN LN(CAST(SUM(revenue) AS DOUBLE)) END AS log_amount,
+    LN(CAST(SUM(units) AS DOUBLE)) AS log_units
+  FROM gold.order_summary
   GROUP BY order_id
 ),
 centre AS (
