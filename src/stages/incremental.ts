@@ -8,9 +8,10 @@
 // exactly means a full rebuild, with the reason in the log and the run record:
 //   - before the run: --full-refresh; no state, or a state from another etl/DuckDB version or format, or
 //     one that does not match the published output; contracts, models or config changed; another --as-of;
-//     staging models; an old file changed or removed; new files in a dataset that another one references
-//     (its new keys could change old rows' foreign keys), in a dataset without a primary key, or that sort
-//     before a processed file (row-rule samples follow file order).
+//     staging models; an old file changed or removed; new files in a single-file source, in a dataset
+//     without a primary key, or that sort before a processed file (row-rule samples follow file order).
+//   - a dataset whose relationships point at one that changes (returns → orders) is rebuilt from all its
+//     files (a new order can make an earlier return valid); the others come from the state.
 //   - during the run (IncrementalFallback): a new record shares its key with a processed one (duplicate
 //     handling would change old rows), the new files' checks differ in shape from the state's (another
 //     header), the source contract has dataset rules over bronze, or unique columns besides the key.
@@ -39,6 +40,9 @@ import type { Move } from './commit.ts';
 import type { PartitionReuse } from './publish.ts';
 import { packageRoot } from './pipeline-dirs.ts';
 import { closeState, finishStateCopy, openStateCopy, removeStateFile, stagedStatePathOf, statePathOf, stateQuarantine, stateSilver, writeState, type DatasetState } from './state.ts';
+
+/** The quality report's statement of what its counts cover (the same in an incremental and a full run). */
+export const COUNTS_SCOPE = 'counts and quarantine are cumulative over every input file processed so far; this run\'s new records are counted in output/_runs/<run_id>.json, incremental.this_run';
 
 /** Inside the published output: what the state beside it stands for. */
 export const MANIFEST_FILE = join('_incremental', 'manifest.json');

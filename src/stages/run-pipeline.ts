@@ -35,7 +35,7 @@ import { fingerprintFile, type Fingerprint } from './fingerprint.ts';
 import { exposeRawSource, readStagingModels, stageBronze } from './staging.ts';
 import { contractPaths, resolvePipelineDirs } from './pipeline-dirs.ts';
 import { checkModelsAgainstContracts } from './check-models.ts';
-import { IncrementalFallback, IncrementalRun, type IncrementalSummary } from './incremental.ts';
+import { COUNTS_SCOPE, IncrementalFallback, IncrementalRun, type IncrementalSummary } from './incremental.ts';
 
 export interface RunOptions {
   data: string;
@@ -310,6 +310,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
       top_reasons: topReasons(checks),
       summary: summarize(checks),
       contracts: contractVersions,
+      ...(incr ? { counts_scope: COUNTS_SCOPE } : {}),
     }, piiPolicyOf(contracts));
 
     // Everything is staged beside its target, then committed at once (see commit.ts).
