@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { Engine } from '../engine/engine.ts';
 import type { Logger } from '../log.ts';
 import type { Contract } from '../contracts/model.ts';
@@ -108,9 +108,14 @@ function etlVersion(): string {
   }
 }
 
+/** Definition files → sha256, named relative to their common folder: the same names whether the run was
+ * given relative or absolute paths, and wherever the project folder lives. */
 async function hashFiles(files: string[]): Promise<Record<string, string>> {
+  const paths = [...new Set(files.map((f) => resolve(f)))].sort();
+  let common = paths.length > 0 ? dirname(paths[0]!) : '/';
+  while (!paths.every((p) => p.startsWith(common.endsWith(sep) ? common : `${common}${sep}`)) && dirname(common) !== common) common = dirname(common);
   const out: Record<string, string> = {};
-  for (const f of [...new Set(files)].sort()) out[f] = createHash('sha256').update(await readFile(f)).digest('hex');
+  for (const f of paths) out[relative(common, f)] = createHash('sha256').update(await readFile(f)).digest('hex');
   return out;
 }
 

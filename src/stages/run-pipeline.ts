@@ -225,7 +225,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
     }
     // Large COPYs stream instead of buffering when the engine may reorder; outputs are sorted explicitly.
     await engine.exec(sql`SET preserve_insertion_order = false`);
-    await incr?.open(engine);
+    if (incr) await timed('state:open', () => incr.open(engine));
     const checks: CheckResult[] = [];
     const counts: Record<string, SourceCounts> = {};
     const refs: Record<string, Sql> = {};

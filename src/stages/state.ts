@@ -6,6 +6,7 @@
 // output/ (commit.ts). output/_incremental/manifest.json names the state id it goes with, so a state file
 // that does not match the published output is never used (incremental.ts).
 import { copyFile, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Engine } from '../engine/engine.ts';
@@ -70,7 +71,7 @@ export async function writeState(engine: Engine, file: string, content: StateCon
 /** An incremental run: a copy of the published state, attached read-write; undefined when it is unreadable. */
 export async function openStateCopy(engine: Engine, published: string, copy: string): Promise<StateContent | undefined> {
   await removeStateFile(copy);
-  await copyFile(published, copy);
+  await copyFile(published, copy, constants.COPYFILE_FICLONE); // a reflink where the filesystem has them
   try {
     await engine.exec(sql`ATTACH ${copy} AS ${ident(CATALOG)}`);
   } catch {
