@@ -7,6 +7,7 @@
 #      output runs on every file (full); the order alternates each round.
 # Prints wall time, CPU (user + system), peak RSS and each run's stage times (from its run record).
 #   bash bench/incremental.sh [N=1000000] [ROUNDS=1]       (ETL_BENCH_NICE=10 runs under nice -n 10)
+# ROUNDS=0 (for 10M: one pair): the history run (a full run on 365 days) and one incremental run only.
 set -euo pipefail
 N=${1:-1000000}
 ROUNDS=${2:-1}
@@ -64,6 +65,11 @@ full() {
   timed "full" run "${run_args[@]}" --out "$W/full/output" --reports "$W/full/reports"
   stages "$W/full/output"
 }
+if ((ROUNDS == 0)); then
+  incremental
+  stages "$W/hist/output"
+  exit 0
+fi
 for ((i = 0; i < ROUNDS; i++)); do
   if ((i % 2 == 0)); then incremental; full; else full; incremental; fi
 done

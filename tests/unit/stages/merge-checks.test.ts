@@ -1,6 +1,6 @@
 // mergeRowChecks: the row checks of a dataset after an append are what one run over all its files gives.
 import { describe, expect, it } from 'vitest';
-import { mergeRowChecks } from '../../../src/stages/incremental.ts';
+import { mergeRowChecks } from '../../../src/stages/merge-checks.ts';
 import type { CheckResult } from '../../../src/checks/result.ts';
 
 const check = (over: Partial<CheckResult>): CheckResult => ({
