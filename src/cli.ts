@@ -60,6 +60,7 @@ export function buildProgram(): { program: Command; result: { code: number } } {
     .option('--as-of <date>', 'the business date (defaults to today, UTC)', isoDate)
     .option('--memory-limit <size>', `DuckDB memory limit, e.g. 4GB; past it DuckDB spills to disk (default: the smaller of half the RAM and 8 GB, here ${defaultMemoryLimit()})`)
     .option('--threads <n>', 'DuckDB threads', positiveInt)
+    .option('--full-refresh', 'rebuild everything, even when the sources only gained files since the last run', false)
     .option('--ci <provider>', 'CI output: github (annotations + step summary; default when GITHUB_ACTIONS=true) | none')
     .action(async (opts) => {
       const { runCommand } = await import('./commands/run.ts');

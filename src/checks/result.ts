@@ -72,6 +72,9 @@ export interface QualityReport {
   summary: { passed: number; warning: number; failed: number; error: number; skipped: number };
   /** Contract id → version of every contract that took part. */
   contracts: Record<string, string>;
+  /** Runs that keep an incremental state (a source read from a glob): what `sources` and the quarantine
+   * count — every input file processed so far (cumulative), never only this run's new records. */
+  counts_scope?: string;
 }
 
 /** The run's verdict: worst status of its checks (error > failed > warning > passed). */

@@ -19,6 +19,8 @@ export interface RunCommandOptions {
   asOf?: string;
   memoryLimit?: string;
   threads?: number;
+  /** Rebuild everything even when only new files arrived (incremental runs). */
+  fullRefresh?: boolean;
   logLevel?: string;
   logFormat?: string;
   /** github: annotations + step summary (default when GITHUB_ACTIONS=true); none: off. */
@@ -52,6 +54,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     asOf,
     ...(memoryLimit ? { memoryLimit } : {}),
     ...(opts.threads ? { threads: opts.threads } : {}),
+    ...(opts.fullRefresh ? { fullRefresh: '--full-refresh' } : {}),
     logger,
   }).catch(async (err: unknown) => {
     emitCiError(ci, err);

@@ -80,6 +80,7 @@ export function toQualityJson(report: QualityReport): Record<string, unknown> {
       rows_excluded: s.rows_excluded ?? 0,
       rows_flagged: s.rows_flagged,
     })),
+    ...(report.counts_scope !== undefined ? { counts_scope: report.counts_scope } : {}),
     checks: sortChecks(report.checks).map(orderCheck),
     top_reasons: sortReasons(report.top_reasons).map((r) => ({
       dataset: r.dataset,

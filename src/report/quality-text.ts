@@ -50,6 +50,7 @@ function renderSources(report: QualityReport): string[] {
       rows,
       ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
     ),
+    ...(report.counts_scope ? [`  (${report.counts_scope})`] : []),
   ];
 }
 

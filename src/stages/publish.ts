@@ -2,7 +2,7 @@
 // aggregates, the CSV/JSON exports and the quarantine. Every file is written by DuckDB (COPY) in a
 // full sort order (key, then every column) under a fixed name, so that two runs on the same input give
 // the same bytes whatever the thread count or the machine's load.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Engine } from '../engine/engine.ts';
 import type { PipelineConfig } from '../config.ts';
@@ -12,6 +12,19 @@ import { exportOrder, exportOrderBy, exportSelect, exportType } from './export-p
 
 /** Version of output/exports/index.json. */
 export const EXPORTS_INDEX_VERSION = 1;
+
+/** Incremental runs (incremental.ts): each lake partition's content hash is computed in the scan that
+ * finds the partitions; a partition whose hash equals the previous run's is linked from the previous
+ * output instead of being written again (its bytes are the ones that content gives). */
+export interface PartitionReuse {
+  /** The previous run's file of this partition when its content hash is `hash`, else undefined. */
+  previous?: (table: string, partition: string, hash: string) => string | undefined;
+  /** Filled in: table → partition path (`year=2025/month=06`) → content hash. */
+  hashes: Record<string, Record<string, string>>;
+  /** Filled in: partition paths (`table/year=…/month=…`) linked from the previous output, and written anew. */
+  kept: string[];
+  written: string[];
+}
 
 export interface PublishedFile {
   kind: 'lake' | 'aggregate' | 'warehouse' | 'export_csv' | 'export_json' | 'export_index' | 'quarantine';
@@ -46,11 +59,13 @@ async function fullOrder(engine: Engine, relation: Sql, key: string[], except: s
 /** Hive partitions written one COPY per partition value, into one file of a fixed name
  * (`<col>=<value>/…/data_0.parquet`), rows fully sorted: DuckDB's PARTITION_BY spreads a partition
  * over files per thread, so file names and row order would follow the scheduling. */
-async function writePartitioned(engine: Engine, relation: Sql, dir: string, partitionBy: string[], key: string[]): Promise<void> {
+async function writePartitioned(engine: Engine, relation: Sql, dir: string, partitionBy: string[], key: string[], reuse?: { table: string; hooks: PartitionReuse }): Promise<void> {
   const cols = partitionBy.map((c) => ident(c));
   // Each partition's values typed (to filter on, bound as parameters: no cast of the column per row)
-  // and as text (to name its folder).
-  const values = await engine.rows(sql`SELECT DISTINCT ${joinSql(cols.map((c, i) => sql`${c} AS ${ident(`v${i}`)}, CAST(${c} AS VARCHAR) AS ${ident(`t${i}`)}`), ', ')} FROM ${relation} ORDER BY ALL`);
+  // and as text (to name its folder); with `reuse`, its content hash in the same scan (row count, sum and
+  // xor of two row hashes: a changed row changes it).
+  const hashed = reuse ? sql`, count(*) || ':' || CAST(sum(CAST(hash(r) AS HUGEINT)) AS VARCHAR) || ':' || CAST(bit_xor(hash(r, 'etl')) AS VARCHAR) AS "__h"` : trusted('');
+  const values = await engine.rows(sql`SELECT ${joinSql(cols.map((c, i) => sql`${c} AS ${ident(`v${i}`)}, CAST(${c} AS VARCHAR) AS ${ident(`t${i}`)}`), ', ')}${hashed} FROM ${relation} AS r GROUP BY ALL ORDER BY ALL`);
   const order = await fullOrder(engine, relation, key, partitionBy);
   const where = joinSql(cols.map((c, i) => sql`${c} IS NOT DISTINCT FROM ${trusted(`$${i + 1}`)}`), ' AND ');
   for (const row of values) {
@@ -60,15 +75,30 @@ async function writePartitioned(engine: Engine, relation: Sql, dir: string, part
       return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : text[i]!;
     });
     // DuckDB's own spelling of a hive path: NULL as NULL, the rest percent-encoded (no / or .. can escape).
-    const path = join(dir, ...partitionBy.map((c, i) => `${c}=${text[i] === null ? 'NULL' : encodeURIComponent(text[i]!)}`));
+    const parts = partitionBy.map((c, i) => `${c}=${text[i] === null ? 'NULL' : encodeURIComponent(text[i]!)}`);
+    const path = join(dir, ...parts);
     await mkdir(path, { recursive: true });
-    await engine.exec(sql`COPY (SELECT * EXCLUDE (${joinSql(cols, ', ')}) FROM ${relation} WHERE ${where} ORDER BY ${order}) TO ${join(path, 'data_0.parquet')} (FORMAT parquet)`, params);
+    const file = join(path, 'data_0.parquet');
+    if (reuse) {
+      const partition = parts.join('/');
+      const hash = String(row['__h']);
+      (reuse.hooks.hashes[reuse.table] ??= {})[partition] = hash;
+      const previous = reuse.hooks.previous?.(reuse.table, partition, hash);
+      if (previous) {
+        // Same filesystem (the staging folder is beside the output): a hard link, else a copy.
+        await link(previous, file).catch(() => copyFile(previous, file));
+        reuse.hooks.kept.push(`${reuse.table}/${partition}`);
+        continue;
+      }
+      reuse.hooks.written.push(`${reuse.table}/${partition}`);
+    }
+    await engine.exec(sql`COPY (SELECT * EXCLUDE (${joinSql(cols, ', ')}) FROM ${relation} WHERE ${where} ORDER BY ${order}) TO ${file} (FORMAT parquet)`, params);
   }
 }
 
 export async function publishOutputs(
   engine: Engine,
-  opts: { staging: string; config: PipelineConfig; quarantined: string[]; builtModels: string[]; keys?: Record<string, string[]> },
+  opts: { staging: string; config: PipelineConfig; quarantined: string[]; builtModels: string[]; keys?: Record<string, string[]>; partitions?: PartitionReuse },
 ): Promise<PublishedFile[]> {
   const { staging, config } = opts;
   const keys = opts.keys ?? {};
@@ -86,7 +116,7 @@ export async function publishOutputs(
     const dir = join(staging, 'data_lake', table);
     await mkdir(dir, { recursive: true });
     if (partition_by.length > 0) {
-      await writePartitioned(engine, gold(table), dir, partition_by, keys[table] ?? []);
+      await writePartitioned(engine, gold(table), dir, partition_by, keys[table] ?? [], opts.partitions ? { table, hooks: opts.partitions } : undefined);
     } else {
       await engine.exec(sql`COPY (${await sorted(gold(table), table)}) TO ${join(dir, 'data.parquet')} (FORMAT parquet)`);
     }

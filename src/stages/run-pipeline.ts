@@ -22,7 +22,7 @@ import { ident, sql, type Sql } from '../sql/sql.ts';
 import { startProgress } from '../progress.ts';
 import { dependencyOrder, planRun } from './plan.ts';
 import { ingestBronze, releaseBronze } from './bronze.ts';
-import { buildSilver } from './silver.ts';
+import { buildSilver, type SilverResult } from './silver.ts';
 import { createConformedView } from './conform.ts';
 import { buildGold } from './gold.ts';
 import { publishOutputs, type PublishedFile } from './publish.ts';
@@ -35,6 +35,7 @@ import { fingerprintFile, type Fingerprint } from './fingerprint.ts';
 import { exposeRawSource, readStagingModels, stageBronze } from './staging.ts';
 import { contractPaths, resolvePipelineDirs } from './pipeline-dirs.ts';
 import { checkModelsAgainstContracts } from './check-models.ts';
+import { COUNTS_SCOPE, IncrementalFallback, IncrementalRun, type IncrementalSummary } from './incremental.ts';
 
 export interface RunOptions {
   data: string;
@@ -46,6 +47,8 @@ export interface RunOptions {
   asOf: string;
   memoryLimit?: string;
   threads?: number;
+  /** Rebuild everything even when the state beside the output allows an incremental run (set: the reason). */
+  fullRefresh?: string;
   logger: Logger;
 }
 
@@ -63,6 +66,8 @@ export interface RunRecord {
   gold: Record<string, number>;
   contracts: Record<string, string>;
   inputs: Fingerprint[];
+  /** Runs over a glob of files: full or incremental, why, what this run processed (per-run counts). */
+  incremental?: IncrementalSummary;
   published: { kind: string; table: string; path: string; rows: number }[];
 }
 
@@ -137,7 +142,14 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     await recoverPublish({ out, reports: reportsDir }, log);
     await removeStaleSpills(out, log);
     await reachStep('recovered');
-    return await runLocked(opts, { out, reportsDir, spill });
+    try {
+      return await runLocked(opts, { out, reportsDir, spill });
+    } catch (e) {
+      // An append that could not give a full rebuild's result: start again, rebuilding everything.
+      if (!(e instanceof IncrementalFallback)) throw e;
+      log.warn({ stage: 'incremental', reason: e.reason }, `incremental run abandoned, full rebuild: ${e.reason}`);
+      return await runLocked({ ...opts, fullRefresh: `incremental run abandoned: ${e.reason}` }, { out, reportsDir, spill });
+    }
   } catch (e) {
     // DuckDB spilling or writing onto a full disk: the same plain message as ours (exit 3).
     // (Our own errors already say where they stopped: after the commit point, IO_FAILED says so.)
@@ -180,13 +192,19 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
     return loaded;
   });
   // The definitions' content as loaded now (an edit during the run does not change this run's id).
-  const definitions = await hashDefinitions(await definitionFiles(contracts, dirs));
+  const defFiles = await definitionFiles(contracts, dirs);
+  const definitions = await hashDefinitions(defFiles);
   const plan = planRun(contracts, opts.data, staging);
   await guardSources(plan.datasets.flatMap((d) => d.files ?? [d.file]));
   // The input fingerprints (a full read of every file) are hashed while DuckDB reads and checks the
   // sources; the run id that depends on them is first needed at publish.
   const fingerprints = Promise.all(plan.datasets.flatMap((d) => (d.files ?? [d.file]).map((f) => fingerprintFile(f))));
   fingerprints.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+  // A source read from a glob of files: is there a state to append to, or a full rebuild (and why)?
+  const incr = await IncrementalRun.begin({
+    out, dataDir: opts.data, plan, stagingModels: staging.length, definitionFiles: defFiles, asOf: opts.asOf, fingerprints, log,
+    ...(opts.fullRefresh ? { fullRefresh: opts.fullRefresh } : {}),
+  });
   log.info({ stage: 'load', contracts: contracts.length, sources: plan.datasets.map((d) => d.dataset), absent: plan.absent, ms: stages['load'] }, 'contracts and config loaded');
 
   const engine = await Engine.open({
@@ -195,6 +213,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
     tempDirectory: spill,
   });
   let runId = '';
+  let stateCommitted = false;
   try {
     // A refused SQL rule is a contract error (exit 2) before any data is read, never a failed check.
     const [refused, ...moreRefused] = await refusedSqlRules(engine, contracts);
@@ -206,26 +225,37 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
     }
     // Large COPYs stream instead of buffering when the engine may reorder; outputs are sorted explicitly.
     await engine.exec(sql`SET preserve_insertion_order = false`);
+    if (incr) await timed('state:open', () => incr.open(engine));
     const checks: CheckResult[] = [];
     const counts: Record<string, SourceCounts> = {};
     const refs: Record<string, Sql> = {};
     const refKeys: Record<string, string[]> = {};
 
     for (const d of dependencyOrder(plan.datasets)) {
-      const ingest = d.staging ? stageBronze(engine, d.staging, modelVars(config, opts.asOf)) : ingestBronze(engine, d);
-      const bronze = await timed(`bronze:${d.dataset}`, () => ingest.catch((e: unknown) => {
-        // A header or JSON key named "" reaches the SQL renderer, which refuses empty names: invalid input.
-        if (e instanceof TypeError && e.message === 'empty identifier') {
-          throw new EtlError('SOURCE_HEADER_INVALID', `${d.file} has a column or key with an empty name ("")`, { location: { file: d.file }, hint: 'give every column (every JSON key) a name', cause: e });
-        }
-        throw e;
-      }));
-      log.info({ stage: 'bronze', dataset: d.dataset, records: bronze.read.records, malformed: bronze.read.malformed, ms: stages[`bronze:${d.dataset}`] }, 'bronze');
-      const silver = await timed(`silver:${d.dataset}`, async () => {
-        const built = await buildSilver(engine, d, bronze, refs, refKeys, opts.asOf, d.raw === true);
-        await releaseBronze(engine, d);
-        return built;
-      });
+      // Incremental runs: a dataset whose files did not change comes from the state; one that gained
+      // files reads only those (incremental.ts).
+      const mode = incr?.modeOf(d.dataset) ?? 'full';
+      let silver: SilverResult;
+      if (mode === 'restore') {
+        silver = await timed(`silver:${d.dataset}`, () => incr!.restore(engine, d, refs));
+      } else {
+        const read = mode === 'append' ? incr!.newFilesOf(d) : d;
+        const ingest = d.staging ? stageBronze(engine, d.staging, modelVars(config, opts.asOf)) : ingestBronze(engine, read);
+        const bronze = await timed(`bronze:${d.dataset}`, () => ingest.catch((e: unknown) => {
+          // A header or JSON key named "" reaches the SQL renderer, which refuses empty names: invalid input.
+          if (e instanceof TypeError && e.message === 'empty identifier') {
+            throw new EtlError('SOURCE_HEADER_INVALID', `${d.file} has a column or key with an empty name ("")`, { location: { file: d.file }, hint: 'give every column (every JSON key) a name', cause: e });
+          }
+          throw e;
+        }));
+        log.info({ stage: 'bronze', dataset: d.dataset, records: bronze.read.records, malformed: bronze.read.malformed, ms: stages[`bronze:${d.dataset}`] }, 'bronze');
+        silver = await timed(`silver:${d.dataset}`, async () => {
+          const built = mode === 'append' ? await incr!.append(engine, d, bronze, refs, refKeys) : await buildSilver(engine, d, bronze, refs, refKeys, opts.asOf, d.raw === true);
+          await releaseBronze(engine, d);
+          return built;
+        });
+      }
+      incr?.keep(d.dataset, silver, d.files ?? [d.file]);
       if (d.raw) await exposeRawSource(engine, d.dataset, silver.relation);
       refs[d.dataset] = silver.relation;
       if (silver.key.length > 0) refKeys[d.dataset] = silver.key;
@@ -280,6 +310,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
       top_reasons: topReasons(checks),
       summary: summarize(checks),
       contracts: contractVersions,
+      ...(incr ? { counts_scope: COUNTS_SCOPE } : {}),
     }, piiPolicyOf(contracts));
 
     // Everything is staged beside its target, then committed at once (see commit.ts).
@@ -291,8 +322,10 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
         published = await timed('publish', async () => {
           const keys = Object.fromEntries(plan.gold.map((c) => [c.dataset, c.primaryKey]));
           await createStaging(out, runId);
-          const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys });
+          const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys, ...(incr ? { partitions: incr.partitionReuse() } : {}) });
           await carryRunHistory(out, staging);
+          // The silver state (staged beside the output) and its manifest (in the output) go with this publication.
+          if (incr) await timed('state', () => incr.finish(engine, staging, runId));
           await writeMarker(staging, 'output');
           await reachStep('staged-output');
           await createStaging(reportsDir, runId);
@@ -330,6 +363,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
         gold: Object.fromEntries(gold.models.filter((m) => !m.skipped).map((m) => [m.name, m.rows])),
         contracts: contractVersions,
         inputs,
+        ...(incr ? { incremental: incr.summary() } : {}),
         published: published.map((p) => ({ ...p, path: p.path.replace(staging, out) })),
       };
       await mkdir(join(staging, '_runs'), { recursive: true });
@@ -357,14 +391,18 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
           run_id: runId,
           pid: process.pid,
           moves: [
+            ...(incr ? [incr.journalMove()] : []),
             { from: staging, to: out, kind: 'folder', step: 'swapped-output' },
             { from: reportsStaging, to: reportsDir, kind: 'folder', step: 'swapped-reports' },
           ],
           remove: [],
         };
     await commitOrFinish(journal, { out, reports: reportsDir }, log);
+    stateCommitted = !closed;
     return { status, exitCode: closed ? 1 : 0, report, record, recordPath: join(out, '_runs', `${runId}.json`) };
   } finally {
+    // Not published (an error, a closed gate, a fallback): the staged state is dropped.
+    if (incr && !stateCommitted && !existsSync(journalPathOf(out))) await incr.discard(engine);
     engine.close();
     await rm(spill, { recursive: true, force: true });
     // Unfinished staging is this run's own (it holds the lock); after the commit point it is the journal's.

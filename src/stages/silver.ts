@@ -18,6 +18,8 @@ export interface SilverResult {
   key: string[];
   counts: SourceCounts;
   checks: CheckResult[];
+  /** The dataset-rule results at the end of `checks` (source rules on bronze, then silver rules). */
+  datasetChecks: CheckResult[];
 }
 
 export async function buildSilver(
@@ -52,27 +54,7 @@ export async function buildSilver(
   await explainUpstreamQuarantine(engine, { dataset: plan.dataset, contracts, quarantineTable: quarantine, checks: enforced.checks });
 
   const malformed = bronze.read.malformed;
-  const ruleId = `${plan.dataset}.malformed_record`;
-  if (malformed > 0) {
-    await engine.exec(sql`INSERT INTO ${quarantine} BY NAME
-      SELECT _source_file, _record_number, _raw, [${ruleId}] AS _rule_ids, ['malformed record: ' || _error] AS _reasons, FALSE AS _excluded
-      FROM ${bronze.read.malformedRelation}`);
-  }
-  const samples = malformed > 0
-    ? (await engine.rows(sql`SELECT _record_number FROM ${bronze.read.malformedRelation} ORDER BY _record_number LIMIT 5`)).map((r) => `record ${String(r['_record_number'])}`)
-    : [];
-  const malformedCheck: CheckResult = {
-    id: ruleId,
-    rule: 'malformed_record',
-    dataset: plan.dataset,
-    layer: 'bronze',
-    kind: 'row',
-    severity: 'error',
-    description: 'record is well-formed (field count, quoting, valid JSON object)',
-    failed_rows: malformed,
-    status: malformed > 0 ? 'failed' : 'passed',
-    ...(samples.length ? { sample_keys: samples } : {}),
-  };
+  const malformedCheck = await quarantineMalformed(engine, plan.dataset, bronze, quarantine);
   const counts: SourceCounts = {
     ...enforced.counts,
     records_in: enforced.counts.records_in + malformed,
@@ -85,5 +67,32 @@ export async function buildSilver(
   if (plan.silver) {
     datasetChecks.push(...(await evaluateDatasetRules(engine, { dataset: plan.dataset, layer: 'silver', relation, contracts: [plan.silver], counts, refs, asOf })));
   }
-  return { relation, key: enforcedKey(contracts), counts, checks: [...bronze.checks, malformedCheck, ...enforced.checks, ...datasetChecks] };
+  return { relation, key: enforcedKey(contracts), counts, checks: [...bronze.checks, malformedCheck, ...enforced.checks, ...datasetChecks], datasetChecks };
+}
+
+/** Malformed bronze records into the quarantine (raw text + reason); their check (shared with incremental runs). */
+export async function quarantineMalformed(engine: Engine, dataset: string, bronze: BronzeResult, quarantine: Sql): Promise<CheckResult> {
+  const malformed = bronze.read.malformed;
+  const ruleId = `${dataset}.malformed_record`;
+  if (malformed > 0) {
+    await engine.exec(sql`INSERT INTO ${quarantine} BY NAME
+      SELECT _source_file, _record_number, _raw, [${ruleId}] AS _rule_ids, ['malformed record: ' || _error] AS _reasons, FALSE AS _excluded
+      FROM ${bronze.read.malformedRelation}`);
+  }
+  const samples = malformed > 0
+    ? (await engine.rows(sql`SELECT _record_number FROM ${bronze.read.malformedRelation} ORDER BY _record_number LIMIT 5`)).map((r) => `record ${String(r['_record_number'])}`)
+    : [];
+  const malformedCheck: CheckResult = {
+    id: ruleId,
+    rule: 'malformed_record',
+    dataset: dataset,
+    layer: 'bronze',
+    kind: 'row',
+    severity: 'error',
+    description: 'record is well-formed (field count, quoting, valid JSON object)',
+    failed_rows: malformed,
+    status: malformed > 0 ? 'failed' : 'passed',
+    ...(samples.length ? { sample_keys: samples } : {}),
+  };
+  return malformedCheck;
 }

@@ -1,0 +1,197 @@
+// Incremental daily runs through the real CLI: orders arrive as daily files (`orders/*.csv`, split from a
+// generated orders.csv by bench/split-orders.mjs). Output A runs the way a nightly job does (incremental
+// when it can); output B runs the same history with --full-refresh each time. After every step, every
+// published file of A and B is byte-identical (run records aside, compared without their timings), and A's
+// run record says what was done and why: an append of the new files, or a full rebuild when an old file
+// changed or went away, or when a new record shares a key with an earlier one. A run killed before its
+// commit point leaves the previous output and state usable; one killed after it is finished by the next.
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli, tempDir, treeHashes } from '../helpers/cli.ts';
+// @ts-expect-error a plain ES module shared with bench/incremental.sh
+import { splitOrders } from '../../bench/split-orders.mjs';
+
+const AS_OF = '2025-07-01';
+const work = tempDir('etl-e2e-incremental-');
+const gen = join(work, 'gen');
+const data = join(work, 'data');
+const orders = join(data, 'orders');
+const hold = join(work, 'hold');
+const contracts = join(work, 'contracts');
+const A = { out: join(work, 'a-out'), reports: join(work, 'a-reports') };
+const B = { out: join(work, 'b-out'), reports: join(work, 'b-reports') };
+
+interface RunRecord {
+  run_id: string;
+  status: string;
+  finished_at: string;
+  stages: Record<string, number>;
+  counts: Record<string, { records_in: number; rows_out: number; rows_quarantined: number; duplicates_dropped: number; rows_excluded: number }>;
+  incremental: {
+    mode: 'full' | 'incremental';
+    reason: string;
+    processed: Record<string, string[]>;
+    this_run: Record<string, { records_in: number; rows_out: number; rows_quarantined: number; duplicates_dropped: number; rows_excluded: number }>;
+    lake: { written: string[]; kept: string[] };
+  };
+  published: { path: string }[];
+}
+
+function run(target: { out: string; reports: string }, extra: string[] = [], env: Record<string, string> = {}) {
+  return runCli(['run', '--data', data, '--contracts', contracts, '--out', target.out, '--reports', target.reports, '--as-of', AS_OF, '--log-level', 'silent', ...extra], { env });
+}
+
+function records(out: string): RunRecord[] {
+  const dir = join(out, '_runs');
+  return readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as RunRecord).sort((a, b) => a.finished_at.localeCompare(b.finished_at));
+}
+const latest = (out: string): RunRecord => records(out).at(-1)!;
+
+/** A run record without what differs between two runs of the same publication: times, mode, folder. */
+function normalized(r: RunRecord, out: string): unknown {
+  const { finished_at: _f, stages: _s, incremental: _i, ...rest } = r as RunRecord & { started_at?: string };
+  delete (rest as { started_at?: string }).started_at;
+  return { ...rest, published: r.published.map((p) => ({ ...p, path: p.path.replace(out, '<out>') })) };
+}
+
+/** Every published file of A equals B's, byte for byte; run records equal but for timings and mode. */
+function expectSameAsFullRebuild(): void {
+  expect(treeHashes(A.out, /^_runs\//)).toEqual(treeHashes(B.out, /^_runs\//));
+  expect(treeHashes(A.reports)).toEqual(treeHashes(B.reports));
+  const ra = records(A.out).map((r) => normalized(r, A.out)).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+  const rb = records(B.out).map((r) => normalized(r, B.out)).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+  expect(ra).toEqual(rb);
+}
+
+const dataLines = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l.length > 0).length - 1;
+const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+const stateFile = join(work, '.a-out.state.duckdb');
+
+beforeAll(async () => {
+  expect(runCli(['generate', '--out', gen, '--orders', '4000', '--seed', '7', '--defect-rate', '0.03', '--as-of', AS_OF]).code).toBe(0);
+  mkdirSync(data);
+  for (const f of readdirSync(gen)) if (f !== 'orders.csv' && !f.startsWith('_')) copyFileSync(join(gen, f), join(data, f));
+  // Daily files for June and July 1st, monthly ones before; the last two days arrive later.
+  await splitOrders(join(gen, 'orders.csv'), orders, '2025-06-01', AS_OF);
+  mkdirSync(hold);
+  for (const f of ['2025-06-30.csv', '2025-07-01.csv']) renameSync(join(orders, f), join(hold, f));
+  cpSync(join(ROOT, 'contracts'), contracts, { recursive: true });
+  const source = join(contracts, 'orders.source.yaml');
+  writeFileSync(source, readFileSync(source, 'utf8').replace('path: ../data/orders.csv', 'path: ../data/orders/*.csv'));
+  for (const t of [A, B]) {
+    const r = run(t);
+    expect(r.code, r.stderr).toBe(0);
+  }
+  expect(latest(A.out).incremental).toMatchObject({ mode: 'full', reason: 'no incremental state in the output yet' });
+  expect(existsSync(stateFile)).toBe(true);
+}, 300_000);
+
+describe('incremental runs over daily files', () => {
+  it('a new day goes through bronze and silver alone, unchanged lake months are kept, and the result equals a full rebuild', () => {
+    const before = records(A.out)[0]!;
+    const kept = join(A.out, 'data_lake', 'orders_enriched', 'year=2024', 'month=01', 'data_0.parquet');
+    const inode = statSync(kept).ino;
+    renameSync(join(hold, '2025-06-30.csv'), join(orders, '2025-06-30.csv'));
+    const newLines = dataLines(join(orders, '2025-06-30.csv'));
+    const a = run(A);
+    expect(a.code, a.stderr).toBe(0);
+    const rec = latest(A.out);
+    expect(rec.incremental.mode).toBe('incremental');
+    expect(rec.incremental.reason).toBe('1 new file in orders');
+    expect(rec.incremental.processed['orders']).toEqual(['orders/2025-06-30.csv']);
+    // Per run: this run's records; cumulative: the record's counts (and the quality report's).
+    expect(rec.incremental.this_run['orders']!.records_in).toBe(newLines);
+    expect(rec.counts['orders']!.records_in).toBe(before.counts['orders']!.records_in + newLines);
+    for (const c of [rec.incremental.this_run['orders']!, rec.counts['orders']!]) {
+      expect(c.records_in).toBe(c.rows_out + c.rows_quarantined + c.duplicates_dropped + c.rows_excluded);
+    }
+    // customers, products … came from the state; returns references orders, so it was checked again in full.
+    expect(rec.stages['bronze:customers']).toBeUndefined();
+    expect(rec.stages['bronze:orders']).toBeGreaterThanOrEqual(0);
+    expect(rec.stages['bronze:returns']).toBeGreaterThanOrEqual(0);
+    expect(rec.incremental.this_run['customers']!.records_in).toBe(0);
+    expect(rec.incremental.lake.written).toEqual(['orders_enriched/year=2025/month=06']);
+    expect(rec.incremental.lake.kept).toContain('orders_enriched/year=2024/month=01');
+    expect(statSync(kept).ino).toBe(inode); // the same file, not rewritten
+    const quality = JSON.parse(readFileSync(join(A.reports, 'quality_report.json'), 'utf8')) as { sources: Record<string, { records_in: number }>; counts_scope: string; checks: unknown[] };
+    expect(quality.sources['orders']!.records_in).toBe(rec.counts['orders']!.records_in);
+    expect(quality.counts_scope).toMatch(/cumulative/);
+    expect(quality.checks.length).toBeGreaterThan(0);
+    expect(readFileSync(join(A.reports, 'quality_report.txt'), 'utf8')).toContain('cumulative over every input file');
+
+    const b = run(B, ['--full-refresh']);
+    expect(b.code, b.stderr).toBe(0);
+    expect(latest(B.out).incremental).toMatchObject({ mode: 'full', reason: '--full-refresh' });
+    expectSameAsFullRebuild();
+  }, 300_000);
+
+  it('a run killed before its commit point leaves the previous output and state; one killed after it is finished by the next run', () => {
+    const output = treeHashes(A.out);
+    const state = sha(stateFile);
+    renameSync(join(hold, '2025-07-01.csv'), join(orders, '2025-07-01.csv'));
+    for (const step of ['staged-output', 'journal']) {
+      const killed = run(A, [], { ETL_TEST_FAULT: step });
+      expect(killed.signal).toBe('SIGKILL');
+      expect(treeHashes(A.out)).toEqual(output);
+      expect(sha(stateFile)).toBe(state);
+    }
+    const killed = run(A, [], { ETL_TEST_FAULT: 'journaled' });
+    expect(killed.signal).toBe('SIGKILL');
+    // The next run finishes that publication (state with it), then finds nothing new to do.
+    const a = run(A);
+    expect(a.code, a.stderr).toBe(0);
+    expect(readdirSync(work).filter((n) => n.startsWith('.a-out.'))).toEqual(['.a-out.state.duckdb']);
+    const rec = latest(A.out);
+    expect(rec.incremental).toMatchObject({ mode: 'incremental', reason: 'no input changed since the last run' });
+    expect(records(A.out).at(-2)!.incremental).toMatchObject({ mode: 'incremental', reason: '1 new file in orders' });
+    expect(run(B, ['--full-refresh']).code).toBe(0);
+    expectSameAsFullRebuild();
+  }, 300_000);
+
+  it('a changed old file is detected and rebuilt in full', () => {
+    const old = join(orders, '2025-06-10.csv');
+    const [, first] = readFileSync(old, 'utf8').split('\n');
+    appendFileSync(old, `${first!.replace(/^[^,]*/, 'OCHANGED1')}\n`);
+    expect(run(A).code).toBe(0);
+    expect(latest(A.out).incremental).toMatchObject({ mode: 'full', reason: 'orders/2025-06-10.csv changed since the last run' });
+    expect(run(B, ['--full-refresh']).code).toBe(0);
+    expectSameAsFullRebuild();
+  }, 300_000);
+
+  it('a deleted old file is detected and rebuilt in full', () => {
+    rmSync(join(orders, '2025-06-11.csv'));
+    expect(run(A).code).toBe(0);
+    expect(latest(A.out).incremental).toMatchObject({ mode: 'full', reason: 'orders/2025-06-11.csv was removed since the last run' });
+    expect(run(B, ['--full-refresh']).code).toBe(0);
+    expectSameAsFullRebuild();
+  }, 300_000);
+
+  it('a new record that shares a processed key abandons the append for a full rebuild', () => {
+    const [header, ...lines] = readFileSync(join(orders, '2025-06-12.csv'), 'utf8').split('\n');
+    // Same order and product as an earlier clean line, another quantity: both are duplicate_key in a full run.
+    const fields = lines.find((l) => /^O\d+,C\d+,P\d+,\d+,2025-06-12T/.test(l))!.split(',');
+    fields[3] = String(Number(fields[3]) + 1);
+    writeFileSync(join(orders, '2025-07-02.csv'), `${header}\n${fields.join(',')}\n`);
+    expect(run(A).code).toBe(0);
+    const rec = latest(A.out);
+    expect(rec.incremental.mode).toBe('full');
+    expect(rec.incremental.reason).toMatch(/^incremental run abandoned: 1 new orders record shares its key with records processed before$/);
+    expect(run(B, ['--full-refresh']).code).toBe(0);
+    expectSameAsFullRebuild();
+    const quality = JSON.parse(readFileSync(join(A.reports, 'quality_report.json'), 'utf8')) as { checks: { id: string; failed_rows: number }[] };
+    expect(quality.checks.find((c) => c.id === 'orders.primary_key.duplicate_key' || c.id.endsWith('duplicate_key'))?.failed_rows).toBeGreaterThanOrEqual(2);
+  }, 300_000);
+
+  it('changed contracts or --as-of rebuild in full and say why', () => {
+    const r = runCli(['run', '--data', data, '--contracts', contracts, '--out', A.out, '--reports', A.reports, '--as-of', '2025-07-02', '--log-level', 'silent']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(latest(A.out).incremental).toMatchObject({ mode: 'full', reason: '--as-of changed (2025-07-01 → 2025-07-02)' });
+    const silver = join(contracts, 'orders.silver.yaml');
+    writeFileSync(silver, `${readFileSync(silver, 'utf8')}\n# edited\n`);
+    const again = runCli(['run', '--data', data, '--contracts', contracts, '--out', A.out, '--reports', A.reports, '--as-of', '2025-07-02', '--log-level', 'silent']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(latest(A.out).incremental.reason).toMatch(/^contracts, models or config changed since the state was written: \S*contracts\/orders\.silver\.yaml \(changed\)$/);
+  }, 300_000);
+});
