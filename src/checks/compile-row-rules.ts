@@ -1,8 +1,8 @@
 // Row rules of one dataset: from its source + silver contracts to a plan of SQL predicates over the
 // labelling relation built by build-enforce-sql.ts. Pure: no engine, no data.
 //
-// Every name in the labelling relation is positional (`__o3` raw text of property 3, `__t3` its
-// typed value, `__j0_found` …), so a contract's column names reach SQL only as quoted aliases of the
+// Every name in the labelling relation is positional (pass-columns.ts: `__o3` raw text of property 3,
+// `__t3` its typed value …), so a contract's column names reach SQL only as quoted aliases of the
 // final silver/quarantine SELECTs: a hostile name cannot collide with, or change, the plan.
 import { compileExpression } from '../expr/index.ts';
 import { EtlError } from '../errors.ts';
@@ -10,6 +10,7 @@ import { parseIsoDate } from '../as-of.ts';
 import { ident, join, list, literal, sql, type Sql } from '../sql/sql.ts';
 import { LINEAGE_COLUMNS, type Contract, type CustomRowRule, type FilterRule, type Layer, type LogicalType, type Property, type Relationship, type Severity } from '../contracts/model.ts';
 import { castValue, describeType, hasTypeCheck, sqlTypeOf } from './cast-value.ts';
+import { passColumn } from './pass-columns.ts';
 
 /** One declared property (the union over the dataset's contracts, in contract order). */
 export interface PlannedColumn {
@@ -104,7 +105,7 @@ export interface CompileRowRulesInput {
   checkPattern?: (pattern: string) => string | undefined;
 }
 
-export { INTERNAL_PREFIX, LINEAGE_COLUMNS } from '../contracts/model.ts';
+export { LINEAGE_COLUMNS } from '../contracts/model.ts';
 
 const LAYER_ORDER: Record<Layer, number> = { source: 0, silver: 1, gold: 2 };
 const EMAIL_RE = '^[A-Za-z0-9.!#$%&\'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$';
@@ -146,7 +147,7 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
     for (const p of c.properties) {
       const existing = byName.get(p.name);
       const index = existing?.index ?? byName.size;
-      const raw = ident(`__o${index}`);
+      const raw = passColumn.raw(index);
       // A format written in one layer holds for the others (the source contract usually carries it).
       const dateFormat = p.dateFormat ?? existing?.dateFormat;
       byName.set(p.name, {
@@ -155,7 +156,7 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
         logicalType: p.logicalType,
         present: present.has(p.name),
         raw,
-        typed: ident(`__t${index}`),
+        typed: passColumn.typed(index),
         cast: castValue(raw, p.logicalType, dateFormat),
         ...(dateFormat !== undefined ? { dateFormat } : {}),
         sqlType: sqlTypeOf(p.logicalType),
@@ -166,7 +167,7 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
   const columns = [...byName.values()];
   const extras = input.bronzeColumns
     .filter((n) => !byName.has(n) && !LINEAGE_COLUMNS.has(n))
-    .map((name, i) => ({ name, raw: ident(`__x${i}`) }));
+    .map((name, i) => ({ name, raw: passColumn.extra(i) }));
 
   const rules: RowRule[] = [];
   const unrunnable: UnrunnableRule[] = [];
@@ -219,7 +220,7 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
       rule: 'duplicate_key',
       severity: 'error',
       description: `duplicate key ${keyText} with different values`,
-      predicate: sql`(${join(primaryKey.map((k) => sql`${k.typed} IS NOT NULL`), ' AND ')} AND "__key_conflict")`,
+      predicate: sql`(${join(primaryKey.map((k) => sql`${k.typed} IS NOT NULL`), ' AND ')} AND ${passColumn.keyConflict})`,
       layer: keyed.layer,
       contract: { file: keyed.file, line: keyed.loc.line },
     });
@@ -237,7 +238,7 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
         property: p.name,
         severity: p.severity,
         description: `${p.name} is not unique`,
-        predicate: sql`(${col.typed} IS NOT NULL AND ${ident(`__u${col.index}_dup`)})`,
+        predicate: sql`(${col.typed} IS NOT NULL AND ${passColumn.uniqueShared(col.index)})`,
         layer: c.layer,
         contract: { file: c.file, line: p.loc.line },
       });
@@ -276,7 +277,7 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
       const unique =
         key !== undefined && types !== undefined && key.length === rel.to.length && key.every((k) => rel.to.includes(k)) &&
         rel.to.every((t, i) => types[t] === fromColumns[i]!.sqlType.text);
-      const j: PlannedJoin = { index: joins.length, relationship: rel, relation, from: fromColumns, columns: [], found: ident(`__j${joins.length}_found`), unique };
+      const j: PlannedJoin = { index: joins.length, relationship: rel, relation, from: fromColumns, columns: [], found: passColumn.joinFound(joins.length), unique };
       joins.push(j);
       addRule({
         ...base,
@@ -371,7 +372,7 @@ function compileCustomRule(c: Contract, r: CustomRowRule | FilterRule, scope: Cu
       const known = scope.refColumns?.[ref.dataset];
       if (known && !known.includes(ref.column)) return undefined;
       if (!j.columns.includes(ref.column)) j.columns.push(ref.column);
-      return ident(`__j${j.index}_c${j.columns.indexOf(ref.column)}`);
+      return passColumn.joinColumn(j.index, j.columns.indexOf(ref.column));
     },
   });
   if (!result.ok) {
