@@ -1,5 +1,6 @@
 // Results are data: one typed model, rendered as JSON, text and JUnit (src/report/).
 import type { Layer, Severity } from '../contracts/model.ts';
+import type { RuleKind } from './rule-kinds.ts';
 
 export const QUALITY_REPORT_SCHEMA_VERSION = '1.0.0';
 
@@ -10,9 +11,9 @@ export type CheckKind = 'row' | 'dataset';
 export interface CheckResult {
   /** Stable id, unique in a report, e.g. `orders.quantity.minimum`, `orders.quarantine_rate`. */
   id: string;
-  /** Rule kind: type, required, unique, primary_key, duplicate_key, minimum, maximum, pattern, format,
-   * valid_values, relationship, custom, field_present, malformed_record, nullValues, rowCount, sql, … */
-  rule: string;
+  /** The rule's kind (the rule table, rule-kinds.ts): required, minimum, pattern, relationship, custom,
+   * duplicate_key, field_present, malformed_record, nullValues, rowCount, freshness, sql … */
+  rule: RuleKind;
   dataset: string;
   layer: Layer | 'bronze';
   kind: CheckKind;
