@@ -7,7 +7,7 @@
 import { compileExpression } from '../expr/index.ts';
 import { EtlError } from '../errors.ts';
 import { parseIsoDate } from '../as-of.ts';
-import { ident, join, list, literal, sql, type Sql } from '../sql/sql.ts';
+import { sql, type Sql } from '../sql/sql.ts';
 import { LINEAGE_COLUMNS, type Contract, type CustomRowRule, type FilterRule, type Layer, type LogicalType, type Property, type Relationship, type Severity } from '../contracts/model.ts';
 import { castValue, describeType, hasTypeCheck, sqlTypeOf } from './cast-value.ts';
 import { passColumn } from './pass-columns.ts';
