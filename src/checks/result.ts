@@ -40,7 +40,7 @@ export interface SourceCounts {
   rows_out: number;
   rows_quarantined: number;
   duplicates_dropped: number;
-  /** Rows a business filter of a contract kept out on purpose (not failures; DESIGN.md conservation:
+  /** Rows a business filter of a contract kept out on purpose (not failures; the conservation of README.md:
    * records_in = rows_out + rows_quarantined + duplicates_dropped + rows_excluded). */
   rows_excluded: number;
   /** Rows kept but flagged by a warning-severity row rule. */
@@ -55,7 +55,7 @@ export interface ReasonSummary {
   sample_keys: string[];
 }
 
-/** DESIGN.md "status values": SUCCESS published and every error-severity dataset rule held; WARNING
+/** The status values (README.md, after "Exit codes"): SUCCESS published and every error-severity dataset rule held; WARNING
  * published although one failed (no --strict); FAILED nothing was published. */
 export type RunStatus = 'SUCCESS' | 'WARNING' | 'FAILED';
 
