@@ -12,6 +12,7 @@ import { PROPERTY_RULES, type PropertyRuleKind } from '../../../src/checks/rule-
 import type { Contract, CustomRowRule, Property } from '../../../src/contracts/model.ts';
 import { contract, fk, prop, rule } from './contract-fixtures.ts';
 import { makeBronze } from './bronze-fixtures.ts';
+import type { CheckResult } from '../../../src/checks/result.ts';
 
 interface Case {
   /** The checked property `v` (every case also has an `id` column, so no two records are equal). */
@@ -57,12 +58,16 @@ async function typedTable(e: Engine, name: string, bronze: Sql, c: Contract, whe
   return table;
 }
 
-async function goldFailures(e: Engine, c: Contract, relation: Sql, id: string): Promise<number> {
+async function goldCheck(e: Engine, c: Contract, relation: Sql, id: string): Promise<CheckResult> {
   const checks = await evaluateDatasetRules(e, { dataset: 't', layer: 'gold', relation, contracts: [c], refs: { c: REF }, asOf: '2024-06-30', withPropertyRules: true });
   const check = checks.find((x) => x.id === id);
   if (!check) throw new Error(`no gold check ${id}; have ${checks.map((x) => x.id).join(', ')}`);
   expect(check.status === 'passed' || check.status === 'failed', `${id}: ${check.status} ${check.message ?? ''}`).toBe(true);
-  return check.failed_rows;
+  return check;
+}
+
+async function goldFailures(e: Engine, c: Contract, relation: Sql, id: string): Promise<number> {
+  return (await goldCheck(e, c, relation, id)).failed_rows;
 }
 
 describe('the row pass and the gold checks agree on every row kind of the rule table', () => {
@@ -90,7 +95,10 @@ describe('the row pass and the gold checks agree on every row kind of the rule t
         // The gold checks: the same count over every record, all of the flagged ones, none of the others.
         const gold = contract('t', 'gold', [prop('id'), k.v], k.extra);
         const numbers = sql`(${join(k.broken, ', ')})`;
-        expect(await goldFailures(e, gold, await typedTable(e, 'g_all', bronze, gold, sql`TRUE`), check.id)).toBe(k.broken.length);
+        const all = await goldCheck(e, gold, await typedTable(e, 'g_all', bronze, gold, sql`TRUE`), check.id);
+        expect(all.failed_rows).toBe(k.broken.length);
+        // One description per kind: the quarantine reason is the gold check's description.
+        expect(all.description).toBe(check.description);
         expect(await goldFailures(e, gold, await typedTable(e, 'g_flagged', bronze, gold, sql`b._record_number IN ${numbers}`), check.id)).toBe(k.broken.length);
         expect(await goldFailures(e, gold, await typedTable(e, 'g_others', bronze, gold, sql`b._record_number NOT IN ${numbers}`), check.id)).toBe(0);
       });
