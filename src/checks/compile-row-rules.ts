@@ -316,8 +316,10 @@ function compilePropertyRules(
 
 /** A planned column as the rule table reads it: raw text ('' is missing), typed value, unique flag. */
 function valueOf(col: PlannedColumn): ValueSql {
+  const text = sql`NULLIF(${col.raw}, '')`;
   return {
-    text: sql`NULLIF(${col.raw}, '')`,
+    value: text,
+    text,
     typed: col.typed,
     numeric: isNumeric(col.logicalType),
     shared: passColumn.uniqueShared(col.index),

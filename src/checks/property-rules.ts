@@ -53,6 +53,7 @@ function planRules(input: PropertyRulesInput, columns: Map<string, ColumnInfo>):
     const col = sql`d.${ident(p.name)}`;
     const isText = info.shape.kind === 'scalar' && info.shape.name === 'VARCHAR';
     const v: ValueSql = {
+      value: col,
       text: isText ? col : sql`CAST(${col} AS VARCHAR)`,
       typed: col,
       numeric: info.shape.kind === 'scalar' && NUMERIC.has(info.shape.name),

@@ -43,6 +43,9 @@ export type RuleKind = PropertyRuleKind | RecordRuleKind | DatasetRuleKind;
 
 /** How a property's value reads where a rule checks it. */
 export interface ValueSql {
+  /** The value as read, NULL when missing: the raw text in the row pass ('' read as NULL), the typed
+   * column on a typed table (no cast: `required` reads it on every row). */
+  value: Sql;
   /** The value as text, NULL when missing (the row pass: the raw text, '' read as NULL). */
   text: Sql;
   /** The typed value. */
@@ -109,7 +112,7 @@ export const PROPERTY_RULES: readonly PropertyRuleDef<never>[] = [
     // A primary key column is required whether or not the contract says so.
     declared: (p) => (p.required || p.primaryKey ? true : undefined),
     describe: (name) => `${name} is required`,
-    predicate: (v) => orFalse(sql`${v.text} IS NULL`),
+    predicate: (v) => orFalse(sql`${v.value} IS NULL`),
     metric: BROKEN_ROWS,
   } satisfies PropertyRuleDef<true>,
   bound('minimum', 'minimum', '>=', '<'),

@@ -25,7 +25,7 @@ const everything = prop('v', 'number', {
   unique: true,
   options: { minimum: 0, exclusiveMinimum: -1, maximum: 9, exclusiveMaximum: 10, minLength: 1, maxLength: 5, pattern: '^[0-9]', format: 'email', enum: [1, 2] },
 });
-const value: ValueSql = { text: trusted('"TEXT"'), typed: trusted('"TYPED"'), numeric: true, shared: trusted('"SHARED"') };
+const value: ValueSql = { value: trusted('"VALUE"'), text: trusted('"TEXT"'), typed: trusted('"TYPED"'), numeric: true, shared: trusted('"SHARED"') };
 
 describe('the rule table', () => {
   it('defines every RuleKind exactly once, in one of its three parts', () => {
@@ -40,7 +40,7 @@ describe('the rule table', () => {
     for (const { def, arg } of declared) {
       expect(def.describe('v', arg as never), def.kind).toMatch(/^v /);
       const predicate = def.predicate(value, arg as never).text;
-      expect(predicate, def.kind).toMatch(/"TEXT"|"TYPED"/);
+      expect(predicate, def.kind).toMatch(/"VALUE"|"TEXT"|"TYPED"/);
       expect(def.metric).toBe(BROKEN_ROWS);
     }
     // Nothing declared, nothing checked.
@@ -51,7 +51,7 @@ describe('the rule table', () => {
     const byKind = Object.fromEntries(declaredPropertyRules(everything).map(({ def, arg }) => [def.kind, def.predicate(value, arg as never).text]));
     expect(byKind['minimum']).toBe('COALESCE("TYPED" < 0, FALSE)');
     expect(byKind['valid_values']).toBe('COALESCE("TYPED" NOT IN (1, 2), FALSE)');
-    expect(byKind['required']).toBe('COALESCE("TEXT" IS NULL, FALSE)');
+    expect(byKind['required']).toBe('COALESCE("VALUE" IS NULL, FALSE)');
     expect(byKind['unique']).toBe('("TYPED" IS NOT NULL AND "SHARED")');
     // One e-mail pattern for the row pass, the gold checks, the JSON Schema export and `contracts init`.
     expect(byKind['format']).toContain(EMAIL_PATTERN.replaceAll("'", "''"));
