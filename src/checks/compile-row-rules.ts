@@ -224,8 +224,8 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
   const uniques: PlannedColumn[] = [];
   for (const c of contracts) {
     for (const p of c.properties) {
-      const def = PROPERTY_RULES.find((d) => d.kind === 'unique')!;
-      if (def.declared(p) === undefined) continue;
+      const unique = PROPERTY_RULES.find((d) => d.kind === 'unique')!.on(p);
+      if (!unique) continue;
       const col = byName.get(p.name)!;
       // A one-column primary key is unique already (duplicate_key).
       if (primaryKey.length === 1 && primaryKey[0] === col) continue;
@@ -235,8 +235,8 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
         rule: 'unique',
         property: p.name,
         severity: p.severity,
-        description: def.describe(p.name, true as never),
-        predicate: def.predicate(valueOf(col), true as never),
+        description: unique.describe(p.name),
+        predicate: unique.predicate(valueOf(col)),
         layer: c.layer,
         contract: { file: c.file, line: p.loc.line },
       });
@@ -306,11 +306,11 @@ function compilePropertyRules(
   const { dataset } = input;
   const v = valueOf(col);
   const base = { property: p.name, severity: p.severity, layer: c.layer, contract: { file: c.file, line: p.loc.line } };
-  for (const { def, arg } of declaredPropertyRules(p, { unique: false })) {
-    const rule = { ...base, id: `${dataset}.${p.name}.${def.kind}`, rule: def.kind, description: def.describe(p.name, arg as never) };
-    const problem = def.unrunnable?.(arg as never, input.checkPattern ? { checkPattern: input.checkPattern } : {});
+  for (const r of declaredPropertyRules(p, { unique: false })) {
+    const rule = { ...base, id: `${dataset}.${p.name}.${r.kind}`, rule: r.kind, description: r.describe(p.name) };
+    const problem = r.unrunnable(input.checkPattern ? { checkPattern: input.checkPattern } : {});
     if (problem) unrunnable.push({ ...rule, status: 'error', message: problem });
-    else addRule({ ...rule, predicate: def.predicate(v, arg as never) });
+    else addRule({ ...rule, predicate: r.predicate(v) });
   }
 }
 

@@ -209,7 +209,7 @@ export const DATASET_METRICS = {
     },
   } satisfies DatasetMetricDef<CustomDatasetRule>,
   reconciliation: {
-    describe: (r, dataset) => `${r.expression ?? ''} reconciles with ${r.compareTo?.dataset ?? ''}.${r.compareTo?.expression ?? ''}`,
+    describe: (r) => `${r.expression ?? ''} reconciles with ${r.compareTo?.dataset ?? ''}.${r.compareTo?.expression ?? ''}`,
     unit: (r) => r.unit,
     // |aggregate over this relation − aggregate over compareTo.dataset|
     plan: (r, ctx) => {

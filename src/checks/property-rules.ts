@@ -59,16 +59,16 @@ function planRules(input: PropertyRulesInput, columns: Map<string, ColumnInfo>):
       numeric: info.shape.kind === 'scalar' && NUMERIC.has(info.shape.name),
       shared: sql`${col} IN (SELECT ${ident(p.name)} FROM ${input.relation} WHERE ${ident(p.name)} IS NOT NULL GROUP BY ${ident(p.name)} HAVING count(*) > 1)`,
     };
-    for (const { def, arg } of declaredPropertyRules(p)) {
-      const problem = def.unrunnable?.(arg as never, { checkPattern: (x) => input.badPatterns.get(x) });
+    for (const r of declaredPropertyRules(p)) {
+      const problem = r.unrunnable({ checkPattern: (x) => input.badPatterns.get(x) });
       out.push({
-        id: `${dataset}.${p.name}.${def.kind}`,
-        rule: def.kind,
+        id: `${dataset}.${p.name}.${r.kind}`,
+        rule: r.kind,
         property: p.name,
         severity: p.severity,
         ...(p.loc.line ? { line: p.loc.line } : {}),
-        description: def.describe(p.name, arg as never),
-        ...(problem ? { unrunnable: { status: 'error' as const, message: problem } } : { broken: def.predicate(v, arg as never) }),
+        description: r.describe(p.name),
+        ...(problem ? { unrunnable: { status: 'error' as const, message: problem } } : { broken: r.predicate(v) }),
       });
     }
   }

@@ -105,35 +105,68 @@ function bound(kind: PropertyRuleKind, key: 'minimum' | 'exclusiveMinimum' | 'ma
   };
 }
 
+/** A property rule as one property declares it: its argument bound in. */
+export interface DeclaredPropertyRule {
+  kind: PropertyRuleKind;
+  describe(property: string): string;
+  predicate(v: ValueSql): Sql;
+  unrunnable(env: RuleEnv): string | undefined;
+}
+
+/** An entry of the table, whatever the type of its argument. */
+export interface PropertyRuleEntry {
+  kind: PropertyRuleKind;
+  metric: typeof BROKEN_ROWS;
+  /** The rule as the property declares it, or undefined when it does not. */
+  on(p: Property): DeclaredPropertyRule | undefined;
+}
+
+function entry<A>(def: PropertyRuleDef<A>): PropertyRuleEntry {
+  return {
+    kind: def.kind,
+    metric: def.metric,
+    on: (p) => {
+      const arg = def.declared(p);
+      if (arg === undefined) return undefined;
+      return {
+        kind: def.kind,
+        describe: (property) => def.describe(property, arg),
+        predicate: (v) => def.predicate(v, arg),
+        unrunnable: (env) => def.unrunnable?.(arg, env),
+      };
+    },
+  };
+}
+
 /** The property rules, in the order the row pass and the gold checks list them for one property. */
-export const PROPERTY_RULES: readonly PropertyRuleDef<never>[] = [
-  {
+export const PROPERTY_RULES: readonly PropertyRuleEntry[] = [
+  entry<true>({
     kind: 'required',
     // A primary key column is required whether or not the contract says so.
     declared: (p) => (p.required || p.primaryKey ? true : undefined),
     describe: (name) => `${name} is required`,
     predicate: (v) => orFalse(sql`${v.value} IS NULL`),
     metric: BROKEN_ROWS,
-  } satisfies PropertyRuleDef<true>,
-  bound('minimum', 'minimum', '>=', '<'),
-  bound('exclusive_minimum', 'exclusiveMinimum', '>', '<='),
-  bound('maximum', 'maximum', '<=', '>'),
-  bound('exclusive_maximum', 'exclusiveMaximum', '<', '>='),
-  {
+  }),
+  entry(bound('minimum', 'minimum', '>=', '<')),
+  entry(bound('exclusive_minimum', 'exclusiveMinimum', '>', '<=')),
+  entry(bound('maximum', 'maximum', '<=', '>')),
+  entry(bound('exclusive_maximum', 'exclusiveMaximum', '<', '>=')),
+  entry<number>({
     kind: 'min_length',
     declared: (p) => p.options.minLength,
     describe: (name, n) => `${name} must be at least ${n} characters`,
     predicate: (v, n) => orFalse(sql`length(${v.text}) < ${literal(n)}`),
     metric: BROKEN_ROWS,
-  } satisfies PropertyRuleDef<number>,
-  {
+  }),
+  entry<number>({
     kind: 'max_length',
     declared: (p) => p.options.maxLength,
     describe: (name, n) => `${name} must be at most ${n} characters`,
     predicate: (v, n) => orFalse(sql`length(${v.text}) > ${literal(n)}`),
     metric: BROKEN_ROWS,
-  } satisfies PropertyRuleDef<number>,
-  {
+  }),
+  entry<string>({
     kind: 'pattern',
     declared: (p) => p.options.pattern,
     describe: (name, pattern) => `${name} must match /${pattern}/`,
@@ -144,15 +177,15 @@ export const PROPERTY_RULES: readonly PropertyRuleDef<never>[] = [
       return problem ? `invalid pattern: ${problem}` : undefined;
     },
     metric: BROKEN_ROWS,
-  } satisfies PropertyRuleDef<string>,
-  {
+  }),
+  entry<'email'>({
     kind: 'format',
     declared: (p) => p.options.format,
     describe: (name) => `${name} is not a valid e-mail address`,
     predicate: (v) => orFalse(sql`NOT regexp_full_match(${v.text}, ${EMAIL_PATTERN})`),
     metric: BROKEN_ROWS,
-  } satisfies PropertyRuleDef<'email'>,
-  {
+  }),
+  entry<(string | number)[]>({
     kind: 'valid_values',
     declared: (p) => (p.options.enum !== undefined && p.options.enum.length > 0 ? p.options.enum : undefined),
     describe: (name, values) => `${name} must be one of ${values.slice(0, 10).map(String).join(', ')}${values.length > 10 ? ', …' : ''}`,
@@ -164,31 +197,20 @@ export const PROPERTY_RULES: readonly PropertyRuleDef<never>[] = [
           : sql`${v.text} NOT IN (${list(values.map(String))})`,
       ),
     metric: BROKEN_ROWS,
-  } satisfies PropertyRuleDef<(string | number)[]>,
-  {
+  }),
+  entry<true>({
     kind: 'unique',
     declared: (p) => (p.unique ? true : undefined),
     describe: (name) => `${name} is not unique`,
     predicate: (v) => sql`(${v.typed} IS NOT NULL AND ${v.shared})`,
     metric: BROKEN_ROWS,
-  } satisfies PropertyRuleDef<true>,
-] as unknown as readonly PropertyRuleDef<never>[];
+  }),
+];
 
-/** A property's rules that it declares, with their arguments. */
-export interface DeclaredPropertyRule {
-  def: PropertyRuleDef<unknown>;
-  arg: unknown;
-}
-
-/** The property rules a property declares (unique last: the row pass adds it with the keys). */
+/** The property rules a property declares, in table order (`unique: false` leaves unique out: the row
+ * pass adds it with the keys). */
 export function declaredPropertyRules(p: Property, opts: { unique: boolean } = { unique: true }): DeclaredPropertyRule[] {
-  const out: DeclaredPropertyRule[] = [];
-  for (const def of PROPERTY_RULES as readonly PropertyRuleDef<unknown>[]) {
-    if (def.kind === 'unique' && !opts.unique) continue;
-    const arg = def.declared(p);
-    if (arg !== undefined) out.push({ def, arg });
-  }
-  return out;
+  return PROPERTY_RULES.filter((e) => opts.unique || e.kind !== 'unique').flatMap((e) => e.on(p) ?? []);
 }
 
 interface RecordRuleDef {

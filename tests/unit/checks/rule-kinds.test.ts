@@ -36,19 +36,18 @@ describe('the rule table', () => {
 
   it('gives each property kind an argument, a description naming the property, a predicate over the value and a metric', () => {
     const declared = declaredPropertyRules(everything);
-    expect(declared.map((d) => d.def.kind)).toEqual(PROPERTY_RULES.map((d) => d.kind));
-    for (const { def, arg } of declared) {
-      expect(def.describe('v', arg as never), def.kind).toMatch(/^v /);
-      const predicate = def.predicate(value, arg as never).text;
-      expect(predicate, def.kind).toMatch(/"VALUE"|"TEXT"|"TYPED"/);
-      expect(def.metric).toBe(BROKEN_ROWS);
+    expect(declared.map((d) => d.kind)).toEqual(PROPERTY_RULES.map((d) => d.kind));
+    for (const r of declared) {
+      expect(r.describe('v'), r.kind).toMatch(/^v /);
+      expect(r.predicate(value).text, r.kind).toMatch(/"VALUE"|"TEXT"|"TYPED"/);
     }
+    for (const e of PROPERTY_RULES) expect(e.metric, e.kind).toBe(BROKEN_ROWS);
     // Nothing declared, nothing checked.
     expect(declaredPropertyRules(prop('plain'))).toEqual([]);
   });
 
   it('reads values as the kind needs them: bounds and numeric valid values on the typed value, the rest on the text', () => {
-    const byKind = Object.fromEntries(declaredPropertyRules(everything).map(({ def, arg }) => [def.kind, def.predicate(value, arg as never).text]));
+    const byKind = Object.fromEntries(declaredPropertyRules(everything).map((r) => [r.kind, r.predicate(value).text]));
     expect(byKind['minimum']).toBe('COALESCE("TYPED" < 0, FALSE)');
     expect(byKind['valid_values']).toBe('COALESCE("TYPED" NOT IN (1, 2), FALSE)');
     expect(byKind['required']).toBe('COALESCE("VALUE" IS NULL, FALSE)');
@@ -56,13 +55,14 @@ describe('the rule table', () => {
     // One e-mail pattern for the row pass, the gold checks, the JSON Schema export and `contracts init`.
     expect(byKind['format']).toContain(EMAIL_PATTERN.replaceAll("'", "''"));
     const onText = declaredPropertyRules(prop('v', 'string', { options: { enum: [1, 2] } }))[0]!;
-    expect(onText.def.predicate({ ...value, numeric: false }, onText.arg as never).text).toBe(`COALESCE("TEXT" NOT IN ('1', '2'), FALSE)`);
+    expect(onText.predicate({ ...value, numeric: false }).text).toBe(`COALESCE("TEXT" NOT IN ('1', '2'), FALSE)`);
   });
 
   it('says why a pattern cannot run', () => {
     const pattern = PROPERTY_RULES.find((d) => d.kind === 'pattern')!;
-    expect(pattern.unrunnable?.('(' as never, { checkPattern: () => 'missing )' })).toBe('invalid pattern: missing )');
-    expect(pattern.unrunnable?.('^a' as never, { checkPattern: () => undefined })).toBeUndefined();
+    expect(pattern.on(prop('v', 'string', { options: { pattern: '(' } }))!.unrunnable({ checkPattern: () => 'missing )' })).toBe('invalid pattern: missing )');
+    expect(pattern.on(prop('v', 'string', { options: { pattern: '^a' } }))!.unrunnable({ checkPattern: () => undefined })).toBeUndefined();
+    expect(pattern.on(prop('v'))).toBeUndefined();
   });
 
   it('gives each record kind a description and a metric, and a predicate where rows are checked', () => {
