@@ -4,7 +4,7 @@
 //   - the row pass (compile-row-rules.ts → build-enforce-sql.ts, through enforce.ts; also `etl validate`)
 //     labels each row with the row kinds it breaks;
 //   - the gold checks (property-rules.ts) count, in the one aggregation of a gold table, the rows that
-//     break each property kind;
+//     break each row kind (property rules, foreign keys, custom predicates);
 //   - the dataset rules (dataset-rules.ts) compute the metric of each dataset kind (DATASET_METRICS).
 // A new kind is one entry here (plus its tests: tests/unit/checks/rule-kinds.test.ts walks the table).
 import { EMAIL_PATTERN } from '../contracts/email-pattern.ts';
@@ -259,6 +259,8 @@ export const RECORD_RULES = {
     describe: (property: string) => `column ${property} is missing from the data`,
     /** Gold: the model does not produce a declared column. */
     describeGold: (property: string) => `column ${property} is present`,
+    /** Bronze: the file has what a property reads (`what`: its column, or the columns of its transformLogic). */
+    describeInFile: (what: string, plural: boolean, file: string) => `${what} ${plural ? 'are' : 'is'} present in ${file}`,
     metric: BROKEN_ROWS,
   },
   unexpected_column: {

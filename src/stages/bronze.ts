@@ -65,7 +65,7 @@ export async function ingestBronze(engine: Engine, plan: DatasetPlan): Promise<B
       kind: 'dataset',
       severity: absent ? 'warning' : 'error',
       property: p.name,
-      description: `${what} ${m.reads.length > 1 ? 'are' : 'is'} present in ${file}`,
+      description: RECORD_RULES.field_present.describeInFile(what, m.reads.length > 1, file),
       failed_rows: 0,
       status: absent ? 'warning' : 'passed',
       ...(absent ? { message: `optional column${m.missing.length > 1 ? 's' : ''} ${m.missing.join(', ')} missing: ${p.name} reads as NULL` } : {}),
