@@ -83,9 +83,12 @@ function planRules(input: PropertyRulesInput, columns: Map<string, ColumnInfo>):
     };
     const relation = Object.hasOwn(input.refs, rel.toDataset) ? input.refs[rel.toDataset] : undefined;
     const known = input.refColumns[rel.toDataset] ?? [];
-    const absent = [...rel.from.filter((f) => !columns.has(f)), ...rel.to.filter((t) => !known.includes(t)).map((t) => `${rel.toDataset}.${t}`)];
+    const absentFrom = rel.from.filter((f) => !columns.has(f));
+    const absentTo = rel.to.filter((t) => !known.includes(t));
+    // The same reasons as the row pass (compile-row-rules.ts) gives for the same problems.
     if (!relation) out.push({ ...base, unrunnable: { status: 'skipped', message: `referenced dataset ${rel.toDataset} is not available` } });
-    else if (absent.length > 0 || rel.from.length !== rel.to.length) out.push({ ...base, unrunnable: { status: 'error', message: `relationship columns ${absent.join(', ') || 'do not match'}` } });
+    else if (absentFrom.length > 0 || rel.from.length !== rel.to.length) out.push({ ...base, unrunnable: { status: 'error', message: `relationship columns ${rel.from.join(', ')} are not all columns of ${dataset}, or do not match ${rel.toDataset}.${rel.to.join(', ')}` } });
+    else if (absentTo.length > 0) out.push({ ...base, unrunnable: { status: 'error', message: `${rel.toDataset} has no column ${absentTo.join(', ')}` } });
     else {
       const on = join(rel.to.map((t, i) => sql`r.${ident(t)} = d.${ident(rel.from[i]!)}`), ' AND ');
       const found = sql`(SELECT TRUE FROM ${relation} AS r WHERE ${on} LIMIT 1)`;

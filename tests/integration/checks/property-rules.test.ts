@@ -4,7 +4,7 @@ import { withEngine } from '../../../src/engine/engine.ts';
 import { sql } from '../../../src/sql/sql.ts';
 import { evaluateDatasetRules } from '../../../src/checks/dataset-rules.ts';
 import type { CustomRowRule } from '../../../src/contracts/model.ts';
-import { contract, prop, rule } from './contract-fixtures.ts';
+import { contract, fk, prop, rule } from './contract-fixtures.ts';
 
 describe('property rules of a gold table (evaluateDatasetRules withPropertyRules)', () => {
   it('counts the rows that break each property rule, one result per rule', async () => {
@@ -43,6 +43,22 @@ describe('property rules of a gold table (evaluateDatasetRules withPropertyRules
       const results = await evaluateDatasetRules(e, { dataset: 't', layer: 'gold', relation: sql`t`, contracts: [c], refs: {}, asOf: '2024-06-30', withPropertyRules: true });
       const byId = Object.fromEntries(results.map((r) => [r.id, [r.rule, r.status, r.failed_rows]]));
       expect(byId).toEqual({ 't.k.pattern': ['pattern', 'error', 0], 't.n_small': ['custom', 'failed', 1], 't.n_known': ['custom', 'skipped', 0] });
+    });
+  });
+
+  it('checks a foreign key of a gold table against the referenced table, and says why one cannot run', async () => {
+    await withEngine(async (e) => {
+      await e.exec(sql`CREATE TABLE t AS SELECT * FROM (VALUES ('a', 'p1'), ('b', 'p9'), ('c', NULL)) v(k, product_id);
+        CREATE TABLE p AS SELECT * FROM (VALUES ('p1')) v(product_id)`);
+      const c = contract('t', 'gold', [prop('k'), prop('product_id')], {
+        relationships: [fk('to_p', ['product_id'], 'p', ['product_id']), fk('to_p_sku', ['product_id'], 'p', ['sku']), fk('to_absent', ['product_id'], 'absent', ['id'])],
+      });
+      const results = await evaluateDatasetRules(e, { dataset: 't', layer: 'gold', relation: sql`t`, contracts: [c], refs: { p: sql`p` }, asOf: '2024-06-30', withPropertyRules: true });
+      expect(results.map((r) => [r.id, r.rule, r.status, r.failed_rows, r.message ?? r.description])).toEqual([
+        ['t.to_p_sku', 'relationship', 'error', 0, 'p has no column sku'],
+        ['t.to_absent', 'relationship', 'skipped', 0, 'referenced dataset absent is not available'],
+        ['t.to_p', 'relationship', 'failed', 1, 'product_id not found in p.product_id'],
+      ]);
     });
   });
 });
