@@ -21,7 +21,7 @@ export type ErrorCode =
   | 'DISK_FULL'
   | 'INTERNAL';
 
-/** Exit codes of the public interface (DESIGN.md): 2 = invalid input, 3 = runtime failure. */
+/** Exit codes of the public interface (README.md, "Exit codes"): 2 = invalid input, 3 = runtime failure. */
 const EXIT_CODES: Record<ErrorCode, 2 | 3> = {
   USAGE_INVALID: 2,
   CONFIG_INVALID: 2,

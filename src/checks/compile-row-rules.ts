@@ -1,15 +1,17 @@
 // Row rules of one dataset: from its source + silver contracts to a plan of SQL predicates over the
 // labelling relation built by build-enforce-sql.ts. Pure: no engine, no data.
 //
-// Every name in the labelling relation is positional (`__o3` raw text of property 3, `__t3` its
-// typed value, `__j0_found` …), so a contract's column names reach SQL only as quoted aliases of the
+// Every name in the labelling relation is positional (pass-columns.ts: `__o3` raw text of property 3,
+// `__t3` its typed value …), so a contract's column names reach SQL only as quoted aliases of the
 // final silver/quarantine SELECTs: a hostile name cannot collide with, or change, the plan.
 import { compileExpression } from '../expr/index.ts';
 import { EtlError } from '../errors.ts';
 import { parseIsoDate } from '../as-of.ts';
-import { ident, join, list, literal, sql, type Sql } from '../sql/sql.ts';
+import { sql, type Sql } from '../sql/sql.ts';
 import { LINEAGE_COLUMNS, type Contract, type CustomRowRule, type FilterRule, type Layer, type LogicalType, type Property, type Relationship, type Severity } from '../contracts/model.ts';
 import { castValue, describeType, hasTypeCheck, sqlTypeOf } from './cast-value.ts';
+import { passColumn } from './pass-columns.ts';
+import { declaredPropertyRules, PROPERTY_RULES, RECORD_RULES, type RuleKind, type ValueSql } from './rule-kinds.ts';
 
 /** One declared property (the union over the dataset's contracts, in contract order). */
 export interface PlannedColumn {
@@ -45,9 +47,7 @@ export interface PlannedJoin {
 
 export interface RowRule {
   id: string;
-  /** type, required, minimum, maximum, exclusive_minimum, exclusive_maximum, min_length, max_length,
-   * pattern, format, valid_values, relationship, custom, duplicate_key, unique */
-  rule: string;
+  rule: RuleKind;
   property?: string;
   severity: Severity;
   /** The human reason written next to quarantined rows. */
@@ -61,7 +61,7 @@ export interface RowRule {
 /** A rule that could not be compiled (bad pattern, unknown column, missing reference): reported, not run. */
 export interface UnrunnableRule {
   id: string;
-  rule: string;
+  rule: RuleKind;
   property?: string;
   severity: Severity;
   description: string;
@@ -104,10 +104,9 @@ export interface CompileRowRulesInput {
   checkPattern?: (pattern: string) => string | undefined;
 }
 
-export { INTERNAL_PREFIX, LINEAGE_COLUMNS } from '../contracts/model.ts';
+export { LINEAGE_COLUMNS } from '../contracts/model.ts';
 
 const LAYER_ORDER: Record<Layer, number> = { source: 0, silver: 1, gold: 2 };
-const EMAIL_RE = '^[A-Za-z0-9.!#$%&\'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$';
 
 export function asOfLiteral(asOf: string): Sql {
   if (parseIsoDate(asOf) === undefined) {
@@ -146,7 +145,7 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
     for (const p of c.properties) {
       const existing = byName.get(p.name);
       const index = existing?.index ?? byName.size;
-      const raw = ident(`__o${index}`);
+      const raw = passColumn.raw(index);
       // A format written in one layer holds for the others (the source contract usually carries it).
       const dateFormat = p.dateFormat ?? existing?.dateFormat;
       byName.set(p.name, {
@@ -155,7 +154,7 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
         logicalType: p.logicalType,
         present: present.has(p.name),
         raw,
-        typed: ident(`__t${index}`),
+        typed: passColumn.typed(index),
         cast: castValue(raw, p.logicalType, dateFormat),
         ...(dateFormat !== undefined ? { dateFormat } : {}),
         sqlType: sqlTypeOf(p.logicalType),
@@ -166,7 +165,7 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
   const columns = [...byName.values()];
   const extras = input.bronzeColumns
     .filter((n) => !byName.has(n) && !LINEAGE_COLUMNS.has(n))
-    .map((name, i) => ({ name, raw: ident(`__x${i}`) }));
+    .map((name, i) => ({ name, raw: passColumn.extra(i) }));
 
   const rules: RowRule[] = [];
   const unrunnable: UnrunnableRule[] = [];
@@ -196,8 +195,8 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
         rule: 'type',
         property: p.name,
         severity: p.severity,
-        description: `${p.name} is not ${describeType(col.logicalType, col.dateFormat)}`,
-        predicate: sql`(NULLIF(${col.raw}, '') IS NOT NULL AND ${col.typed} IS NULL)`,
+        description: RECORD_RULES.type.describe(p.name, describeType(col.logicalType, col.dateFormat)),
+        predicate: RECORD_RULES.type.predicate(valueOf(col)),
         layer: c.layer,
         contract: { file: c.file, line: p.loc.line },
       });
@@ -212,14 +211,12 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
   const keyed = keyedContract(contracts);
   const primaryKey = (keyed?.primaryKey ?? []).map((n) => byName.get(n)).filter((c): c is PlannedColumn => c !== undefined);
   if (keyed && primaryKey.length > 0) {
-    const names = primaryKey.map((c) => c.name);
-    const keyText = names.length === 1 ? names[0]! : `(${names.join(', ')})`;
     addRule({
       id: `${dataset}.duplicate_key`,
       rule: 'duplicate_key',
       severity: 'error',
-      description: `duplicate key ${keyText} with different values`,
-      predicate: sql`(${join(primaryKey.map((k) => sql`${k.typed} IS NOT NULL`), ' AND ')} AND "__key_conflict")`,
+      description: RECORD_RULES.duplicate_key.describe(primaryKey.map((c) => c.name)),
+      predicate: RECORD_RULES.duplicate_key.predicate(primaryKey.map((k) => k.typed), passColumn.keyConflict),
       layer: keyed.layer,
       contract: { file: keyed.file, line: keyed.loc.line },
     });
@@ -227,8 +224,10 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
   const uniques: PlannedColumn[] = [];
   for (const c of contracts) {
     for (const p of c.properties) {
-      if (!p.unique) continue;
+      const unique = PROPERTY_RULES.find((d) => d.kind === 'unique')!.on(p);
+      if (!unique) continue;
       const col = byName.get(p.name)!;
+      // A one-column primary key is unique already (duplicate_key).
       if (primaryKey.length === 1 && primaryKey[0] === col) continue;
       if (!uniques.includes(col)) uniques.push(col);
       addRule({
@@ -236,8 +235,8 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
         rule: 'unique',
         property: p.name,
         severity: p.severity,
-        description: `${p.name} is not unique`,
-        predicate: sql`(${col.typed} IS NOT NULL AND ${ident(`__u${col.index}_dup`)})`,
+        description: unique.describe(p.name),
+        predicate: unique.predicate(valueOf(col)),
         layer: c.layer,
         contract: { file: c.file, line: p.loc.line },
       });
@@ -251,8 +250,8 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
       const id = ruleIdOf(dataset, rel.id);
       const fromText = rel.from.length === 1 ? rel.from[0]! : `(${rel.from.join(', ')})`;
       const toText = rel.to.length === 1 ? `${rel.toDataset}.${rel.to[0]}` : `${rel.toDataset}.(${rel.to.join(', ')})`;
-      const description = `${fromText} not found in ${toText}`;
-      const base = { id, rule: 'relationship', severity: rel.severity, description, layer: c.layer, contract: { file: c.file, line: rel.loc.line } };
+      const description = RECORD_RULES.relationship.describe(rel.from, rel.toDataset, rel.to);
+      const base = { id, rule: 'relationship' as const, severity: rel.severity, description, layer: c.layer, contract: { file: c.file, line: rel.loc.line } };
       if (rel.from.length === 1) Object.assign(base, { property: rel.from[0] });
       const from = rel.from.map((n) => byName.get(n));
       const relation = Object.hasOwn(input.refs, rel.toDataset) ? input.refs[rel.toDataset] : undefined;
@@ -276,11 +275,11 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
       const unique =
         key !== undefined && types !== undefined && key.length === rel.to.length && key.every((k) => rel.to.includes(k)) &&
         rel.to.every((t, i) => types[t] === fromColumns[i]!.sqlType.text);
-      const j: PlannedJoin = { index: joins.length, relationship: rel, relation, from: fromColumns, columns: [], found: ident(`__j${joins.length}_found`), unique };
+      const j: PlannedJoin = { index: joins.length, relationship: rel, relation, from: fromColumns, columns: [], found: passColumn.joinFound(joins.length), unique };
       joins.push(j);
       addRule({
         ...base,
-        predicate: sql`(${join(j.from.map((f) => sql`${f.typed} IS NOT NULL`), ' AND ')} AND ${j.found} IS NULL)`,
+        predicate: RECORD_RULES.relationship.predicate(j.from.map((f) => f.typed), j.found),
       });
     }
   }
@@ -295,6 +294,7 @@ export function compileRowRules(input: CompileRowRulesInput): RowRulePlan {
   return { dataset, columns, extras, joins, primaryKey, uniques, rules, unrunnable, declaredIn };
 }
 
+/** The property rules of the rule table that a property declares (unique is added with the keys). */
 function compilePropertyRules(
   c: Contract,
   p: Property,
@@ -304,37 +304,26 @@ function compilePropertyRules(
   unrunnable: UnrunnableRule[],
 ): void {
   const { dataset } = input;
-  const v = sql`NULLIF(${col.raw}, '')`;
-  const num = isNumeric(col.logicalType) ? col.typed : sql`TRY_CAST(${v} AS DOUBLE)`;
+  const v = valueOf(col);
   const base = { property: p.name, severity: p.severity, layer: c.layer, contract: { file: c.file, line: p.loc.line } };
-  const add = (rule: string, description: string, predicate: Sql): void =>
-    addRule({ ...base, id: `${dataset}.${p.name}.${rule}`, rule, description, predicate: sql`COALESCE(${predicate}, FALSE)` });
+  for (const r of declaredPropertyRules(p, { unique: false })) {
+    const rule = { ...base, id: `${dataset}.${p.name}.${r.kind}`, rule: r.kind, description: r.describe(p.name) };
+    const problem = r.unrunnable(input.checkPattern ? { checkPattern: input.checkPattern } : {});
+    if (problem) unrunnable.push({ ...rule, status: 'error', message: problem });
+    else addRule({ ...rule, predicate: r.predicate(v) });
+  }
+}
 
-  if (p.required || p.primaryKey) add('required', `${p.name} is required`, sql`${v} IS NULL`);
-  const o = p.options;
-  if (o.minimum !== undefined) add('minimum', `${p.name} must be >= ${o.minimum}`, sql`${num} < ${literal(o.minimum)}`);
-  if (o.exclusiveMinimum !== undefined) add('exclusive_minimum', `${p.name} must be > ${o.exclusiveMinimum}`, sql`${num} <= ${literal(o.exclusiveMinimum)}`);
-  if (o.maximum !== undefined) add('maximum', `${p.name} must be <= ${o.maximum}`, sql`${num} > ${literal(o.maximum)}`);
-  if (o.exclusiveMaximum !== undefined) add('exclusive_maximum', `${p.name} must be < ${o.exclusiveMaximum}`, sql`${num} >= ${literal(o.exclusiveMaximum)}`);
-  if (o.minLength !== undefined) add('min_length', `${p.name} must be at least ${o.minLength} characters`, sql`length(${v}) < ${literal(o.minLength)}`);
-  if (o.maxLength !== undefined) add('max_length', `${p.name} must be at most ${o.maxLength} characters`, sql`length(${v}) > ${literal(o.maxLength)}`);
-  if (o.pattern !== undefined) {
-    const problem = input.checkPattern?.(o.pattern);
-    if (problem) {
-      unrunnable.push({ ...base, id: `${dataset}.${p.name}.pattern`, rule: 'pattern', description: `${p.name} must match /${o.pattern}/`, status: 'error', message: `invalid pattern: ${problem}` });
-    } else {
-      // A search, as in JSON Schema: anchor the pattern (^…$) to match the whole value.
-      add('pattern', `${p.name} must match /${o.pattern}/`, sql`NOT regexp_matches(${v}, ${o.pattern})`);
-    }
-  }
-  if (o.format === 'email') add('format', `${p.name} is not a valid e-mail address`, sql`NOT regexp_full_match(${v}, ${EMAIL_RE})`);
-  if (o.enum !== undefined && o.enum.length > 0) {
-    const shown = o.enum.slice(0, 10).map(String).join(', ') + (o.enum.length > 10 ? ', …' : '');
-    const numbers = o.enum.every((x) => typeof x === 'number');
-    const predicate =
-      numbers && isNumeric(col.logicalType) ? sql`${col.typed} NOT IN (${list(o.enum)})` : sql`${v} NOT IN (${list(o.enum.map(String))})`;
-    add('valid_values', `${p.name} must be one of ${shown}`, predicate);
-  }
+/** A planned column as the rule table reads it: raw text ('' is missing), typed value, unique flag. */
+function valueOf(col: PlannedColumn): ValueSql {
+  const text = sql`NULLIF(${col.raw}, '')`;
+  return {
+    value: text,
+    text,
+    typed: col.typed,
+    numeric: isNumeric(col.logicalType),
+    shared: passColumn.uniqueShared(col.index),
+  };
 }
 
 interface CustomScope {
@@ -350,9 +339,9 @@ function compileCustomRule(c: Contract, r: CustomRowRule | FilterRule, scope: Cu
   const filter = r.type === 'filter';
   const base = {
     id,
-    rule: filter ? 'filter' : 'custom',
+    rule: filter ? ('filter' as const) : ('custom' as const),
     severity: r.severity,
-    description: r.description ?? (filter ? `excluded by the filter ${r.expression}` : `${r.expression} does not hold`),
+    description: r.description ?? (filter ? RECORD_RULES.filter.describe(r.expression) : RECORD_RULES.custom.describe(r.expression)),
     layer: c.layer,
     contract: { file: c.file, line: r.loc.line },
     ...(r.property === undefined ? {} : { property: r.property }),
@@ -371,7 +360,7 @@ function compileCustomRule(c: Contract, r: CustomRowRule | FilterRule, scope: Cu
       const known = scope.refColumns?.[ref.dataset];
       if (known && !known.includes(ref.column)) return undefined;
       if (!j.columns.includes(ref.column)) j.columns.push(ref.column);
-      return ident(`__j${j.index}_c${j.columns.indexOf(ref.column)}`);
+      return passColumn.joinColumn(j.index, j.columns.indexOf(ref.column));
     },
   });
   if (!result.ok) {
@@ -382,6 +371,5 @@ function compileCustomRule(c: Contract, r: CustomRowRule | FilterRule, scope: Cu
     unrunnable.push({ ...base, status: missingRef !== undefined ? 'skipped' : 'error', message });
     return;
   }
-  // CHECK-constraint semantics: a predicate that is NULL (a missing operand) does not fail the row.
-  addRule({ ...base, predicate: sql`((${result.sql}) IS FALSE)` });
+  addRule({ ...base, predicate: (filter ? RECORD_RULES.filter : RECORD_RULES.custom).predicate(result.sql) });
 }

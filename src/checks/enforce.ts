@@ -1,12 +1,13 @@
 // The fused row pass of one dataset: bronze relation + contracts → silver table + quarantine table +
 // one CheckResult per row rule. Four statements whatever the number of rules (see build-enforce-sql.ts).
 import type { Engine, Row } from '../engine/engine.ts';
-import { ident, sql, type Sql } from '../sql/sql.ts';
+import { sql, type Sql } from '../sql/sql.ts';
 import type { Contract } from '../contracts/model.ts';
 import type { CheckResult, SourceCounts } from './result.ts';
 import { buildEnforceSql } from './build-enforce-sql.ts';
 import { checkPatterns } from './check-patterns.ts';
 import { compileRowRules, type RowRulePlan } from './compile-row-rules.ts';
+import { passTable } from './pass-columns.ts';
 
 export interface EnforceInput {
   dataset: string;
@@ -80,7 +81,7 @@ export async function planRowRules(
 async function withRecordNumbers(engine: Engine, input: EnforceInput): Promise<{ input: EnforceInput; columns: string[] }> {
   const columns = (await engine.describe(sql`SELECT * FROM ${input.bronze}`)).map((c) => c.name);
   if (columns.includes('_record_number')) return { input, columns };
-  const numbered = ident(`__etl_numbered_${input.dataset}`);
+  const numbered = passTable.numbered(input.dataset);
   await engine.exec(sql`CREATE OR REPLACE TEMP TABLE ${numbered} AS SELECT *, row_number() OVER () AS "_record_number" FROM ${input.bronze}`);
   return { input: { ...input, bronze: numbered }, columns: [...columns, '_record_number'] };
 }
@@ -98,7 +99,7 @@ export async function enforceRowRules(engine: Engine, input: EnforceInput): Prom
     ...(input.keepLineage ? { keepLineage: true } : {}),
     silverTable: input.silverTable,
     quarantineTable: input.quarantineTable,
-    duplicatesTable: ident(`__etl_duplicates_${input.dataset}`),
+    duplicatesTable: passTable.duplicates(input.dataset),
   });
   if (stmts.duplicates) await engine.exec(stmts.duplicates);
   await engine.exec(stmts.label);

@@ -1,5 +1,6 @@
 // Results are data: one typed model, rendered as JSON, text and JUnit (src/report/).
 import type { Layer, Severity } from '../contracts/model.ts';
+import type { RuleKind } from './rule-kinds.ts';
 
 export const QUALITY_REPORT_SCHEMA_VERSION = '1.0.0';
 
@@ -10,9 +11,9 @@ export type CheckKind = 'row' | 'dataset';
 export interface CheckResult {
   /** Stable id, unique in a report, e.g. `orders.quantity.minimum`, `orders.quarantine_rate`. */
   id: string;
-  /** Rule kind: type, required, unique, primary_key, duplicate_key, minimum, maximum, pattern, format,
-   * valid_values, relationship, custom, field_present, malformed_record, nullValues, rowCount, sql, … */
-  rule: string;
+  /** The rule's kind (the rule table, rule-kinds.ts): required, minimum, pattern, relationship, custom,
+   * duplicate_key, field_present, malformed_record, nullValues, rowCount, freshness, sql … */
+  rule: RuleKind;
   dataset: string;
   layer: Layer | 'bronze';
   kind: CheckKind;
@@ -39,7 +40,7 @@ export interface SourceCounts {
   rows_out: number;
   rows_quarantined: number;
   duplicates_dropped: number;
-  /** Rows a business filter of a contract kept out on purpose (not failures; DESIGN.md conservation:
+  /** Rows a business filter of a contract kept out on purpose (not failures; the conservation of README.md:
    * records_in = rows_out + rows_quarantined + duplicates_dropped + rows_excluded). */
   rows_excluded: number;
   /** Rows kept but flagged by a warning-severity row rule. */
@@ -54,7 +55,7 @@ export interface ReasonSummary {
   sample_keys: string[];
 }
 
-/** DESIGN.md "status values": SUCCESS published and every error-severity dataset rule held; WARNING
+/** The status values (README.md, after "Exit codes"): SUCCESS published and every error-severity dataset rule held; WARNING
  * published although one failed (no --strict); FAILED nothing was published. */
 export type RunStatus = 'SUCCESS' | 'WARNING' | 'FAILED';
 

@@ -44,6 +44,15 @@ export type PropertySource =
   /** An etl expression over the record's physical columns (src/expr), evaluated as text. */
   | { kind: 'transform'; expression: string; description?: string; loc: SourceLocation; sourceColumns: string[] };
 
+/** A declared type as the contract writes it: ODCS `logicalType` with the nested `items` of an array and
+ * `properties` of an object (what `etl validate` compares with a Parquet file's nested column types). */
+export interface DeclaredType {
+  /** As written; absent when the contract gives none (then no physical type is required). */
+  logicalType?: string;
+  items?: DeclaredType;
+  properties?: { name: string; type: DeclaredType }[];
+}
+
 export interface Property {
   /** The canonical name, used from silver on. */
   name: string;
@@ -53,6 +62,8 @@ export interface Property {
   /** date/timestamp/time: the JDK-style pattern of logicalTypeOptions.format (ISO 8601 without one). */
   dateFormat?: string;
   logicalType: LogicalType;
+  /** The type as declared, nested items/properties included. */
+  declaredType: DeclaredType;
   physicalType?: string;
   required: boolean;
   unique: boolean;

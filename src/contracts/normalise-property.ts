@@ -1,7 +1,7 @@
 // A raw ODCS property → Property of the model, with the per-property semantic checks
 // (logicalTypeOptions consistent, pattern compiles, mask/severity from customProperties).
 import type { FileContext } from './context.ts';
-import { INTERNAL_PREFIX, isReservedColumn, type LogicalType, type MaskStrategy, type Property, type PropertyOptions, type PropertySource, type QualityRule } from './model.ts';
+import { INTERNAL_PREFIX, isReservedColumn, type DeclaredType, type LogicalType, type MaskStrategy, type Property, type PropertyOptions, type PropertySource, type QualityRule } from './model.ts';
 import { SUPPORTED_DATE_LETTERS, translateDateFormat } from './date-format.ts';
 import { expressionLocation } from './context.ts';
 import type { DocPath } from './parse-yaml.ts';
@@ -22,6 +22,22 @@ function logicalTypeFromPhysical(physical: unknown): LogicalType | undefined {
   if (t === 'time') return 'time';
   if (/^(varchar|string|text|char|uuid)$/.test(t)) return 'string';
   return undefined;
+}
+
+const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The declared type tree: logicalType as written, with nested `items` and `properties`. */
+function readDeclaredType(raw: Raw): DeclaredType {
+  const out: DeclaredType = {};
+  if (typeof raw.logicalType === 'string') out.logicalType = raw.logicalType;
+  if (isRecord(raw.items)) out.items = readDeclaredType(raw.items);
+  if (Array.isArray(raw.properties)) {
+    out.properties = raw.properties
+      .filter(isRecord)
+      .filter((p) => typeof p.name === 'string')
+      .map((p) => ({ name: p.name as string, type: readDeclaredType(p) }));
+  }
+  return out;
 }
 
 /** Read `customProperties: [{property, value}]` into a lookup. */
@@ -140,6 +156,7 @@ export function normaliseProperty(ctx: FileContext, raw: Raw, path: DocPath, dat
     source: readSource(ctx, raw, path, name),
     ...(dateFormat !== undefined ? { dateFormat } : {}),
     logicalType,
+    declaredType: readDeclaredType(raw),
     ...(typeof raw.physicalType === 'string' ? { physicalType: raw.physicalType } : {}),
     required: raw.required === true,
     unique: raw.unique === true,

@@ -1,7 +1,7 @@
 // The engine: the only module that imports DuckDB. Everything else speaks Sql (sql/sql.ts) to it
 // and receives plain JSON-like rows back. Only small results should cross into JavaScript.
 import { appendFileSync } from 'node:fs';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { EtlError } from '../errors.ts';
 import { trusted, literal, type Sql } from '../sql/sql.ts';
 import { defaultMemoryLimit } from './memory-limit.ts';
@@ -10,6 +10,65 @@ export type Cell = string | number | boolean | null | Cell[] | { [k: string]: Ce
 export type Row = Record<string, Cell>;
 /** Values bound as prepared-statement parameters ($1, $2 … or $name). */
 export type Params = (string | number | boolean | null)[] | Record<string, string | number | boolean | null>;
+
+/** A column's type as plain data (no DuckDB object leaves the engine): a scalar family, or a nested type. */
+export type ColumnType =
+  | { kind: 'scalar'; name: string }
+  | { kind: 'list'; element: ColumnType }
+  | { kind: 'struct'; fields: { name: string; type: ColumnType }[] }
+  | { kind: 'map'; key: ColumnType; value: ColumnType };
+
+export interface ColumnInfo {
+  name: string;
+  /** DuckDB's name of the type, as DESCRIBE prints it: VARCHAR, DECIMAL(10,2), JSON, INTEGER[]. */
+  type: string;
+  /** The same, structured: a scalar's family (DECIMAL, TIMESTAMP WITH TIME ZONE, ENUM, JSON …), or list/struct/map. */
+  shape: ColumnType;
+}
+
+/** A scalar's family: its alias (JSON) or its name without parameters (DECIMAL(10,2) → DECIMAL). */
+function scalarName(t: DuckDBType): string {
+  const text = t.alias ?? t.toString();
+  const paren = text.indexOf('(');
+  return (paren >= 0 ? text.slice(0, paren) : text).trim().toUpperCase();
+}
+
+function shapeOf(t: DuckDBType): ColumnType {
+  switch (t.typeId) {
+    case DuckDBTypeId.LIST:
+    case DuckDBTypeId.ARRAY:
+      return { kind: 'list', element: shapeOf(t.valueType) };
+    case DuckDBTypeId.STRUCT:
+      return { kind: 'struct', fields: t.entryNames.map((name, i) => ({ name, type: shapeOf(t.entryTypes[i]!) })) };
+    case DuckDBTypeId.MAP:
+      return { kind: 'map', key: shapeOf(t.keyType), value: shapeOf(t.valueType) };
+    default:
+      return { kind: 'scalar', name: scalarName(t) };
+  }
+}
+
+/** DESCRIBE's spelling of a type (struct fields quoted only when they need it). */
+function typeText(t: DuckDBType): string {
+  if (t.alias !== undefined) return t.alias;
+  switch (t.typeId) {
+    case DuckDBTypeId.LIST:
+      return `${typeText(t.valueType)}[]`;
+    case DuckDBTypeId.ARRAY:
+      return `${typeText(t.valueType)}[${t.length}]`;
+    case DuckDBTypeId.STRUCT:
+      return `STRUCT(${t.entryNames.map((n, i) => `${/^[a-z_][a-z0-9_]*$/.test(n) ? n : `"${n.replaceAll('"', '""')}"`} ${typeText(t.entryTypes[i]!)}`).join(', ')})`;
+    case DuckDBTypeId.MAP:
+      return `MAP(${typeText(t.keyType)}, ${typeText(t.valueType)})`;
+    default:
+      return t.toString();
+  }
+}
+
+/** A relation's text as a query: a table or view name is read with SELECT *. */
+function asQuery(relation: Sql): string {
+  const text = relation.text.trim();
+  return /^(\(|(select|with|from|values|pivot|unpivot)\b)/i.test(text) ? text : `SELECT * FROM ${text}`;
+}
 
 export interface EngineOptions {
   /** Database file; in-memory when omitted. */
@@ -113,10 +172,21 @@ export class Engine {
     }
   }
 
-  /** Column names and DuckDB type names of a relation (table, view or query). */
-  async describe(relation: Sql): Promise<{ name: string; type: string }[]> {
-    const rows = await this.rows(trusted(`DESCRIBE ${relation.text}`));
-    return rows.map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
+  /** Column names and types of a relation (table, view or query), from the prepared query: nothing runs. */
+  async describe(relation: Sql): Promise<ColumnInfo[]> {
+    try {
+      const prepared = await profiled(relation, () => this.conn.prepare(asQuery(relation)));
+      try {
+        return Array.from({ length: prepared.columnCount }, (_, i) => {
+          const t = prepared.columnType(i);
+          return { name: prepared.columnName(i), type: typeText(t), shape: shapeOf(t) };
+        });
+      } finally {
+        prepared.destroySync();
+      }
+    } catch (cause) {
+      throw this.wrap(cause, relation);
+    }
   }
 
   /** Raw message of a query attempt, for callers that turn engine errors into results (SQL rules). */

@@ -5,7 +5,7 @@
 import { extname } from 'node:path';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { EtlError } from '../errors.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { ColumnInfo, Engine } from '../engine/engine.ts';
 import { ident, join, literal, sql, trusted, type Sql } from '../sql/sql.ts';
 import { readCsvHeader, type CsvDialect } from './csv-header.ts';
 
@@ -24,11 +24,11 @@ export interface ReadSourceSpec {
   table: string;
 }
 
-export interface SourceColumn {
-  name: string;
-  /** Type as received: VARCHAR for text formats, the physical type for Parquet. */
-  type: string;
-}
+/** A column as received: VARCHAR for text formats, the physical type for Parquet. */
+export type SourceColumn = ColumnInfo;
+
+/** A column of a text format (CSV, JSON): its values arrive as text. */
+export const textColumn = (name: string): SourceColumn => ({ name, type: 'VARCHAR', shape: { kind: 'scalar', name: 'VARCHAR' } });
 
 export interface ReadSourceResult {
   /** The bronze relation: every column VARCHAR + _source_file, _record_number. */
@@ -414,7 +414,7 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
     await engine.exec(sql`CREATE OR REPLACE VIEW ${records} AS
       SELECT ${cols}, ${file} AS _source_file, (g.r + ${lineShift(trusted('g.r'), multiSteps)})::BIGINT AS _record_number
       FROM (SELECT *, k + ${lineShift(trusted('k'), adjSteps)} AS r FROM (SELECT rowid + 1 AS k, * FROM ${raw})) g`);
-    return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad, stored: raw };
+    return { columns: header.map(textColumn), records, malformed: bad, stored: raw };
   }
   await engine.exec(sql`CREATE OR REPLACE TABLE ${records} AS
     WITH g AS (SELECT rowid + 1 AS k, * FROM ${raw}),
@@ -422,7 +422,7 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
     SELECT ${cols}, ${file} AS _source_file, (g.r + coalesce(m.extra, 0))::BIGINT AS _record_number
     FROM gr g ASOF LEFT JOIN ${multi} m ON g.r > m.r`);
   await engine.exec(sql`DROP TABLE ${raw}`);
-  return { columns: header.map((name) => ({ name, type: 'VARCHAR' })), records, malformed: bad, stored: records };
+  return { columns: header.map(textColumn), records, malformed: bad, stored: records };
 }
 
 /** Above this many steps, line numbers come from ASOF joins instead of a CASE tree. */
@@ -437,7 +437,7 @@ function lineShift(k: Sql, steps: { thresh: number; j: number }[], lo = 0, hi = 
 }
 
 async function readParquetFile(engine: Engine, file: string, schema: string, stem: string) {
-  let described: { name: string; type: string }[];
+  let described: ColumnInfo[];
   try {
     described = await engine.describe(sql`SELECT * FROM read_parquet(${file})`);
   } catch (cause) {
@@ -521,7 +521,7 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
     SELECT ${file} AS _source_file, _record_number, line::VARCHAR AS _raw,
            CASE WHEN json_valid(line) THEN 'not a JSON object' ELSE 'invalid JSON' END AS _error
     FROM ${lines} WHERE NOT ${isRecord}`);
-  return { columns: names.map((name) => ({ name, type: 'VARCHAR' })), records, malformed, stored: records };
+  return { columns: names.map(textColumn), records, malformed, stored: records };
 }
 
 /** Line and column of the first JSON syntax error, for the one-line error message. */

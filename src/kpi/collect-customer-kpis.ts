@@ -1,4 +1,4 @@
-// The customer KPIs of kpis.json: RFM (DESIGN.md's definitions) and both CLVs (the seed's formula with
+// The customer KPIs of kpis.json: RFM (the definitions in pipeline/README.md) and both CLVs (the seed's formula with
 // a tenure floor, and the predictive BG/NBD + Gamma-Gamma CLV), read from their gold tables.
 import type { PipelineConfig } from '../config.ts';
 import type { Engine, Row } from '../engine/engine.ts';

@@ -1,5 +1,5 @@
-// The first lines of every text report when a run's status is not plain SUCCESS (DESIGN.md "status
-// values"): a WARNING run published although error-severity dataset rules failed, and says so at the top.
+// The first lines of every text report when a run's status is not plain SUCCESS (README.md, "Exit
+// codes" and the status values after it): a WARNING run published although error-severity dataset rules failed, and says so at the top.
 import { roundMeasure, type CheckResult, type RunStatus } from '../checks/result.ts';
 
 /** One gate failure for people: `orders.orders_quarantine_rate failed: 100 (expected <= 5 %)`. */

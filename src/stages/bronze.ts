@@ -8,6 +8,7 @@ import { EtlError } from '../errors.ts';
 import { readSource, releaseSource, type ReadSourceResult } from '../io/read-source.ts';
 import { ident, sql, trusted, type Sql } from '../sql/sql.ts';
 import { mapColumns } from '../checks/map-columns.ts';
+import { RECORD_RULES } from '../checks/rule-kinds.ts';
 import type { Contract } from '../contracts/model.ts';
 import type { DatasetPlan } from './plan.ts';
 
@@ -64,7 +65,7 @@ export async function ingestBronze(engine: Engine, plan: DatasetPlan): Promise<B
       kind: 'dataset',
       severity: absent ? 'warning' : 'error',
       property: p.name,
-      description: `${what} ${m.reads.length > 1 ? 'are' : 'is'} present in ${file}`,
+      description: RECORD_RULES.field_present.describeInFile(what, m.reads.length > 1, file),
       failed_rows: 0,
       status: absent ? 'warning' : 'passed',
       ...(absent ? { message: `optional column${m.missing.length > 1 ? 's' : ''} ${m.missing.join(', ')} missing: ${p.name} reads as NULL` } : {}),
@@ -82,7 +83,7 @@ export async function ingestBronze(engine: Engine, plan: DatasetPlan): Promise<B
       kind: 'dataset',
       severity: 'warning',
       property: c.name,
-      description: `column ${c.name} is not declared in the contract`,
+      description: RECORD_RULES.unexpected_column.describe(c.name),
       failed_rows: 0,
       status: 'warning',
       message: `unknown column ${c.name} is kept in bronze and quarantine, ignored downstream`,
@@ -98,7 +99,7 @@ export async function ingestBronze(engine: Engine, plan: DatasetPlan): Promise<B
       kind: 'row',
       severity: 'error',
       property: p.property,
-      description: `${p.property} is computed by its transformLogic`,
+      description: RECORD_RULES.transform.describe(p.property),
       failed_rows: 0,
       status: 'error',
       message: `${p.message}: ${p.property} reads as NULL`,

@@ -1,5 +1,5 @@
 // bronze → silver for one dataset: the fused row pass (typed, checked, de-duplicated, foreign keys),
-// malformed bronze records added to the quarantine, then the dataset rules of the source (on bronze)
+// malformed bronze records added to the quarantine (checks/malformed-records.ts), then the dataset rules of the source (on bronze)
 // and silver (on silver) contracts.
 import type { Engine } from '../engine/engine.ts';
 import type { Contract } from '../contracts/model.ts';
@@ -8,6 +8,7 @@ import { enforceRowRules } from '../checks/enforce.ts';
 import { enforcedKey } from '../checks/compile-row-rules.ts';
 import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
 import { explainUpstreamQuarantine } from '../checks/upstream-quarantine.ts';
+import { quarantineMalformedRecords } from '../checks/malformed-records.ts';
 import { ident, sql, type Sql } from '../sql/sql.ts';
 import type { BronzeResult } from './bronze.ts';
 import type { DatasetPlan } from './plan.ts';
@@ -72,27 +73,5 @@ export async function buildSilver(
 
 /** Malformed bronze records into the quarantine (raw text + reason); their check (shared with incremental runs). */
 export async function quarantineMalformed(engine: Engine, dataset: string, bronze: BronzeResult, quarantine: Sql): Promise<CheckResult> {
-  const malformed = bronze.read.malformed;
-  const ruleId = `${dataset}.malformed_record`;
-  if (malformed > 0) {
-    await engine.exec(sql`INSERT INTO ${quarantine} BY NAME
-      SELECT _source_file, _record_number, _raw, [${ruleId}] AS _rule_ids, ['malformed record: ' || _error] AS _reasons, FALSE AS _excluded
-      FROM ${bronze.read.malformedRelation}`);
-  }
-  const samples = malformed > 0
-    ? (await engine.rows(sql`SELECT _record_number FROM ${bronze.read.malformedRelation} ORDER BY _record_number LIMIT 5`)).map((r) => `record ${String(r['_record_number'])}`)
-    : [];
-  const malformedCheck: CheckResult = {
-    id: ruleId,
-    rule: 'malformed_record',
-    dataset: dataset,
-    layer: 'bronze',
-    kind: 'row',
-    severity: 'error',
-    description: 'record is well-formed (field count, quoting, valid JSON object)',
-    failed_rows: malformed,
-    status: malformed > 0 ? 'failed' : 'passed',
-    ...(samples.length ? { sample_keys: samples } : {}),
-  };
-  return malformedCheck;
+  return quarantineMalformedRecords(engine, { dataset, malformed: bronze.read.malformedRelation, count: bronze.read.malformed, quarantineTable: quarantine });
 }

@@ -15,6 +15,7 @@ import { EtlError } from '../errors.ts';
 import { ident, join as joinSql, literal, qualified, sql, trusted, type Sql } from '../sql/sql.ts';
 import { renderModel, stripCommentsAndStrings, type ModelVar } from './gold-models.ts';
 import type { BronzeResult } from './bronze.ts';
+import { textColumn } from '../io/read-source.ts';
 
 export interface StagingModel {
   /** The canonical dataset it produces (the file name). */
@@ -183,7 +184,7 @@ export async function stageBronze(engine: Engine, model: StagingModel, vars: Rec
     read: {
       relation: staged.relation,
       malformedRelation,
-      columns: staged.columns.map((name) => ({ name, type: 'VARCHAR' })),
+      columns: staged.columns.map(textColumn),
       records: staged.records,
       malformed: 0,
       files: staged.files,

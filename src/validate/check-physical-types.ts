@@ -2,9 +2,8 @@
 // the file's physical type, recursively through array items and object children (datacontract-cli's
 // `field_type`). Text formats (CSV, JSON) have no physical types; there the cast rules do the work.
 import type { CheckResult } from '../checks/result.ts';
-import { sourceOf, type Contract } from '../contracts/model.ts';
-import type { DeclaredType } from './read-declared-types.ts';
-import { formatDuckType, parseDuckType, type DuckType } from './parse-duckdb-type.ts';
+import { sourceOf, type Contract, type DeclaredType } from '../contracts/model.ts';
+import type { ColumnInfo, ColumnType } from '../engine/engine.ts';
 
 const INTEGERS = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT'];
 
@@ -19,11 +18,25 @@ const SCALAR_FAMILIES: Record<string, readonly string[]> = {
   time: ['TIME', 'TIME WITH TIME ZONE', 'TIMETZ'],
 };
 
+/** A physical type as people read it: `BIGINT[]`, `STRUCT(a INTEGER, b VARCHAR)`, `MAP(VARCHAR, DOUBLE)`. */
+export function formatColumnType(t: ColumnType): string {
+  switch (t.kind) {
+    case 'scalar':
+      return t.name;
+    case 'list':
+      return `${formatColumnType(t.element)}[]`;
+    case 'struct':
+      return `STRUCT(${t.fields.map((f) => `${f.name} ${formatColumnType(f.type)}`).join(', ')})`;
+    case 'map':
+      return `MAP(${formatColumnType(t.key)}, ${formatColumnType(t.value)})`;
+  }
+}
+
 /** Where declared and physical types disagree, one line per mismatch (`values[]: string vs BIGINT`). */
-export function findTypeMismatches(declared: DeclaredType, actual: DuckType, path: string): string[] {
+export function findTypeMismatches(declared: DeclaredType, actual: ColumnType, path: string): string[] {
   const logical = declared.logicalType?.toLowerCase();
   if (!logical) return [];
-  const mismatch = [`${path}: logicalType ${logical} but the file has ${formatDuckType(actual)}`];
+  const mismatch = [`${path}: logicalType ${logical} but the file has ${formatColumnType(actual)}`];
   if (logical === 'array') {
     if (actual.kind !== 'list') return mismatch;
     return declared.items ? findTypeMismatches(declared.items, actual.element, `${path}[]`) : [];
@@ -49,19 +62,14 @@ export function findTypeMismatches(declared: DeclaredType, actual: DuckType, pat
  * One `type` check per declared property present in the file. Missing columns are the presence check's
  * business, not this one's. Schema checks count no rows: failed_rows is 0 and the message says why.
  */
-export function checkPhysicalTypes(
-  contract: Contract,
-  columns: readonly { name: string; type: string }[],
-  declared: ReadonlyMap<string, DeclaredType>,
-): CheckResult[] {
+export function checkPhysicalTypes(contract: Contract, columns: readonly ColumnInfo[]): CheckResult[] {
   const checks: CheckResult[] = [];
   for (const p of contract.properties) {
     // The file's column is the property's physicalName; a computed property (transformLogic) has none.
     const src = sourceOf(p);
     const column = src.kind === 'column' ? columns.find((c) => c.name === src.column) : undefined;
     if (!column) continue;
-    const spec = declared.get(p.name) ?? { logicalType: p.logicalType };
-    const problems = findTypeMismatches(spec, parseDuckType(column.type), p.name);
+    const problems = findTypeMismatches(p.declaredType, column.shape, p.name);
     checks.push({
       id: `${contract.dataset}.${p.name}.physical_type`,
       rule: 'type',

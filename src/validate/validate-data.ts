@@ -6,6 +6,7 @@
 import type { CheckResult, SourceCounts } from '../checks/result.ts';
 import { castValue } from '../checks/cast-value.ts';
 import { enforceRowRules } from '../checks/enforce.ts';
+import { quarantineMalformedRecords } from '../checks/malformed-records.ts';
 import { mapColumns } from '../checks/map-columns.ts';
 import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
 import { LINEAGE_COLUMNS, type Contract } from '../contracts/model.ts';
@@ -13,7 +14,6 @@ import type { Engine } from '../engine/engine.ts';
 import { detectFormat, readSource, resolveSourceFiles, type SourceFormat } from '../io/read-source.ts';
 import { ident, join, sql, type Sql } from '../sql/sql.ts';
 import { checkPhysicalTypes } from './check-physical-types.ts';
-import { readDeclaredTypes } from './read-declared-types.ts';
 import type { DataSource } from './resolve-data-source.ts';
 
 /**
@@ -69,29 +69,6 @@ async function createTypedView(engine: Engine, contract: Contract, records: Sql,
   await engine.exec(sql`CREATE OR REPLACE VIEW ${view} AS SELECT ${join([...typed, ...others], ', ')} FROM ${records} AS r`);
 }
 
-async function addMalformedRecords(engine: Engine, contract: Contract, malformed: Sql, count: number, quarantine: Sql): Promise<CheckResult> {
-  const id = `${contract.dataset}.malformed_record`;
-  let samples: string[] = [];
-  if (count > 0) {
-    await engine.exec(sql`INSERT INTO ${quarantine} BY NAME
-      SELECT _source_file, _record_number, _raw, [${id}] AS _rule_ids, ['malformed record: ' || _error] AS _reasons, FALSE AS _excluded FROM ${malformed}`);
-    const rows = await engine.rows(sql`SELECT _record_number FROM ${malformed} ORDER BY _source_file, _record_number LIMIT 5`);
-    samples = rows.map((r) => `record ${String(r['_record_number'])}`);
-  }
-  return {
-    id,
-    rule: 'malformed_record',
-    dataset: contract.dataset,
-    layer: 'bronze',
-    kind: 'row',
-    severity: 'error',
-    description: 'record is well-formed (field count, quoting, valid JSON object)',
-    failed_rows: count,
-    status: count > 0 ? 'failed' : 'passed',
-    ...(samples.length > 0 ? { sample_keys: samples } : {}),
-  };
-}
-
 export async function validateData(engine: Engine, contract: Contract, source: DataSource, asOf: string): Promise<ValidateDataResult> {
   const { read, relation: mapped, files, format } = await readRecords(engine, contract, source);
   const ds = ident(contract.dataset);
@@ -110,7 +87,7 @@ export async function validateData(engine: Engine, contract: Contract, source: D
     asOf,
   });
   await engine.exec(sql`ALTER TABLE ${quarantine} DROP COLUMN IF EXISTS ${ident(RECORD_ID_COLUMN)}`);
-  const malformedCheck = await addMalformedRecords(engine, contract, read.malformedRelation, read.malformed, quarantine);
+  const malformedCheck = await quarantineMalformedRecords(engine, { dataset: contract.dataset, malformed: read.malformedRelation, count: read.malformed, quarantineTable: quarantine });
   const counts: SourceCounts = {
     ...enforced.counts,
     records_in: enforced.counts.records_in + read.malformed,
@@ -119,7 +96,7 @@ export async function validateData(engine: Engine, contract: Contract, source: D
 
   // Only typed formats carry column types to compare with the contract; CSV and JSON are text.
   const typeChecks =
-    format === 'parquet' ? checkPhysicalTypes(contract, read.columns, await readDeclaredTypes(contract.file, contract.object)) : [];
+    format === 'parquet' ? checkPhysicalTypes(contract, read.columns) : [];
 
   const typed = sql`validate.${ident(`${contract.dataset}__typed`)}`;
   const mappedColumns = (await engine.describe(sql`SELECT * FROM ${mapped}`)).map((c) => c.name).filter((c) => !LINEAGE_COLUMNS.has(c));

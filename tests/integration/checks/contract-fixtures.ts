@@ -5,6 +5,7 @@ export function prop(name: string, logicalType: LogicalType = 'string', extra: P
   return {
     name,
     logicalType,
+    declaredType: { logicalType },
     required: false,
     unique: false,
     primaryKey: false,

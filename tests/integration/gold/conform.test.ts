@@ -37,7 +37,7 @@ describe('createConformedView', () => {
   it('an absent source is an empty view of its canonical columns', async () => {
     await withEngine(async (engine) => {
       await createAbsentConformedView(engine, 'inventory');
-      expect(await engine.describe(trusted('conformed.inventory'))).toEqual([
+      expect(await engine.describe(trusted('conformed.inventory'))).toMatchObject([
         { name: 'product_id', type: 'VARCHAR' }, { name: 'warehouse_id', type: 'VARCHAR' },
         { name: 'stock_quantity', type: 'BIGINT' }, { name: 'last_updated', type: 'TIMESTAMP' },
       ]);

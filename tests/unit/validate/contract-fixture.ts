@@ -5,6 +5,7 @@ export function property(name: string, logicalType: LogicalType, extra: Partial<
   return {
     name,
     logicalType,
+    declaredType: { logicalType },
     required: false,
     unique: false,
     primaryKey: false,
