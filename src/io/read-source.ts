@@ -416,8 +416,9 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
     SELECT ${file} AS _source_file, _record_number, line::VARCHAR AS _raw,
            CASE WHEN json_valid(line) THEN 'not a JSON object' ELSE 'invalid JSON' END AS _error
     FROM ${lines} WHERE NOT ${isRecord}`);
-  // Records and malformed records are stored: the lines are no longer needed.
-  await engine.exec(sql`DROP TABLE ${lines}`);
+  // Records and malformed records are stored: the lines (and an array's elements) are no longer needed.
+  if (isArray) await engine.exec(sql`DROP VIEW ${lines}; DROP TABLE ${trusted(`${ident(schema).text}.${ident(`${stem}__raw`).text}`)}`);
+  else await engine.exec(sql`DROP TABLE ${lines}`);
   return { columns: names.map((name) => ({ name, type: 'VARCHAR' })), records, malformed, stored: records };
 }
 
@@ -470,8 +471,8 @@ async function readJsonArray(engine: Engine, file: string, schema: string, stem:
     const at = findJsonArrayError(file);
     if (at) throw invalidJsonArray(file, at);
   }
-  // The JSON null element arrives as SQL NULL: its text is 'null' (a record that is not an object).
-  await engine.exec(sql`CREATE OR REPLACE TABLE ${lines} AS
+  // A view, not a copy (the elements are stored once). The JSON null element arrives as SQL NULL: its
+  // text is 'null' (a record that is not an object).
+  await engine.exec(sql`CREATE OR REPLACE VIEW ${lines} AS
     SELECT (rowid + 1)::BIGINT AS _record_number, coalesce(CAST(json AS VARCHAR), 'null') AS line FROM ${raw}`);
-  await engine.exec(sql`DROP TABLE ${raw}`);
 }
