@@ -69,18 +69,14 @@ export function findJsonArrayError(file: string, chunkBytes = 1 << 20): JsonErro
   const fail = (reason: string): JsonErrorPosition => ({ line, col, byte: offset, reason });
   const fd = openSync(file, 'r');
   try {
-    const buf = Buffer.alloc(chunkBytes);
-    let first = true;
+    const buf = Buffer.alloc(Math.max(3, chunkBytes));
+    // A UTF-8 byte order mark is skipped (its bytes still count in the offset).
+    const head = readSync(fd, buf, 0, 3, 0);
+    if (head === 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) offset = 3;
     for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
+      const n = readSync(fd, buf, 0, chunkBytes, offset);
       if (n === 0) break;
-      let i = 0;
-      if (first) {
-        first = false;
-        if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3;
-        offset = i;
-      }
-      for (; i < n; i++) {
+      for (let i = 0; i < n; i++) {
         const b = buf[i]!;
         // A byte may end a number or a literal and then be read again in the state that follows.
         for (let again = true; again; ) {

@@ -49,10 +49,8 @@ test('the scanner finds an error exactly when DuckDB refuses the array, and it i
         writeFileSync(file, doc);
         const refused = await readSource(engine, { files: [file], schema: 'bronze', table: `t${n}`, jsonLayout: 'array' }).then(
           () => false,
-          (err: { code?: string; message: string }) => {
-            expect([err.code, err.message]).toEqual(['SOURCE_UNREADABLE', expect.stringContaining('is not a valid JSON array')]);
-            return true;
-          },
+          // Another error comes after the array was read (an edit can make a key ""): not a refusal.
+          (err: { code?: string; message: string }) => err.code === 'SOURCE_UNREADABLE' && err.message.includes('is not a valid JSON array'),
         );
         const found = findJsonArrayError(file, 7); // tiny chunks: states cross chunk boundaries
         expect(found !== undefined, doc).toBe(refused);
