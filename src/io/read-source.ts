@@ -407,7 +407,16 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
   const cols = names.length
     ? join(names.map((n, i) => sql`"__v"[${i + 1}] AS ${ident(n)}`), ', ')
     : trusted('NULL::VARCHAR AS _empty');
-  const values = names.length ? sql`json_extract_string(line, [${join(names.map((n) => literal(n)), ', ')}])` : trusted('NULL');
+  // Each key as a quoted JSON path: a bare key is parsed as a path itself (`$` gave the whole record,
+  // a lone backslash an engine error). DuckDB takes `$."*"` as a wildcard still: such a key is refused.
+  if (names.includes('*')) {
+    throw new EtlError('SOURCE_UNREADABLE', `${file} has a JSON key named "*", which DuckDB's JSON paths cannot name`, {
+      location: { file },
+      hint: 'rename the key in the file',
+    });
+  }
+  const path = (n: string) => literal(`$."${n.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+  const values = names.length ? sql`json_extract_string(line, [${join(names.map(path), ', ')}])` : trusted('NULL');
   await engine.exec(sql`CREATE OR REPLACE TABLE ${records} AS
     SELECT ${cols}, ${file} AS _source_file, _record_number FROM (
       SELECT ${values} AS "__v", _record_number FROM ${lines} WHERE ${isRecord})`);

@@ -17,8 +17,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const text = fc.constantFrom('a', 'é', '😀', ' ', '\\"', '\\\\', '\\n', '\\u00e9', '\\ud83d\\ude00', ',', ':', '[', '}');
 const str = fc.array(text, { maxLength: 4 }).map((p) => `"${p.join('')}"`);
-// Keys: a key "" is refused apart, and a backslash in a key is another matter (see the report).
-const key = fc.array(fc.constantFrom('a', 'é', '😀', ' ', ',', ':', '['), { minLength: 1, maxLength: 3 }).map((p) => `"${p.join('')}"`);
+// Keys: never "" (refused apart, as an empty column name) nor "*" (refused apart).
+const key = fc.array(fc.constantFrom('a', 'é', '😀', ' ', ',', ':', '[', '$', '.', '\\\\', '\\"'), { minLength: 1, maxLength: 3 }).map((p) => `"${p.join('')}"`);
 const num = fc.constantFrom('0', '-1', '2.50', '1e3', '-0.5E-2', '12');
 const lit = fc.constantFrom('true', 'false', 'null', 'NaN', '-Infinity');
 const value: fc.Arbitrary<string> = fc.letrec<{ v: string }>((tie) => ({
@@ -53,6 +53,9 @@ test('the scanner finds an error exactly when DuckDB refuses the array, and it i
           (err: { code?: string; message: string }) => err.code === 'SOURCE_UNREADABLE' && err.message.includes('is not a valid JSON array'),
         );
         const found = findJsonArrayError(file, 7); // tiny chunks: states cross chunk boundaries
+        // DuckDB's one known leniency the reader does not catch: a second array after a line break that
+        // ends in one ']' too many (`["a"]\n[]]` reads as the elements "a" and []). The scan refuses it.
+        if (!refused && found?.reason === 'unexpected content after the array') return;
         expect(found !== undefined, doc).toBe(refused);
         if (found) {
           const bytes = Buffer.from(doc);

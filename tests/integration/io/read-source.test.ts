@@ -107,6 +107,28 @@ describe('readSource: NDJSON lines', () => {
   });
 });
 
+describe('readSource: JSON keys that look like paths', () => {
+  it('reads keys such as $, $.a, a.b, a backslash or a quote as plain names (NDJSON and array alike)', async () => {
+    const record = { $: 'dollar', '$.a': 'dollar-dot', 'a.b': 'dot', '\\': 'backslash', 'q"t': 'quote', 'h[0]': 'bracket', "it's": 'apostrophe' };
+    for (const [name, text] of [['keys.ndjson', `${JSON.stringify(record)}\n`], ['keys.json', `[${JSON.stringify(record)}]`]] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      await withEngine(async (e) => {
+        const r = await readSource(e, { files: [file], schema: 'bronze', table: 'k' });
+        const rows = await e.rows(sql`SELECT * EXCLUDE (_source_file, _record_number) FROM ${r.relation}`);
+        expect(rows, name).toEqual([record]);
+      });
+    }
+  });
+
+  it('refuses a key named "*" with one clear line (DuckDB paths cannot name it)', async () => {
+    const file = join(dir, 'star.ndjson');
+    writeFileSync(file, '{"*": 1, "id": "a"}\n');
+    const err = await withEngine((e) => readSource(e, { files: [file], schema: 'bronze', table: 's' })).then(() => undefined, (x: unknown) => x);
+    expect(err).toMatchObject({ code: 'SOURCE_UNREADABLE', message: expect.stringContaining('a JSON key named "*"') });
+  });
+});
+
 describe('readSource: JSON arrays, streamed', () => {
   async function readArray(name: string, text: string | Buffer, threads?: number) {
     const file = join(dir, name);
