@@ -6,7 +6,7 @@ import { spreadOverCalendar } from './calendar.ts';
 import type { GenerationPlan } from './plan.ts';
 import { uniform } from './random.ts';
 import { formatId, isoDate } from './text.ts';
-import { writeLines } from './write-lines.ts';
+import { writeLineBlocks } from './write-lines.ts';
 
 const FIRST = ['Emma', 'Liam', 'Olivia', 'Noah', 'Ava', 'Lucas', 'Mia', 'Mateo', 'Sofia', 'Elias', 'Chloé', 'Jonas', 'Zoë', 'Amir', 'Hana', 'Kenji', 'Ines', 'Oscar', 'Lea', 'Raj'];
 /** Display name and its ASCII form for the e-mail address. */
@@ -86,7 +86,7 @@ export async function writeCustomers(engine: Engine, plan: GenerationPlan, file:
   const json = (fields: ReturnType<typeof sql>) => sql`CAST(to_json(struct_pack(${fields})) AS VARCHAR)`;
   // Malformed e-mails alter existing customers (kept with a warning, so their orders stay valid).
   const flagged = sql`(SELECT CAST(floor((k + 0.5) * ${n} / ${Math.max(1, me)}) AS BIGINT) AS idx, k FROM range(${me}) t(k))`;
-  await writeLines(engine, file, sql`
+  const lines = sql`
     SELECT ${json(sql`customer_id := c.customer_id, name := c.name,
         email := CASE f.k % 3 WHEN 0 THEN replace(c.email, '@', '.') WHEN 1 THEN split_part(c.email, '@', 1) || '@'
                  WHEN 2 THEN replace(c.email, '@', '@@') ELSE c.email END,
@@ -111,5 +111,12 @@ export async function writeCustomers(engine: Engine, plan: GenerationPlan, file:
     UNION ALL
     SELECT ${json(sql`customer_id := ${id(ij + ud)}, name := CASE WHEN c = 0 THEN 'Twin One ' ELSE 'Twin Two ' END || k,
         email := 'twin' || k || '.' || c || '@example.com', country := 'FR', registration_date := '2025-03-10'`)},
-      ${pos('cd.ck')} + c, 4000000 + 2 * k + c FROM range(${ck}) t(k), range(2) u(c)`);
+      ${pos('cd.ck')} + c, 4000000 + 2 * k + c FROM range(${ck}) t(k), range(2) u(c)`;
+  // Written in blocks of customers: customer idx at pos idx, a defect at floor(u × n) + 0.5 (+ 1 for a
+  // conflicting pair's second record, which may fall in the next block, where its pos puts it).
+  const size = plan.blockOrders;
+  await writeLineBlocks(engine, file, Math.max(1, Math.ceil(n / size)), (i) => {
+    const [from, to] = [i * size, (i + 1) * size];
+    return sql`SELECT * FROM (${lines}) WHERE pos >= ${from} AND ${i === Math.ceil(n / size) - 1 ? sql`true` : sql`pos < ${to}`}`;
+  });
 }

@@ -9,12 +9,12 @@ import { buildCalendar } from './calendar.ts';
 import { buildCustomers, writeCustomers } from './customers.ts';
 import { expectOutcome, type DatasetName, type DefectCounts, type ExpectedOutcome } from './defect-kinds.ts';
 import { writeInventory } from './inventory.ts';
-import { buildOrderHeads, buildOrderLines, writeOrders } from './orders.ts';
+import { planOrderBlocks, writeOrders } from './orders.ts';
 import { planGeneration, type GenerateOptions, type GenerationPlan } from './plan.ts';
 import { plantedAnomalies, type PlantedAnomaly } from './planted-anomalies.ts';
 import { buildProducts, writeProducts } from './products.ts';
 import { buildPromotions, writePromotions } from './promotions.ts';
-import { writeReturns } from './returns.ts';
+import { returnedLine, writeReturns } from './returns.ts';
 import { writeWebEvents } from './web-events.ts';
 
 export const DATASET_FILES: Record<DatasetName, string> = {
@@ -78,15 +78,16 @@ async function generateInto(engine: Engine, plan: GenerationPlan, dir: string): 
   const total = await buildCalendar(engine, plan);
   await buildProducts(engine, plan);
   await buildPromotions(engine, plan);
-  const orderCount = await buildOrderHeads(engine, plan);
-  await buildCustomers(engine, plan, orderCount, total);
-  await buildOrderLines(engine, plan, orderCount, total);
+  // Orders are built and written block by block (bounded memory); customers, at one per 20 order lines,
+  // are one table.
+  const orders = await planOrderBlocks(engine, plan, total);
+  await buildCustomers(engine, plan, orders.orderCount, total);
 
   const datasets: DefectManifest['datasets'] = {};
   const record = (d: DatasetName, records: number, kinds: DefectCounts) => {
     datasets[d] = { file: DATASET_FILES[d], kinds, expected: expectOutcome(d, records, kinds) };
   };
-  await writeOrders(engine, plan, orderCount, file('orders'));
+  await writeOrders(engine, plan, orders, file('orders'), plan.optional ? returnedLine(plan.seed) : sql`false`);
   record('orders', plan.orders, plan.defects.orders);
   await writeCustomers(engine, plan, file('customers'));
   record('customers', plan.customers, plan.defects.customers);
@@ -97,7 +98,7 @@ async function generateInto(engine: Engine, plan: GenerationPlan, dir: string): 
   if (plan.optional) {
     await writePromotions(engine, plan, file('promotions'));
     record('promotions', plan.promotions, plan.defects.promotions);
-    const returns = await writeReturns(engine, plan, file('returns'));
+    const returns = await writeReturns(engine, plan, orders, file('returns'));
     record('returns', returns.records, returns.defects);
     const events = await writeWebEvents(engine, plan, total, file('web_events'));
     record('web_events', events.records, events.defects);

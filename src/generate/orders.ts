@@ -9,7 +9,7 @@ import { spreadOverCalendar } from './calendar.ts';
 import type { GenerationPlan } from './plan.ts';
 import { uniform } from './random.ts';
 import { csvField, csvLine, formatId, isoTimestamp, orphanId } from './text.ts';
-import { writeLines } from './write-lines.ts';
+import { writeLineBlocks } from './write-lines.ts';
 
 export const ORDERS_HEADER = 'order_id,customer_id,product_id,quantity,order_date,shipping_address';
 
@@ -25,37 +25,87 @@ function shippingAddress(seed: number, city: Sql, country: Sql): Sql {
 /** The address of every defect line: valid, quoted in the file like any address with commas. */
 const DEFECT_ADDRESS = '1 Main Street, Springfield, US';
 
-/** Creates gen.order_heads(j, n, s): order j has n lines, the first being line s. Returns the order count. */
-export async function buildOrderHeads(engine: Engine, plan: GenerationPlan): Promise<number> {
+/** A block of orders: orders j in [j0, j1), whose clean lines are the file's lines [l0, l1) (0-based). */
+export interface OrderBlock {
+  j0: number;
+  j1: number;
+  l0: number;
+  l1: number;
+}
+
+export interface OrderPlan {
+  orderCount: number;
+  /** The calendar's total weight (spreadOverCalendar). */
+  total: number;
+  blocks: OrderBlock[];
+}
+
+/** Lines of order j (1–4, 1.96 on average). */
+function linesOf(): Sql {
+  return sql`CAST(CASE WHEN u < 0.42 THEN 1 WHEN u < 0.72 THEN 2 WHEN u < 0.9 THEN 3 ELSE 4 END AS BIGINT)`;
+}
+
+/**
+ * Cuts the orders into blocks of plan.blockOrders orders, by summing each block's line counts in one
+ * streaming aggregate (nothing stored): order j's first line is the sum of the line counts before it, and
+ * the orders whose first line is before plan.orders are the file's (the last one's lines cut there).
+ */
+export async function planOrderBlocks(engine: Engine, plan: GenerationPlan, total: number): Promise<OrderPlan> {
   const n = plan.orders;
   // Lines per order average 1.96: this many candidates cover n lines with a wide margin (checked below).
   const candidates = Math.min(n, Math.ceil((n / 1.96) * 1.05) + 64);
-  await engine.exec(sql`
-    CREATE OR REPLACE TABLE gen.order_heads AS
-    SELECT j, CAST(LEAST(n, ${n} - s) AS BIGINT) AS n, s FROM (
-      SELECT j, n, coalesce(SUM(n) OVER (ORDER BY j ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS s
-      FROM (
-        SELECT i AS j, CAST(CASE WHEN u < 0.42 THEN 1 WHEN u < 0.72 THEN 2 WHEN u < 0.9 THEN 3 ELSE 4 END AS BIGINT) AS n
-        FROM (SELECT i, ${uniform(plan.seed, 'o.lines', sql`i`)} AS u FROM range(${candidates}) t(i))
-      )
-    ) WHERE s < ${n}`);
-  const lines = Number(await engine.scalar(sql`SELECT SUM(n) FROM gen.order_heads`));
+  const counts = (a: number, b: number) => sql`SELECT i, ${linesOf()} AS n FROM (SELECT i, ${uniform(plan.seed, 'o.lines', sql`i`)} AS u FROM range(${a}, ${b}) t(i))`;
+  const blocks: OrderBlock[] = [];
+  let lines = 0;
+  for (let a = 0; a < candidates && lines < n; a += plan.blockOrders) {
+    const b = Math.min(candidates, a + plan.blockOrders);
+    const sum = Number(await engine.scalar(sql`SELECT SUM(n) FROM (${counts(a, b)})`));
+    if (lines + sum < n) {
+      blocks.push({ j0: a, j1: b, l0: lines, l1: lines + sum });
+      lines += sum;
+      continue;
+    }
+    const orders = Number(await engine.scalar(sql`SELECT count(*) FROM (
+      SELECT ${lines} + coalesce(SUM(n) OVER (ORDER BY i ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS s FROM (${counts(a, b)})
+    ) WHERE s < ${n}`));
+    blocks.push({ j0: a, j1: a + orders, l0: lines, l1: n });
+    lines = n;
+  }
   if (lines !== n) throw new EtlError('INTERNAL', `generated ${lines} order lines instead of ${n}`);
-  return Number(await engine.scalar(sql`SELECT count(*) FROM gen.order_heads`));
+  return { orderCount: blocks[blocks.length - 1]!.j1, total, blocks };
 }
 
-/** Creates gen.order_lines: one row per clean order line, typed, with its position in the file. */
-export async function buildOrderLines(engine: Engine, plan: GenerationPlan, orderCount: number, total: number): Promise<void> {
+/** Orders j of a block as (j, n, s): n lines, the first being line s (the last order's lines cut at plan.orders). */
+function orderHeads(plan: GenerationPlan, block: OrderBlock): Sql {
+  return sql`(SELECT j, CAST(LEAST(n, ${plan.orders} - s) AS BIGINT) AS n, s FROM (
+      SELECT j, n, ${block.l0} + coalesce(SUM(n) OVER (ORDER BY j ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS s
+      FROM (
+        SELECT i AS j, ${linesOf()} AS n
+        FROM (SELECT i, ${uniform(plan.seed, 'o.lines', sql`i`)} AS u FROM range(${block.j0}, ${block.j1}) t(i))
+      )
+    ) WHERE s < ${plan.orders})`;
+}
+
+/**
+ * The clean order lines of a block, typed, with their position in the file (line_index). With `only` (a
+ * relation of line_index), just those lines: the orders holding them are found first, so that only they
+ * are built.
+ */
+function orderLines(plan: GenerationPlan, orders: OrderPlan, block: OrderBlock, only?: Sql): Sql {
   const s = plan.seed;
   const c = plan.customers;
   const c0 = plan.customersBefore;
   const p = plan.products;
+  const orderCount = orders.orderCount;
   const recent = Math.max(5, Math.floor(c / 50));
   const avail = sql`(${c0} + (${c - c0} * j) // ${orderCount})`;
   const u2 = uniform(s, 'o.cust', sql`j`);
-  await engine.exec(sql`
-    CREATE OR REPLACE TABLE gen.orders AS
-    WITH a AS (SELECT h.j, h.n, h.s, d.day FROM gen.order_heads h JOIN ${spreadOverCalendar(orderCount, total)} d USING (j)),
+  const heads = only
+    ? sql`(WITH h AS ${orderHeads(plan, block)}
+        SELECT * FROM h WHERE j IN (SELECT h.j FROM (${only}) r ASOF JOIN h ON r.line_index >= h.s))`
+    : orderHeads(plan, block);
+  const ordersOfBlock = sql`(
+    WITH a AS (SELECT h.j, h.n, h.s, d.day FROM ${heads} h JOIN ${spreadOverCalendar(orderCount, orders.total, block.j0, block.j1)} d USING (j)),
     b AS (
       SELECT j, n, s, day, ${avail} AS avail, ${uniform(s, 'o.mix', sql`j`)} AS r FROM a
     )
@@ -68,17 +118,16 @@ export async function buildOrderLines(engine: Engine, plan: GenerationPlan, orde
         ELSE floor(avail * ${u2})
       END AS BIGINT) AS customer_idx,
       CAST(day AS TIMESTAMP) + to_seconds(CAST(21600 + floor(${uniform(s, 'o.time', sql`j`)} * 61200) AS BIGINT)) AS ts
-    FROM b`);
+    FROM b)`;
   const rank0 = sql`4 * CAST(floor(((${p} - 1 - k) // 4 + 1) * pow(${uniform(s, 'o.rank', sql`j`, sql`k`)}, 3)) AS BIGINT) + k`;
-  await engine.exec(sql`
-    CREATE OR REPLACE TABLE gen.order_lines AS
+  return sql`
     WITH x AS (
       -- unnest, not a join on k < n: an inequality join is an order of magnitude slower here
-      SELECT j, s, day, ts, order_id, customer_idx, unnest(range(n)) AS k FROM gen.orders
+      SELECT j, s, day, ts, order_id, customer_idx, unnest(range(n)) AS k FROM ${ordersOfBlock}
     ), l AS (
       SELECT j, s + k AS line_index, k, day, ts, order_id, customer_idx, ${rank0} AS rank0,
         ${uniform(s, 'o.qty', sql`j`, sql`k`)} AS uq
-      FROM x
+      FROM x ${only ? sql`WHERE s + k IN (SELECT line_index FROM (${only}))` : sql``}
     ), promoted AS (
       SELECT l.*, CASE
           WHEN l.k = 0 AND pd.day IS NOT NULL AND ${uniform(s, 'o.lift', sql`l.j`)} < pd.lift THEN coalesce(pd.target_rank, cl.rank)
@@ -96,11 +145,36 @@ export async function buildOrderLines(engine: Engine, plan: GenerationPlan, orde
       ${formatId('P', plan.widths.product, sql`product_idx`)} AS product_id,
       ${shippingAddress(s, sql`c.city`, sql`c.country`)} AS shipping_address,
       CAST(CASE WHEN uq < 0.62 THEN 1 WHEN uq < 0.86 THEN 2 WHEN uq < 0.95 THEN 3 WHEN uq < 0.98 THEN 4 ELSE 5 END AS BIGINT) AS quantity
-    FROM indexed JOIN gen.customers c ON c.idx = indexed.customer_idx`);
+    FROM indexed JOIN gen.customers c ON c.idx = indexed.customer_idx`;
 }
 
-/** Writes orders.csv: the clean lines in order plus every injected defect at a seeded position. */
-export async function writeOrders(engine: Engine, plan: GenerationPlan, orderCount: number, file: string): Promise<void> {
+/**
+ * Adds to gen.order_lines (created on first use) the clean lines whose line_index `refs` lists (a query
+ * of line_index), unless already there: the lines that defects and returns copy from, found block by block.
+ */
+export async function collectOrderLines(engine: Engine, plan: GenerationPlan, orders: OrderPlan, refs: Sql): Promise<void> {
+  await ensureOrderLinesTable(engine, plan, orders);
+  await engine.exec(sql`CREATE OR REPLACE TABLE gen.line_refs AS
+    SELECT DISTINCT line_index FROM (${refs}) WHERE line_index NOT IN (SELECT line_index FROM gen.order_lines)`);
+  for (const block of orders.blocks) {
+    const only = sql`SELECT line_index FROM gen.line_refs WHERE line_index >= ${block.l0} AND line_index < ${block.l1}`;
+    if (Number(await engine.scalar(sql`SELECT count(*) FROM (${only})`)) === 0) continue;
+    await engine.exec(sql`INSERT INTO gen.order_lines ${orderLines(plan, orders, block, only)}`);
+  }
+  await engine.exec(sql`DROP TABLE gen.line_refs`);
+}
+
+async function ensureOrderLinesTable(engine: Engine, plan: GenerationPlan, orders: OrderPlan): Promise<void> {
+  await engine.exec(sql`CREATE TABLE IF NOT EXISTS gen.order_lines AS SELECT * FROM (${orderLines(plan, orders, orders.blocks[0]!)}) LIMIT 0`);
+}
+
+/**
+ * Writes orders.csv block by block: each block's clean lines in order plus the injected defects whose
+ * seeded position falls in it. gen.order_lines keeps only what later files need: the lines `keep` selects
+ * (the returned ones) and those the exact-duplicate defects copy.
+ */
+export async function writeOrders(engine: Engine, plan: GenerationPlan, orders: OrderPlan, file: string, keep: Sql): Promise<void> {
+  const orderCount = orders.orderCount;
   const s = plan.seed;
   const n = plan.orders;
   const d = plan.defects.orders;
@@ -130,9 +204,9 @@ export async function writeOrders(engine: Engine, plan: GenerationPlan, orderCou
   const q = (v: string) => sql`${v}`;
   const addr = csvField(sql`${DEFECT_ADDRESS}`);
 
-  const parts: Sql[] = [
-    sql`SELECT ${csvLine([sql`order_id`, sql`customer_id`, sql`product_id`, sql`CAST(quantity AS VARCHAR)`, isoTimestamp(sql`ts`), csvField(sql`shipping_address`)])} AS line,
-      CAST(line_index AS DOUBLE) AS pos, 0 AS tie FROM gen.order_lines`,
+  const clean = sql`SELECT ${csvLine([sql`order_id`, sql`customer_id`, sql`product_id`, sql`CAST(quantity AS VARCHAR)`, isoTimestamp(sql`ts`), csvField(sql`shipping_address`)])} AS line,
+      CAST(line_index AS DOUBLE) AS pos, 0 AS tie FROM gen.block_lines`;
+  const defects: Sql[] = [
     defect('missing_key', csvLine([
       sql`CASE WHEN k % 3 = 0 THEN '' ELSE ${orderId('missing_key')} END`,
       sql`CASE WHEN k % 3 = 1 THEN '' ELSE ${customer} END`,
@@ -161,5 +235,19 @@ export async function writeOrders(engine: Engine, plan: GenerationPlan, orderCou
       THEN ${csvLine([orderId('malformed_record'), customer, product, q('1'), ts('malformed_record'), addr, q('EXTRA')])}
       ELSE ${csvLine([orderId('malformed_record'), customer, product, q('1'), ts('malformed_record')])} END`),
   ];
-  await writeLines(engine, file, join(parts, ' UNION ALL '), ORDERS_HEADER);
+  // The lines the exact duplicates copy, wherever they are in the file, before the first block is written.
+  await collectOrderLines(engine, plan, orders, sql`SELECT CAST(floor((k + 0.5) * ${n} / ${Math.max(1, cnt('exact_duplicate'))}) AS BIGINT) AS line_index
+    FROM range(${cnt('exact_duplicate')}) t(k)`);
+  const blocks = orders.blocks;
+  await writeLineBlocks(engine, file, blocks.length, (i) => {
+    const b = blocks[i]!;
+    // A defect at pos floor(u × n) + 0.5 belongs to the block holding line floor(u × n).
+    return sql`${clean} UNION ALL SELECT * FROM (${join(defects, ' UNION ALL ')}) WHERE pos >= ${b.l0} AND pos < ${b.l1}`;
+  }, ORDERS_HEADER, async (i) => {
+    const b = blocks[i]!;
+    await engine.exec(sql`CREATE OR REPLACE TABLE gen.block_lines AS ${orderLines(plan, orders, b)}`);
+    await engine.exec(sql`INSERT INTO gen.order_lines SELECT * FROM gen.block_lines
+      WHERE ${keep} AND line_index NOT IN (SELECT line_index FROM gen.order_lines WHERE line_index >= ${b.l0} AND line_index < ${b.l1})`);
+  });
+  await engine.exec(sql`DROP TABLE IF EXISTS gen.block_lines`);
 }

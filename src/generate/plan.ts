@@ -12,9 +12,12 @@ export interface GenerateOptions {
   asOf: string;
   /** Also generate promotions, returns and web events. */
   optional: boolean;
+  /** Orders (and web sessions) generated and written per block; default BLOCK_ORDERS. Tests make it small. */
+  blockOrders?: number;
 }
 
 export interface GenerationPlan extends GenerateOptions {
+  blockOrders: number;
   days: number;
   periodStart: string;
   customers: number;
@@ -45,6 +48,8 @@ export const CATEGORIES = [
 const PERIOD_DAYS = 730;
 const SNAPSHOT_WEEKS = 105;
 const WAREHOUSES = 3;
+/** About 4 M order lines per block: what one block's tables and sort hold (≈ 1 GB), whatever --orders is. */
+export const BLOCK_ORDERS = 2_000_000;
 
 export function addDays(isoDate: string, days: number): string {
   const t = Date.parse(`${isoDate}T00:00:00Z`) + days * 86_400_000;
@@ -93,6 +98,7 @@ export function planGeneration(opts: GenerateOptions): GenerationPlan {
   };
   return {
     ...opts,
+    blockOrders: Math.max(1, Math.floor(opts.blockOrders ?? BLOCK_ORDERS)),
     days: PERIOD_DAYS,
     periodStart: addDays(opts.asOf, -(PERIOD_DAYS - 1)),
     customers,

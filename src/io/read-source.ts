@@ -1,13 +1,15 @@
 // Reading source files into bronze: every record as received (text), with lineage, and nothing lost.
 // CSV: explicit dialect, every column VARCHAR, malformed lines kept through DuckDB's rejects table.
 // NDJSON: raw lines parsed by DuckDB's JSON functions (an invalid line is a malformed record).
-// JSON array: all or nothing (a syntax error is a file-level error). Parquet: columns cast to text.
+// JSON array: streamed element by element; all or nothing (a syntax error is a file-level error, located
+// by a streaming scan). Parquet: columns cast to text.
 import { extname } from 'node:path';
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { EtlError } from '../errors.ts';
 import type { ColumnInfo, Engine } from '../engine/engine.ts';
 import { ident, join, literal, sql, trusted, type Sql } from '../sql/sql.ts';
 import { readCsvHeader, type CsvDialect } from './csv-header.ts';
+import { findJsonArrayError, type JsonErrorPosition } from './json-error-position.ts';
 
 export type SourceFormat = 'csv' | 'json' | 'parquet';
 
@@ -110,7 +112,7 @@ export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<
 function isSourceObject(table: string, name: string): boolean {
   if (name === table) return true;
   if (!name.startsWith(`${table}__`)) return false;
-  return /^(malformed|in|f\d+(__raw|__rawfix|__bad|__adj|__multi|__long|__blanks|__rejects|__rejects_scan)?)$/.test(name.slice(table.length + 2));
+  return /^(malformed|in|f\d+(__raw|__rawfix|__lines|__bad|__adj|__multi|__long|__blanks|__rejects|__rejects_scan)?)$/.test(name.slice(table.length + 2));
 }
 
 /** Drop everything readSource created for `table` in `schema`: once silver and the quarantine exist,
@@ -474,18 +476,8 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
     isArray = head.startsWith('[');
   }
   try {
-    if (isArray) {
-      const valid = await engine.scalar(sql`SELECT json_valid(ltrim(content, chr(65279))) FROM read_text(${file})`);
-      if (valid !== true) {
-        throw new EtlError('SOURCE_UNREADABLE', `${file} is not a valid JSON array`, {
-          location: { file, ...jsonErrorPosition(file) },
-          hint: 'a JSON array file is read all or nothing; fix the syntax, or write one object per line (NDJSON)',
-        });
-      }
-      await engine.exec(sql`CREATE OR REPLACE TABLE ${lines} AS
-        SELECT unnest(range(1, len(items) + 1))::BIGINT AS _record_number, unnest(items) AS line
-        FROM (SELECT CAST(ltrim(content, chr(65279)) AS JSON[]) AS items FROM read_text(${file}))`);
-    } else {
+    if (isArray) await readJsonArray(engine, file, schema, stem, lines);
+    else {
       // Blank lines (spaces, tabs, a lone CR) are not records. DuckDB's trim functions scan every
       // character of every line; a regex that stops at the first visible one, and a CR check on the
       // last byte, make this read several times faster.
@@ -512,7 +504,16 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
   const cols = names.length
     ? join(names.map((n, i) => sql`"__v"[${i + 1}] AS ${ident(n)}`), ', ')
     : trusted('NULL::VARCHAR AS _empty');
-  const values = names.length ? sql`json_extract_string(line, [${join(names.map((n) => literal(n)), ', ')}])` : trusted('NULL');
+  // Each key as a quoted JSON path: a bare key is parsed as a path itself (`$` gave the whole record,
+  // a lone backslash an engine error). DuckDB takes `$."*"` as a wildcard still: such a key is refused.
+  if (names.includes('*')) {
+    throw new EtlError('SOURCE_UNREADABLE', `${file} has a JSON key named "*", which DuckDB's JSON paths cannot name`, {
+      location: { file },
+      hint: 'rename the key in the file',
+    });
+  }
+  const path = (n: string) => literal(`$."${n.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+  const values = names.length ? sql`json_extract_string(line, [${join(names.map(path), ', ')}])` : trusted('NULL');
   await engine.exec(sql`CREATE OR REPLACE TABLE ${records} AS
     SELECT ${cols}, ${file} AS _source_file, _record_number FROM (
       SELECT ${values} AS "__v", _record_number FROM ${lines} WHERE ${isRecord})`);
@@ -521,21 +522,63 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
     SELECT ${file} AS _source_file, _record_number, line::VARCHAR AS _raw,
            CASE WHEN json_valid(line) THEN 'not a JSON object' ELSE 'invalid JSON' END AS _error
     FROM ${lines} WHERE NOT ${isRecord}`);
+  // Records and malformed records are stored: the lines (and an array's elements) are no longer needed.
+  if (isArray) await engine.exec(sql`DROP VIEW ${lines}; DROP TABLE ${trusted(`${ident(schema).text}.${ident(`${stem}__raw`).text}`)}`);
+  else await engine.exec(sql`DROP TABLE ${lines}`);
   return { columns: names.map(textColumn), records, malformed, stored: records };
 }
 
-/** Line and column of the first JSON syntax error, for the one-line error message. */
-function jsonErrorPosition(file: string): { line?: number; col?: number } {
+/** The last byte of a file that is not JSON whitespace (-1 if none), read backwards 64 KiB at a time. */
+function lastVisibleByte(file: string): number {
+  const fd = openSync(file, 'r');
   try {
-    JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
-    return {};
-  } catch (e) {
-    const m = /position (\d+)/.exec(String((e as Error).message));
-    if (!m) return {};
-    const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-    const before = text.slice(0, Number(m[1]));
-    const line = before.split('\n').length;
-    return { line, col: before.length - before.lastIndexOf('\n') };
+    const buf = Buffer.alloc(1 << 16);
+    for (let end = statSync(file).size; end > 0; ) {
+      const start = Math.max(0, end - buf.length);
+      const n = readSync(fd, buf, 0, end - start, start);
+      for (let i = n - 1; i >= 0; i--) if (![0x20, 0x0a, 0x0d, 0x09].includes(buf[i]!)) return buf[i]!;
+      end = start;
+    }
+    return -1;
+  } finally {
+    closeSync(fd);
   }
 }
 
+function invalidJsonArray(file: string, at: JsonErrorPosition, cause?: unknown): EtlError {
+  return new EtlError('SOURCE_UNREADABLE', `${file} is not a valid JSON array: ${at.reason} at byte ${at.byte}`, {
+    location: { file, line: at.line, col: at.col },
+    hint: 'a JSON array file is read all or nothing; fix the syntax, or write one object per line (NDJSON)',
+    cause,
+  });
+}
+
+/** A JSON array, streamed by DuckDB's array reader (one element at a time, never the file as one value):
+ * element k (1-based, in file order) is record k; each element's JSON text is a line. All or nothing: a
+ * syntax error anywhere is a file-level error, located by a streaming scan of the file. */
+async function readJsonArray(engine: Engine, file: string, schema: string, stem: string, lines: Sql): Promise<void> {
+  const raw = trusted(`${ident(schema).text}.${ident(`${stem}__raw`).text}`);
+  try {
+    // Insertion order kept for this read, so rowid is the element's ordinal.
+    await inFileOrder(engine, async () => {
+      await engine.exec(sql`CREATE OR REPLACE TABLE ${raw} AS SELECT json FROM read_json(${file},
+        format = 'array', records = false, columns = {'json': 'JSON'}, maximum_object_size = ${literal(MAX_LINE_SIZE)})`);
+    });
+  } catch (cause) {
+    // A syntax error, whatever DuckDB's words for it, is found again by the scan; anything else (an
+    // element over the size limit, an I/O error) is passed on as it is.
+    const at = findJsonArrayError(file);
+    if (at) throw invalidJsonArray(file, at, cause);
+    throw cause;
+  }
+  // DuckDB takes a file cut after a comma (`[{…},`) and one with no array at all (empty, blank) as
+  // arrays: a complete array ends with ']'.
+  if (lastVisibleByte(file) !== 0x5d) {
+    const at = findJsonArrayError(file);
+    if (at) throw invalidJsonArray(file, at);
+  }
+  // A view, not a copy (the elements are stored once). The JSON null element arrives as SQL NULL: its
+  // text is 'null' (a record that is not an object).
+  await engine.exec(sql`CREATE OR REPLACE VIEW ${lines} AS
+    SELECT (rowid + 1)::BIGINT AS _record_number, coalesce(CAST(json AS VARCHAR), 'null') AS line FROM ${raw}`);
+}
