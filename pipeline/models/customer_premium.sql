@@ -6,30 +6,14 @@
 -- premium_rule says which rule applied. One row per customer with an order or in customers; guest orders
 -- (customer_id NULL) have no customer and are never premium.
 -- Lifetime revenue prices the lines as orders_enriched does (which reads this model, so it cannot be read
--- here): the price paid, else the catalogue price less the best active promotion (largest discount, then
--- smallest promotion_id), rounded to cents — the same rule, so that the RFM/dim_customers reconciliations hold.
-WITH promo_days AS (
-  SELECT pr.product_id, CAST(d.day AS DATE) AS day, pr.promotion_id, pr.discount_pct
-  FROM conformed.promotions AS pr, generate_series(CAST(pr.start_date AS TIMESTAMP), CAST(pr.end_date AS TIMESTAMP), INTERVAL 1 DAY) AS d(day)
-  WHERE pr.product_id IS NOT NULL
-  UNION ALL
-  SELECT p.product_id, CAST(d.day AS DATE) AS day, pr.promotion_id, pr.discount_pct
-  FROM conformed.promotions AS pr
-  JOIN conformed.products AS p ON p.category = pr.category
-  CROSS JOIN generate_series(CAST(pr.start_date AS TIMESTAMP), CAST(pr.end_date AS TIMESTAMP), INTERVAL 1 DAY) AS d(day)
-  WHERE pr.product_id IS NULL
-),
-best_promo AS (
-  SELECT product_id, day, discount_pct
-  FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY product_id, day ORDER BY discount_pct DESC, promotion_id) AS pick FROM promo_days) AS ranked
-  WHERE pick = 1
-),
-revenue AS (
+-- here): the price paid, else the catalogue price less gold.best_promotion's discount (the one table both
+-- read), rounded to cents, so that the RFM/dim_customers reconciliations hold.
+WITH revenue AS (
   SELECT o.customer_id,
     SUM(CAST(o.quantity * COALESCE(o.unit_price, CASE WHEN bp.discount_pct IS NOT NULL THEN ROUND(p.price * (100 - bp.discount_pct) / 100, 2) ELSE p.price END) AS DECIMAL(18, 4))) AS lifetime_revenue
   FROM conformed.orders AS o
   LEFT JOIN conformed.products AS p ON p.product_id = o.product_id
-  LEFT JOIN best_promo AS bp ON bp.product_id = o.product_id AND bp.day = CAST(o.order_date AS DATE)
+  LEFT JOIN gold.best_promotion AS bp ON bp.product_id = o.product_id AND bp.day = CAST(o.order_date AS DATE)
   WHERE o.customer_id IS NOT NULL
   GROUP BY o.customer_id
 ),

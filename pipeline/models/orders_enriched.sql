@@ -5,9 +5,8 @@
 -- holds whether or not an order may hold several lines of one product.
 -- unit_price = the price paid on the line (orders.unit_price) where the line carries it, else the
 -- catalogue price (products.price), discounted by the promotion active on the order date if any:
---   a promotion applies to a line without a paid price when it targets the line's product (product_id) or,
---   for a promotion without product_id, its category, and start_date <= order date <= end_date; among
---   several active ones the largest discount_pct wins (then the smallest promotion_id). The discounted
+--   a promotion applies to a line without a paid price as gold.best_promotion says (the best active one
+--   for the line's product on the order date, the rule customer_premium prices with too). The discounted
 --   unit price = ROUND(price × (100 − discount_pct) / 100, 2) (cents). A paid price is never discounted.
 -- price_source says which ('order_line' | 'promotion' | 'catalogue', NULL: unknown); promotion_id names
 -- the promotion that priced the line.
@@ -29,27 +28,6 @@ WITH lines AS (
     ) AS line_number
   FROM conformed.orders AS o
 ),
--- The best active promotion per product × day (a small table: promotion days × targeted products), so
--- that the order lines find theirs by an equality join instead of testing every promotion.
-promo_days AS (
-  SELECT pr.product_id, CAST(d.day AS DATE) AS day, pr.promotion_id, pr.discount_pct
-  FROM conformed.promotions AS pr, generate_series(CAST(pr.start_date AS TIMESTAMP), CAST(pr.end_date AS TIMESTAMP), INTERVAL 1 DAY) AS d(day)
-  WHERE pr.product_id IS NOT NULL
-  UNION ALL
-  SELECT p.product_id, CAST(d.day AS DATE) AS day, pr.promotion_id, pr.discount_pct
-  FROM conformed.promotions AS pr
-  JOIN conformed.products AS p ON p.category = pr.category
-  CROSS JOIN generate_series(CAST(pr.start_date AS TIMESTAMP), CAST(pr.end_date AS TIMESTAMP), INTERVAL 1 DAY) AS d(day)
-  WHERE pr.product_id IS NULL
-),
-best_promo AS (
-  SELECT product_id, day, promotion_id, discount_pct
-  FROM (
-    SELECT *, ROW_NUMBER() OVER (PARTITION BY product_id, day ORDER BY discount_pct DESC, promotion_id) AS pick
-    FROM promo_days
-  ) AS ranked
-  WHERE pick = 1
-),
 priced AS (
   SELECT
     l.*,
@@ -58,7 +36,7 @@ priced AS (
     CASE WHEN l.unit_price IS NOT NULL THEN 'order_line' WHEN p.price IS NULL THEN NULL WHEN bp.promotion_id IS NOT NULL THEN 'promotion' ELSE 'catalogue' END AS line_price_source
   FROM lines AS l
   LEFT JOIN conformed.products AS p ON p.product_id = l.product_id
-  LEFT JOIN best_promo AS bp ON bp.product_id = l.product_id AND bp.day = CAST(l.order_date AS DATE)
+  LEFT JOIN gold.best_promotion AS bp ON bp.product_id = l.product_id AND bp.day = CAST(l.order_date AS DATE)
 )
 SELECT
   o.order_id,
