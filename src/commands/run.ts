@@ -56,6 +56,9 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
     ...(opts.threads ? { threads: opts.threads } : {}),
     ...(opts.fullRefresh ? { fullRefresh: '--full-refresh' } : {}),
     logger,
+    // Delivered before the locks are released: the delivery outcome is written into this run's record,
+    // which a next run could otherwise replace (with the whole output) in between.
+    afterCommit: (outcome) => notifyFinished(opts, outcome, logger),
   }).catch(async (err: unknown) => {
     emitCiError(ci, err);
     await notifyStopped(opts, asOf, err, logger);
@@ -63,7 +66,6 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   });
   emitCiReport(ci, outcome.report);
   printRunSummary(outcome, { out: opts.out, reports: opts.reports });
-  await notifyFinished(opts, outcome, logger);
   return outcome.exitCode;
 }
 

@@ -49,6 +49,9 @@ export interface RunOptions {
   threads?: number;
   /** Rebuild everything even when the state beside the output allows an incremental run (set: the reason). */
   fullRefresh?: string;
+  /** Called after the commit while the locks are still held (alert delivery amends the run record:
+   * no other run can replace the output, and with it the record, in between). Must not throw. */
+  afterCommit?: (outcome: RunOutcome) => Promise<void>;
   logger: Logger;
 }
 
@@ -142,14 +145,17 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     await recoverPublish({ out, reports: reportsDir }, log);
     await removeStaleSpills(out, log);
     await reachStep('recovered');
+    let outcome: RunOutcome;
     try {
-      return await runLocked(opts, { out, reportsDir, spill });
+      outcome = await runLocked(opts, { out, reportsDir, spill });
     } catch (e) {
       // An append that could not give a full rebuild's result: start again, rebuilding everything.
       if (!(e instanceof IncrementalFallback)) throw e;
       log.warn({ stage: 'incremental', reason: e.reason }, `incremental run abandoned, full rebuild: ${e.reason}`);
-      return await runLocked({ ...opts, fullRefresh: `incremental run abandoned: ${e.reason}` }, { out, reportsDir, spill });
+      outcome = await runLocked({ ...opts, fullRefresh: `incremental run abandoned: ${e.reason}` }, { out, reportsDir, spill });
     }
+    await opts.afterCommit?.(outcome);
+    return outcome;
   } catch (e) {
     // DuckDB spilling or writing onto a full disk: the same plain message as ours (exit 3).
     // (Our own errors already say where they stopped: after the commit point, IO_FAILED says so.)

@@ -3,7 +3,7 @@
 // second run's webhook is refused and its SMTP sink rejects the recipient — the run still exits 0 and
 // records both failures. `etl runs list/show` then read the two run records.
 import { spawn } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -236,6 +236,52 @@ describe('alert delivery after a run', () => {
     expect(body.gate_failures).toEqual([]);
     expect(body.alerts).toEqual({ count: 0, shown: 0, truncated: false, items: [] });
   });
+});
+
+describe('delivery while the output is still locked', () => {
+  it('a run started while the previous one is delivering is refused, and the delivery outcome reaches the record', async () => {
+    // The webhook holds its answer until a second run on the same output has been tried: delivery
+    // happens before the lock is released, so the second run cannot replace the output (and with it the
+    // record the delivery outcome is written into) in between.
+    const out2 = join(work, 'output-held');
+    const reports2 = join(work, 'reports-held');
+    const args = () => runArgs().map((a) => (a === out ? out2 : a === reports ? reports2 : a));
+    let second: CliResult | undefined;
+    const bodies: Record<string, any>[] = [];
+    const held = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(JSON.parse(body));
+        // The first run's notice: answered once a second run has been tried. The second run's own
+        // (FAILED) notice is answered at once.
+        if (bodies.length > 1) return void res.writeHead(204).end();
+        void runCliAsync(args()).then((r) => {
+          second = r;
+          res.writeHead(204).end();
+        });
+      });
+    });
+    await new Promise<void>((r) => held.listen(0, '127.0.0.1', () => r()));
+    try {
+      writeConfig(`alerts:
+  webhook:
+    url: http://127.0.0.1:${(held.address() as AddressInfo).port}/hooks/held
+    timeout_seconds: 120
+`);
+      const first = await runCliAsync(args());
+      expect(first.code, first.stderr).toBe(0);
+      expect(second?.code, first.stderr.slice(-3000)).toBe(2);
+      expect(second?.stderr).toMatch(/^OUTPUT_LOCKED: .*output-held is in use by another etl run/m);
+      expect(bodies.map((b) => [b.status, b.error?.code ?? null])).toEqual([[expect.stringMatching(/^(SUCCESS|WARNING)$/), null], ['FAILED', 'OUTPUT_LOCKED']]);
+      const runsDir = join(out2, '_runs');
+      const ids = readdirSync(runsDir).filter((f) => f.endsWith('.json'));
+      expect(ids).toHaveLength(1);
+      expect(JSON.parse(readFileSync(join(runsDir, ids[0]!), 'utf8')).deliveries).toEqual([{ channel: 'webhook', ok: true, error: null }]);
+    } finally {
+      await new Promise((r) => held.close(r));
+    }
+  }, 300_000);
 });
 
 describe('etl runs', () => {
