@@ -11,6 +11,9 @@
 // A folder target is replaced as target → .target.previous, staging → target; the previous folders are
 // deleted once the journal is gone. Only renames and deletions happen after the commit point, so a
 // full disk cannot stop a commit half-way.
+// Power loss: every staged file and folder is flushed to disk (fsync) before the journal is written, the
+// journal and its folder before the renames, and the renamed targets' folders before the previous
+// versions are deleted — so whatever the journal names exists whole on disk when a replay needs it.
 import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -60,6 +63,46 @@ async function writeDurable(path: string, text: string): Promise<void> {
   }
 }
 
+/** fsync one file or folder (a folder's fsync makes the names in it durable). */
+async function syncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** fsync every file under a folder, then the folders themselves, deepest first (a few at a time). */
+async function syncTree(root: string): Promise<void> {
+  const files: string[] = [];
+  const dirs: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    dirs.push(dir);
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) files.push(path);
+    }
+  };
+  await walk(root);
+  const queue = [...files, ...dirs.reverse()];
+  const worker = async (): Promise<void> => {
+    for (let p = queue.shift(); p !== undefined; p = queue.shift()) await syncPath(p);
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+}
+
+/** Flush what the moves will publish: staged folders whole, staged files, and the folders holding them. */
+async function syncStaged(moves: readonly Move[]): Promise<void> {
+  for (const m of moves) {
+    if (!existsSync(m.from)) continue;
+    if (m.kind === 'folder') await syncTree(m.from);
+    else await syncPath(m.from);
+  }
+  for (const dir of new Set(moves.map((m) => dirname(m.from)))) if (existsSync(dir)) await syncPath(dir);
+}
+
 /** Idempotent: replaying a move that is done, or half done, finishes it. */
 async function applyMove(m: Move): Promise<void> {
   if (!existsSync(m.from)) return; // done already
@@ -91,6 +134,7 @@ async function finish(journalPath: string, journal: Journal, hooks: boolean): Pr
 export async function commitPublish(journalPath: string, journal: Journal): Promise<void> {
   const tmp = `${journalPath}.tmp`;
   try {
+    await syncStaged(journal.moves);
     await writeDurable(tmp, `${JSON.stringify(journal, null, 2)}\n`);
     await reachStep('journal');
     await rename(tmp, journalPath);
@@ -98,11 +142,14 @@ export async function commitPublish(journalPath: string, journal: Journal): Prom
     await rm(tmp, { force: true }); // before the commit point: as if never begun
     throw e;
   }
+  await syncPath(dirname(journalPath));
   await reachStep('journaled');
   for (const m of journal.moves) {
     await applyMove(m);
     if (m.step) await reachStep(m.step);
   }
+  // The renames on disk before the previous versions go.
+  for (const dir of new Set(journal.moves.map((m) => dirname(m.to)))) await syncPath(dir);
   await finish(journalPath, journal, true);
 }
 
