@@ -1,5 +1,6 @@
 // A contract set as a Markdown data dictionary: one section per contract, one row per property
 // (type, required, key, constraints, classification), then its foreign keys and quality rules.
+import { datasetKindOf } from '../checks/dataset-metrics.ts';
 import { allQualityRules, type Contract, type Property, type QualityRule } from './model.ts';
 import { physicalNameOf } from './diff.ts';
 
@@ -29,21 +30,11 @@ function threshold(r: QualityRule): string {
   return `${r.operator.op} ${Array.isArray(v) ? v.join('..') : v}${'unit' in r && r.unit ? ` ${r.unit}` : ''}`;
 }
 
+/** What a rule checks, as the dictionary shows it: a dataset rule's metric kind (one table names them,
+ * checks/dataset-metrics.ts), a row rule's expression, else the rule's type. */
 function ruleWhat(r: QualityRule): string {
-  switch (r.type) {
-    case 'library':
-    case 'custom-dataset':
-      return r.metric;
-    case 'sql':
-      return 'sql';
-    case 'custom-row':
-      return `row: \`${r.expression}\``;
-    case 'text':
-      return 'text';
-    default:
-      // kinds added later (e.g. business filters) show their type name
-      return (r as { type: string }).type;
-  }
+  if (r.type === 'custom-row') return `row: \`${r.expression}\``;
+  return datasetKindOf(r) ?? (r as { type: string }).type;
 }
 
 function renderContract(c: Contract): string {
