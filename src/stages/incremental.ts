@@ -65,6 +65,8 @@ export interface Manifest {
   duckdb_version: string;
   /** The run id that wrote the state file beside the output (its meta holds the same id). */
   state_id: string;
+  /** --data as given: the quarantine's `_source_file` names files by it. */
+  data: string;
   as_of: string;
   /** Contract, config and model files → sha256 of their content. */
   definitions: Record<string, string>;
@@ -225,6 +227,8 @@ export class IncrementalRun {
     const prev = this.previous;
     if (prev.format !== MANIFEST_FORMAT || prev.etl_version !== etlVersion()) return full(`the state was written by another etl version or format (${prev.etl_version}, format ${prev.format})`);
     if (!existsSync(statePathOf(this.out))) return full(`the state file ${statePathOf(this.out)} is missing`);
+    // The state's quarantine names its files by the --data of the run that read them.
+    if (prev.data !== this.dataDir) return full(`--data names the files otherwise than the state's quarantine does (${prev.data ?? 'unknown'} → ${this.dataDir})`);
     const defs = new Set([...Object.keys(prev.definitions), ...Object.keys(this.definitions)]);
     const changed = [...defs].filter((f) => prev.definitions[f] !== this.definitions[f]).sort();
     if (changed.length > 0) {
@@ -474,6 +478,7 @@ export class IncrementalRun {
       etl_version: etlVersion(),
       duckdb_version: this.duckdbVersion,
       state_id: runId,
+      data: this.dataDir,
       as_of: this.asOf,
       definitions: this.definitions,
       inputs: this.inputs,
