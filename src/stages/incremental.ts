@@ -7,8 +7,10 @@
 // The result must be what a full rebuild gives, byte for byte, so anything an append cannot reproduce
 // exactly means a full rebuild, with the reason in the log and the run record:
 //   - before the run: --full-refresh; no state, or a state from another etl/DuckDB version or format, or
-//     one that does not match the published output; contracts, models or config changed; staging models; an old file changed or removed; new files in a single-file source, in a dataset
-//     without a primary key, or that sort before a processed file (row-rule samples follow file order).
+//     one that does not match the published output, or --data spelled otherwise; contracts, models or
+//     config changed; staging models; an old file changed or removed; new files in a single-file source, in
+//     a dataset without a primary key, or that sort before a processed file (row-rule samples follow file
+//     order).
 //   - a dataset whose relationships point at one that changes (returns → orders) is rebuilt from all its
 //     files (a new order can make an earlier return valid); the others come from the state.
 //   - another --as-of (a nightly job's default, today): the state's rows are judged again by the row rules
