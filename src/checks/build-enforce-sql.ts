@@ -133,7 +133,7 @@ WINDOW w AS (PARTITION BY ${join(p.partition, ', ')} ORDER BY hash(${p.record}),
 }
 
 /** A LEFT JOIN to a referenced relation: its key (and the columns custom predicates read), found or not. */
-function joinSql(j: PlannedJoin): { select: Sql[]; from: Sql } {
+export function joinSql(j: PlannedJoin): { select: Sql[]; from: Sql } {
   const alias = joinColumn.alias(j.index);
   const keyCols = j.relationship.to.map((to, i) => (j.unique ? sql`r.${ident(to)} AS ${joinColumn.key(i)}` : sql`TRY_CAST(r.${ident(to)} AS ${j.from[i]!.sqlType}) AS ${joinColumn.key(i)}`));
   const found = sql`TRUE AS ${joinColumn.found}`;

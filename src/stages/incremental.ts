@@ -7,14 +7,19 @@
 // The result must be what a full rebuild gives, byte for byte, so anything an append cannot reproduce
 // exactly means a full rebuild, with the reason in the log and the run record:
 //   - before the run: --full-refresh; no state, or a state from another etl/DuckDB version or format, or
-//     one that does not match the published output; contracts, models or config changed; another --as-of;
-//     staging models; an old file changed or removed; new files in a single-file source, in a dataset
-//     without a primary key, or that sort before a processed file (row-rule samples follow file order).
+//     one that does not match the published output, or --data spelled otherwise; contracts, models or
+//     config changed; staging models; an old file changed or removed; new files in a single-file source, in
+//     a dataset without a primary key, or that sort before a processed file (row-rule samples follow file
+//     order).
 //   - a dataset whose relationships point at one that changes (returns → orders) is rebuilt from all its
 //     files (a new order can make an earlier return valid); the others come from the state.
+//   - another --as-of (a nightly job's default, today): the state's rows are judged again by the row rules
+//     that read it (recheck-as-of.ts): quarantined rows the new date allows move to silver. A silver row it
+//     no longer allows means a full rebuild; so does a source contract with dataset rules (they read bronze).
 //   - during the run (IncrementalFallback): a new record shares its key with a processed one (duplicate
 //     handling would change old rows), the new files' checks differ in shape from the state's (another
-//     header), the source contract has dataset rules over bronze, or unique columns besides the key.
+//     header), the source contract has dataset rules over bronze, or unique columns besides the key; the
+//     recheck under another --as-of cannot give a full rebuild's result (recheck-as-of.ts).
 // Counts and checks of an appended dataset are the state's plus the new rows' (samples in file order,
 // relationship messages recomputed over the whole quarantine), i.e. cumulative, as a full run reports them.
 import { createHash } from 'node:crypto';
@@ -38,6 +43,7 @@ import type { Fingerprint } from './fingerprint.ts';
 import type { Move } from './commit.ts';
 import type { PartitionReuse } from './publish.ts';
 import { mergeRowChecks } from './merge-checks.ts';
+import { recheckAsOf } from './recheck-as-of.ts';
 import { packageRoot } from './pipeline-dirs.ts';
 import { closeState, finishStateCopy, openStateCopy, removeStateFile, stagedStatePathOf, statePathOf, stateQuarantine, stateSilver, writeState, type DatasetState } from './state.ts';
 
@@ -61,6 +67,8 @@ export interface Manifest {
   duckdb_version: string;
   /** The run id that wrote the state file beside the output (its meta holds the same id). */
   state_id: string;
+  /** --data as given: the quarantine's `_source_file` names files by it. */
+  data: string;
   as_of: string;
   /** Contract, config and model files → sha256 of their content. */
   definitions: Record<string, string>;
@@ -85,6 +93,9 @@ export interface IncrementalSummary {
   reason: string;
   /** Dataset → files processed in this run (all of them in a full run, the new ones otherwise). */
   processed: Record<string, string[]>;
+  /** Another --as-of than the state's: per dataset with row rules that read it, the quarantined records
+   * judged again and how many of them moved to silver. */
+  as_of_recheck?: { from: string; to: string; datasets: Record<string, { rules: string[]; rechecked: number; to_silver: number }> };
   /** Per run: the counts of the records this run processed (cumulative ones are the record's `counts`). */
   this_run: Record<string, SourceCounts>;
   lake: { written: string[]; kept: string[] };
@@ -154,6 +165,13 @@ export class IncrementalRun {
   private processed: Record<string, string[]> = {};
   private duckdbVersion = '';
   private readonly modes = new Map<string, DatasetMode>();
+  /** Datasets whose silver or quarantine differs from the state's as it was (appended, rebuilt, rechecked). */
+  private readonly changed = new Set<string>();
+  /** Datasets taken from the state so far (restored or appended). */
+  private readonly settled = new Set<string>();
+  /** The state's --as-of when this run's differs (its rows are rechecked). */
+  private previousAsOf: string | undefined;
+  private readonly rechecks: Record<string, { rules: string[]; rechecked: number; to_silver: number }> = {};
   readonly partitions: PartitionReuse = { hashes: {}, kept: [], written: [] };
   readonly stagedState: string;
 
@@ -211,7 +229,8 @@ export class IncrementalRun {
     const prev = this.previous;
     if (prev.format !== MANIFEST_FORMAT || prev.etl_version !== etlVersion()) return full(`the state was written by another etl version or format (${prev.etl_version}, format ${prev.format})`);
     if (!existsSync(statePathOf(this.out))) return full(`the state file ${statePathOf(this.out)} is missing`);
-    if (prev.as_of !== this.asOf) return full(`--as-of changed (${prev.as_of} → ${this.asOf})`);
+    // The state's quarantine names its files by the --data of the run that read them.
+    if (prev.data !== this.dataDir) return full(`--data names the files otherwise than the state's quarantine does (${prev.data ?? 'unknown'} → ${this.dataDir})`);
     const defs = new Set([...Object.keys(prev.definitions), ...Object.keys(this.definitions)]);
     const changed = [...defs].filter((f) => prev.definitions[f] !== this.definitions[f]).sort();
     if (changed.length > 0) {
@@ -242,8 +261,10 @@ export class IncrementalRun {
     }
     this.mode = 'incremental';
     this.appended = appended;
+    if (prev.as_of !== this.asOf) this.previousAsOf = prev.as_of;
     const n = Object.values(appended).reduce((s, f) => s + f.length, 0);
-    this.reason = n === 0 ? 'no input changed since the last run' : `${n} new file${n === 1 ? '' : 's'} in ${Object.keys(appended).join(', ')}`;
+    const files = n === 0 ? 'no input changed since the last run' : `${n} new file${n === 1 ? '' : 's'} in ${Object.keys(appended).join(', ')}`;
+    this.reason = this.previousAsOf ? `${n === 0 ? 'no new input' : files}; --as-of ${prev.as_of} → ${this.asOf}: rows rechecked by the rules that read it` : files;
   }
 
   get incremental(): boolean {
@@ -287,9 +308,42 @@ export class IncrementalRun {
     const d = this.plan.datasets.find((x) => x.dataset === dataset);
     const targets = [d?.source, d?.silver].flatMap((c) => (c?.relationships ?? []).map((r) => r.toDataset)).filter((t) => t !== dataset && this.plan.datasets.some((x) => x.dataset === t));
     this.modes.set(dataset, 'restore'); // a cycle (refused by the plan) cannot recurse forever
-    const mode: DatasetMode = targets.some((t) => this.modeOf(t) !== 'restore') ? 'full' : this.appended[dataset]?.length ? 'append' : 'restore';
+    // Dataset rules of the source contract read bronze (not kept): under another --as-of they are evaluated again.
+    const bronzeRules = this.previousAsOf !== undefined && (this.stored[dataset]?.datasetChecks ?? []).some((c) => c.layer !== 'silver');
+    const mode: DatasetMode = bronzeRules || targets.some((t) => this.changes(t)) ? 'full' : this.appended[dataset]?.length ? 'append' : 'restore';
     this.modes.set(dataset, mode);
+    if (mode === 'full') this.changed.add(dataset);
     return mode;
+  }
+
+  /** Does a referenced dataset differ from the state's in this run? (Known once it was built: dependency
+   * order builds it first; before that, under another --as-of, its recheck may change it.) */
+  private changes(dataset: string): boolean {
+    if (this.modeOf(dataset) !== 'restore') return true;
+    return this.changed.has(dataset) || (!this.settled.has(dataset) && this.previousAsOf !== undefined);
+  }
+
+  /** Under another --as-of: the state's rows judged again by the rules that read it (recheck-as-of.ts). */
+  private async recheck(engine: Engine, d: DatasetPlan, refs: Record<string, Sql>, refKeys: Record<string, string[]>): Promise<void> {
+    if (this.previousAsOf === undefined) return;
+    const ds = d.dataset;
+    const outcome = await recheckAsOf(engine, {
+      dataset: ds,
+      contracts: [d.source, d.silver].filter((c): c is Contract => c !== undefined),
+      silver: stateSilver(ds),
+      quarantine: stateQuarantine(ds),
+      stored: this.stored[ds]!,
+      refs,
+      refKeys,
+      previousAsOf: this.previousAsOf,
+      asOf: this.asOf,
+    });
+    if (typeof outcome === 'string') throw new IncrementalFallback(outcome);
+    if (outcome.rules.length > 0) this.rechecks[ds] = { rules: outcome.rules, rechecked: outcome.rechecked, to_silver: outcome.toSilver };
+    if (!outcome.changed) return;
+    this.stored[ds] = { ...this.stored[ds]!, counts: outcome.counts, rowChecks: outcome.rowChecks };
+    this.changed.add(ds);
+    this.log.info({ stage: 'incremental', dataset: ds, ...this.rechecks[ds] }, `${ds}: ${outcome.rechecked} quarantined rows rechecked at --as-of ${this.asOf}, ${outcome.toSilver} moved to silver`);
   }
 
   /** The plan of an appended dataset: its new files only. */
@@ -298,7 +352,9 @@ export class IncrementalRun {
   }
 
   /** A dataset whose files did not change: its silver and quarantine are the state's. */
-  async restore(engine: Engine, d: DatasetPlan, refs: Record<string, Sql>): Promise<SilverResult> {
+  async restore(engine: Engine, d: DatasetPlan, refs: Record<string, Sql>, refKeys: Record<string, string[]>): Promise<SilverResult> {
+    await this.recheck(engine, d, refs, refKeys);
+    this.settled.add(d.dataset);
     const stored = this.stored[d.dataset]!;
     await this.expose(engine, d.dataset);
     const relation = sql`silver.${ident(d.dataset)}`;
@@ -321,6 +377,9 @@ export class IncrementalRun {
 
   /** A dataset that gained files: the row pass on the new records, appended to the state. */
   async append(engine: Engine, d: DatasetPlan, bronze: BronzeResult, refs: Record<string, Sql>, refKeys: Record<string, string[]>): Promise<SilverResult> {
+    await this.recheck(engine, d, refs, refKeys);
+    this.settled.add(d.dataset);
+    this.changed.add(d.dataset);
     const stored = this.stored[d.dataset]!;
     const contracts = [d.source, d.silver].filter((c): c is Contract => c !== undefined);
     const ds = d.dataset;
@@ -421,6 +480,7 @@ export class IncrementalRun {
       etl_version: etlVersion(),
       duckdb_version: this.duckdbVersion,
       state_id: runId,
+      data: this.dataDir,
       as_of: this.asOf,
       definitions: this.definitions,
       inputs: this.inputs,
@@ -443,6 +503,13 @@ export class IncrementalRun {
   }
 
   summary(): IncrementalSummary {
-    return { mode: this.mode, reason: this.reason, processed: this.processed, this_run: this.thisRun, lake: { written: this.partitions.written, kept: this.partitions.kept } };
+    return {
+      mode: this.mode,
+      reason: this.reason,
+      processed: this.processed,
+      ...(this.mode === 'incremental' && this.previousAsOf !== undefined ? { as_of_recheck: { from: this.previousAsOf, to: this.asOf, datasets: this.rechecks } } : {}),
+      this_run: this.thisRun,
+      lake: { written: this.partitions.written, kept: this.partitions.kept },
+    };
   }
 }

@@ -4,7 +4,6 @@ import type { CheckResult } from '../checks/result.ts';
 import { SAMPLE_SIZE } from '../checks/build-enforce-sql.ts';
 
 const COUNTED = new Set(['passed', 'failed', 'warning']);
-const recordNumber = (s: string) => Number(/^record (\d+)$/.exec(s)?.[1] ?? Number.MAX_SAFE_INTEGER);
 const excludedOf = (c: CheckResult) => Number(/^(\d+) rows? excluded$/.exec(c.message ?? '')?.[1] ?? 0);
 
 /**
@@ -31,9 +30,8 @@ export function mergeRowChecks(old: CheckResult[], fresh: CheckResult[]): CheckR
       continue;
     }
     const failed = o.failed_rows + n.failed_rows;
-    let samples = [...(o.sample_keys ?? []), ...(n.sample_keys ?? [])];
-    // Malformed records are sampled by record number across files, the others in file order.
-    if (o.rule === 'malformed_record') samples = samples.sort((a, b) => recordNumber(a) - recordNumber(b));
+    // In file order (malformed records too: checks/malformed-records.ts samples by file, then record).
+    const samples = [...(o.sample_keys ?? []), ...(n.sample_keys ?? [])];
     const { sample_keys: _s, message: _m, ...rest } = o;
     // A relationship's message is the upstream explanation, recomputed over the whole quarantine.
     const message = o.rule === 'relationship' ? n.message : o.message;

@@ -243,7 +243,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
       const mode = incr?.modeOf(d.dataset) ?? 'full';
       let silver: SilverResult;
       if (mode === 'restore') {
-        silver = await timed(`silver:${d.dataset}`, () => incr!.restore(engine, d, refs));
+        silver = await timed(`silver:${d.dataset}`, () => incr!.restore(engine, d, refs, refKeys));
       } else {
         const read = mode === 'append' ? incr!.newFilesOf(d) : d;
         const ingest = d.staging ? stageBronze(engine, d.staging, modelVars(config, opts.asOf)) : ingestBronze(engine, read);

@@ -5,6 +5,8 @@
 // run record says what was done and why: an append of the new files, or a full rebuild when an old file
 // changed or went away, or when a new record shares a key with an earlier one. A run killed before its
 // commit point leaves the previous output and state usable; one killed after it is finished by the next.
+// A nightly job's --as-of advances every day: the run stays incremental, and orders quarantined as dated
+// after the old date move to silver when the new one allows them.
 import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -35,12 +37,13 @@ interface RunRecord {
     processed: Record<string, string[]>;
     this_run: Record<string, { records_in: number; rows_out: number; rows_quarantined: number; duplicates_dropped: number; rows_excluded: number }>;
     lake: { written: string[]; kept: string[] };
+    as_of_recheck?: { from: string; to: string; datasets: Record<string, { rules: string[]; rechecked: number; to_silver: number }> };
   };
   published: { path: string }[];
 }
 
-function run(target: { out: string; reports: string }, extra: string[] = [], env: Record<string, string> = {}) {
-  return runCli(['run', '--data', data, '--contracts', contracts, '--out', target.out, '--reports', target.reports, '--as-of', AS_OF, '--log-level', 'silent', ...extra], { env });
+function run(target: { out: string; reports: string }, extra: string[] = [], env: Record<string, string> = {}, asOf = AS_OF) {
+  return runCli(['run', '--data', data, '--contracts', contracts, '--out', target.out, '--reports', target.reports, '--as-of', asOf, '--log-level', 'silent', ...extra], { env });
 }
 
 function records(out: string): RunRecord[] {
@@ -77,6 +80,11 @@ beforeAll(async () => {
   await splitOrders(join(gen, 'orders.csv'), orders, '2025-06-01', AS_OF);
   mkdirSync(hold);
   for (const f of ['2025-06-30.csv', '2025-07-01.csv']) renameSync(join(orders, f), join(hold, f));
+  // The last day's file also holds the generator's future_date defects (dated after AS_OF); one more,
+  // dated the next day and otherwise clean, so that the next day's --as-of surely lets one in.
+  const last = join(hold, '2025-07-01.csv');
+  const clean = readFileSync(last, 'utf8').split('\n').find((l) => /^O\d+,C\d+,P\d+,\d+,2025-07-01T/.test(l))!;
+  appendFileSync(last, `${clean.replace(/^[^,]*/, 'OFUTURE1').replace(/2025-07-01T[0-9:]+/, '2025-07-02T09:00:00')}\n`);
   cpSync(join(ROOT, 'contracts'), contracts, { recursive: true });
   const source = join(contracts, 'orders.source.yaml');
   writeFileSync(source, readFileSync(source, 'utf8').replace('path: ../data/orders.csv', 'path: ../data/orders/*.csv'));
@@ -184,13 +192,62 @@ describe('incremental runs over daily files', () => {
     expect(quality.checks.find((c) => c.id === 'orders.primary_key.duplicate_key' || c.id.endsWith('duplicate_key'))?.failed_rows).toBeGreaterThanOrEqual(2);
   }, 300_000);
 
-  it('changed contracts or --as-of rebuild in full and say why', () => {
-    const r = runCli(['run', '--data', data, '--contracts', contracts, '--out', A.out, '--reports', A.reports, '--as-of', '2025-07-02', '--log-level', 'silent']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(latest(A.out).incremental).toMatchObject({ mode: 'full', reason: '--as-of changed (2025-07-01 → 2025-07-02)' });
+  it('an advancing --as-of (a nightly job) stays incremental: rows quarantined as future-dated move to silver, as in a full rebuild', () => {
+    const DAY = '2025-07-02';
+    const lines = readdirSync(orders).flatMap((f) => readFileSync(join(orders, f), 'utf8').split('\n').slice(1));
+    const nextDay = lines.filter((l) => l.split(',')[4]?.startsWith(DAY)).length;
+    expect(nextDay).toBeGreaterThanOrEqual(1);
+    const quality = () => JSON.parse(readFileSync(join(A.reports, 'quality_report.json'), 'utf8')) as { checks: { id: string; failed_rows: number }[] };
+    const future = () => quality().checks.find((c) => c.id === 'orders.orders_order_date_not_in_future')!.failed_rows;
+    const before = { future: future(), counts: latest(A.out).counts['orders']! };
+    // Day N+1: the day's file (two clean lines dated that day), and --as-of N+1.
+    const [header, ...rest] = readFileSync(join(orders, '2025-06-29.csv'), 'utf8').split('\n');
+    const cleanLines = rest.filter((l) => /^O\d+,C\d+,P\d+,\d+,2025-06-29T/.test(l)).slice(0, 2).map((l, i) => l.replace(/^[^,]*/, `ONEXT${i}`).replace(/2025-06-29T/, `${DAY}T`));
+    writeFileSync(join(orders, '2025-07-03.csv'), `${header}\n${cleanLines.join('\n')}\n`);
+    const a = run(A, [], {}, DAY);
+    expect(a.code, a.stderr).toBe(0);
+    const rec = latest(A.out);
+    expect(rec.incremental.mode).toBe('incremental');
+    expect(rec.incremental.reason).toBe(`1 new file in orders; --as-of ${AS_OF} → ${DAY}: rows rechecked by the rules that read it`);
+    expect(rec.incremental.processed['orders']).toEqual(['orders/2025-07-03.csv']);
+    expect(rec.stages['bronze:customers']).toBeUndefined();
+    const recheck = rec.incremental.as_of_recheck!;
+    expect(recheck).toMatchObject({ from: AS_OF, to: DAY });
+    expect(recheck.datasets['orders']!.rules).toEqual(['orders.orders_order_date_not_in_future']);
+    expect(recheck.datasets['orders']!.to_silver).toBe(nextDay);
+    expect(Object.keys(recheck.datasets)).toEqual(['orders']); // no other dataset has a rule that reads --as-of
+    expect(future()).toBe(before.future - nextDay);
+    const counts = rec.counts['orders']!;
+    expect(counts.records_in).toBe(before.counts.records_in + 2);
+    expect(counts.rows_out).toBe(before.counts.rows_out + 2 + nextDay);
+    expect(counts.rows_quarantined).toBe(before.counts.rows_quarantined - nextDay);
+    const b = run(B, ['--full-refresh'], {}, DAY);
+    expect(b.code, b.stderr).toBe(0);
+    expectSameAsFullRebuild();
+
+    // The day after, without a new file: still incremental, still the full rebuild's bytes.
+    const later = '2025-07-03';
+    const a2 = run(A, [], {}, later);
+    expect(a2.code, a2.stderr).toBe(0);
+    expect(latest(A.out).incremental).toMatchObject({ mode: 'incremental', reason: `no new input; --as-of ${DAY} → ${later}: rows rechecked by the rules that read it` });
+    expect(latest(A.out).incremental.as_of_recheck!.datasets['orders']!.to_silver).toBe(lines.filter((l) => l.split(',')[4]?.startsWith(later)).length);
+    expect(run(B, ['--full-refresh'], {}, later).code).toBe(0);
+    expectSameAsFullRebuild();
+  }, 300_000);
+
+  it('an --as-of moved back before rows already in silver rebuilds in full and says why', () => {
+    const a = run(A, [], {}, AS_OF);
+    expect(a.code, a.stderr).toBe(0);
+    expect(latest(A.out).incremental.mode).toBe('full');
+    expect(latest(A.out).incremental.reason).toMatch(/^incremental run abandoned: \d+ silver orders rows are judged otherwise by orders\.orders_order_date_not_in_future at --as-of 2025-07-01 than at 2025-07-03$/);
+    expect(run(B, ['--full-refresh'], {}, AS_OF).code).toBe(0);
+    expectSameAsFullRebuild();
+  }, 300_000);
+
+  it('changed contracts rebuild in full and say why', () => {
     const silver = join(contracts, 'orders.silver.yaml');
     writeFileSync(silver, `${readFileSync(silver, 'utf8')}\n# edited\n`);
-    const again = runCli(['run', '--data', data, '--contracts', contracts, '--out', A.out, '--reports', A.reports, '--as-of', '2025-07-02', '--log-level', 'silent']);
+    const again = run(A);
     expect(again.code, again.stderr).toBe(0);
     expect(latest(A.out).incremental.reason).toMatch(/^contracts, models or config changed since the state was written: \S*contracts\/orders\.silver\.yaml \(changed\)$/);
   }, 300_000);

@@ -29,10 +29,10 @@ describe('mergeRowChecks', () => {
     ]);
   });
 
-  it('samples malformed records by record number across files', () => {
+  it('samples malformed records in file order, as a full run does (the new files sort after the processed ones)', () => {
     const m = (n: number, s: string[]) => check({ id: 'orders.malformed_record', rule: 'malformed_record', layer: 'bronze', failed_rows: n, status: n ? 'failed' : 'passed', ...(n ? { sample_keys: s } : {}) });
     const merged = mergeRowChecks([m(3, ['record 10', 'record 40', 'record 900'])], [m(2, ['record 2', 'record 41'])]);
-    expect(merged).toEqual([m(5, ['record 2', 'record 10', 'record 40', 'record 41', 'record 900'])]);
+    expect(merged).toEqual([m(5, ['record 10', 'record 40', 'record 900', 'record 2', 'record 41'])]);
   });
 
   it('adds the rows a business filter excluded; keeps the first files header checks; takes the new relationship message', () => {
