@@ -5,7 +5,7 @@
 --   lift(a,b) = support(a,b) / (support(a) × support(b))
 -- The pairs and their order counts come from gold.product_pairs (the one self-join of the order lines).
 WITH total AS (
-  SELECT COUNT(DISTINCT order_id) AS orders FROM gold.order_summary
+  SELECT orders FROM gold.order_totals
 ),
 items AS (
   SELECT product_id, order_count AS orders FROM gold.product_sales

@@ -5,7 +5,7 @@
 -- and lift >= recommendations.min_lift; the top recommendations.top_n per product by confidence, then
 -- lift, pair orders and B's id (rank 1 = best). Guest orders count like any other order.
 WITH total AS (
-  SELECT COUNT(DISTINCT order_id) AS orders FROM gold.order_summary
+  SELECT orders FROM gold.order_totals
 ),
 items AS (
   SELECT product_id, order_count AS orders FROM gold.product_sales
