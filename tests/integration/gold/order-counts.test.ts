@@ -39,6 +39,9 @@ async function mismatches(engine: Engine): Promise<Record<string, number>> {
       FULL JOIN (SELECT customer_id, COUNT(DISTINCT order_id) AS n FROM gold.orders_enriched WHERE customer_id IS NOT NULL GROUP BY customer_id) AS e
         ON e.customer_id = c.customer_id
       WHERE c.order_count IS DISTINCT FROM e.n`),
+    categories: await q(`SELECT c.category FROM gold.category_sales AS c
+      FULL JOIN (SELECT category, COUNT(DISTINCT order_id) AS n FROM gold.orders_enriched GROUP BY category) AS e ON e.category = c.category
+      WHERE c.order_count IS DISTINCT FROM e.n`),
   };
 }
 
@@ -55,7 +58,7 @@ async function suspiciousMismatches(engine: Engine): Promise<number> {
       OR s.is_first_order IS DISTINCT FROM e.first`)));
 }
 
-const NONE = { daily: 0, weekly: 0, monthly: 0, customers: 0 };
+const NONE = { daily: 0, weekly: 0, monthly: 0, customers: 0, categories: 0 };
 
 describe('distinct order counts', () => {
   it('count rows when every order is one row of order_summary', async () => {
