@@ -16,7 +16,8 @@ async function build(engine: Engine, extraLines: string[] = []): Promise<void> {
   const available = await loadKpiFixture(engine);
   for (const line of extraLines) await engine.exec(trusted(`INSERT INTO conformed.orders VALUES ${line}`));
   // Every order with an amount is an "amount outlier" at this threshold, so suspicious_orders lists them all.
-  const vars = { ...modelVars(config, AS_OF), fraud_z_threshold: -1000 };
+  // and every customer with a sold unit is a "return outlier", so return_outliers lists them all.
+  const vars = { ...modelVars(config, AS_OF), fraud_z_threshold: -1000, return_outlier_z_threshold: -1000, return_outlier_min_sold_units: 1 };
   await buildGold(engine, { pipelineDir: `${ROOT}pipeline`, vars, available, config });
 }
 
@@ -58,6 +59,23 @@ async function suspiciousMismatches(engine: Engine): Promise<number> {
       OR s.is_first_order IS DISTINCT FROM e.first`)));
 }
 
+/** Customers whose return_outliers sold/returned counts differ from the order lines' and returns'. */
+async function returnMismatches(engine: Engine): Promise<{ customers: number; mismatches: number }> {
+  const customers = Number(await engine.scalar(trusted("SELECT COUNT(*) FROM gold.return_outliers WHERE entity_type = 'customer'")));
+  const mismatches = Number(await engine.scalar(trusted(`SELECT COUNT(*) FROM (SELECT * FROM gold.return_outliers WHERE entity_type = 'customer') AS r
+    FULL JOIN (
+      SELECT s.customer_id, s.sold_units, s.sold_lines, COALESCE(x.returned_lines, 0) AS returned_lines
+      FROM (SELECT customer_id, SUM(quantity) AS sold_units, COUNT(*) AS sold_lines FROM gold.orders_enriched WHERE customer_id IS NOT NULL GROUP BY customer_id) AS s
+      LEFT JOIN (
+        SELECT o.customer_id, COUNT(*) AS returned_lines FROM conformed.returns AS rt
+        JOIN (SELECT DISTINCT order_id, customer_id FROM gold.orders_enriched) AS o ON o.order_id = rt.order_id
+        WHERE rt.return_date <= DATE '${AS_OF}' GROUP BY o.customer_id
+      ) AS x ON x.customer_id = s.customer_id
+    ) AS e ON e.customer_id = r.entity_id
+    WHERE r.sold_units IS DISTINCT FROM e.sold_units OR r.sold_lines IS DISTINCT FROM e.sold_lines OR r.returned_lines IS DISTINCT FROM e.returned_lines`)));
+  return { customers, mismatches };
+}
+
 const NONE = { daily: 0, weekly: 0, monthly: 0, customers: 0, categories: 0 };
 
 describe('distinct order counts', () => {
@@ -68,6 +86,7 @@ describe('distinct order counts', () => {
       expect(await mismatches(engine)).toEqual(NONE);
       expect(await engine.scalar(trusted("SELECT order_count FROM gold.customer_orders WHERE customer_id = 'C1'"))).toBe(4);
       expect(await suspiciousMismatches(engine)).toBe(0);
+      expect(await returnMismatches(engine)).toEqual({ customers: 4, mismatches: 0 });
     });
   });
 
@@ -83,6 +102,7 @@ describe('distinct order counts', () => {
         { month: 1, order_count: 4 }, { month: 2, order_count: 4 }, { month: 3, order_count: 3 },
       ]);
       expect(await suspiciousMismatches(engine)).toBe(0);
+      expect(await returnMismatches(engine)).toEqual({ customers: 4, mismatches: 0 });
       expect(await engine.rows(trusted("SELECT order_id, amount, units, is_first_order FROM gold.suspicious_orders WHERE customer_id = 'C1' ORDER BY order_id"))).toEqual([
         { order_id: 'O1', amount: 40, units: 6, is_first_order: true },
         { order_id: 'O3', amount: 50, units: 1, is_first_order: false },
