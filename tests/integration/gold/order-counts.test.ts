@@ -40,6 +40,11 @@ async function mismatches(engine: Engine): Promise<Record<string, number>> {
       FULL JOIN (SELECT customer_id, COUNT(DISTINCT order_id) AS n FROM gold.orders_enriched WHERE customer_id IS NOT NULL GROUP BY customer_id) AS e
         ON e.customer_id = c.customer_id
       WHERE c.order_count IS DISTINCT FROM e.n`),
+    pairs: await q(`SELECT p.product_a FROM gold.product_pairs AS p
+      FULL JOIN (SELECT a.product_id AS product_a, b.product_id AS product_b, COUNT(DISTINCT a.order_id) AS n
+        FROM gold.orders_enriched AS a JOIN gold.orders_enriched AS b ON b.order_id = a.order_id AND a.product_id < b.product_id
+        GROUP BY a.product_id, b.product_id) AS e ON e.product_a = p.product_a AND e.product_b = p.product_b
+      WHERE p.pair_orders IS DISTINCT FROM e.n`),
     categories: await q(`SELECT c.category FROM gold.category_sales AS c
       FULL JOIN (SELECT category, COUNT(DISTINCT order_id) AS n FROM gold.orders_enriched GROUP BY category) AS e ON e.category = c.category
       WHERE c.order_count IS DISTINCT FROM e.n`),
@@ -76,7 +81,7 @@ async function returnMismatches(engine: Engine): Promise<{ customers: number; mi
   return { customers, mismatches };
 }
 
-const NONE = { daily: 0, weekly: 0, monthly: 0, customers: 0, categories: 0 };
+const NONE = { daily: 0, weekly: 0, monthly: 0, customers: 0, pairs: 0, categories: 0 };
 
 describe('distinct order counts', () => {
   it('count rows when every order is one row of order_summary', async () => {
@@ -90,10 +95,14 @@ describe('distinct order counts', () => {
     });
   });
 
-  it('count distinct order ids when an order spans two dates (two months, two weeks)', async () => {
+  it('count distinct order ids when an order spans two dates (two months, two weeks) or holds a product twice', async () => {
     await withEngine(async (engine) => {
-      // O9 (C1, 2024-03-05) gains a line dated 2024-02-28: one order, two order_summary rows.
-      await build(engine, ["('O9', 'C1', 'P1', 1, TIMESTAMP '2024-02-28 10:00:00', NULL, NULL, 'FR')"]);
+      // O9 (C1, 2024-03-05) gains a line dated 2024-02-28: one order, two order_summary rows; O1 gains a
+      // second line of P1 (a shop keyed by order_line_id): the pair (P1, P3) still counts O1 once.
+      await build(engine, [
+        "('O9', 'C1', 'P1', 1, TIMESTAMP '2024-02-28 10:00:00', NULL, NULL, 'FR')",
+        "('O1', 'C1', 'P1', 1, TIMESTAMP '2024-01-05 10:00:00', NULL, 'L2', 'FR')",
+      ]);
       expect(await engine.rows(trusted('SELECT * FROM gold.order_totals'))).toEqual([{ orders: 10, order_rows: 11, one_row_per_order: false }]);
       expect(await mismatches(engine)).toEqual(NONE);
       // C1 has 4 orders (O1, O3, O7, O9), not 5 rows; February and March both count O9, scored once (2 × P4 at 50 + P1 at 10).
@@ -104,7 +113,7 @@ describe('distinct order counts', () => {
       expect(await suspiciousMismatches(engine)).toBe(0);
       expect(await returnMismatches(engine)).toEqual({ customers: 4, mismatches: 0 });
       expect(await engine.rows(trusted("SELECT order_id, amount, units, is_first_order FROM gold.suspicious_orders WHERE customer_id = 'C1' ORDER BY order_id"))).toEqual([
-        { order_id: 'O1', amount: 40, units: 6, is_first_order: true },
+        { order_id: 'O1', amount: 50, units: 7, is_first_order: true },
         { order_id: 'O3', amount: 50, units: 1, is_first_order: false },
         { order_id: 'O7', amount: 20, units: 3, is_first_order: false },
         { order_id: 'O9', amount: 110, units: 3, is_first_order: false },
