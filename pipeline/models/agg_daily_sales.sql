@@ -6,7 +6,8 @@ WITH daily AS (
     SUM(revenue) AS revenue,
     SUM(margin) AS margin,
     SUM(revenue_with_cost) AS revenue_with_cost,
-    COUNT(DISTINCT order_id) AS order_count,
+    CASE WHEN (SELECT one_row_per_order FROM gold.order_totals) THEN COUNT(*)
+      ELSE COUNT(DISTINCT order_id) FILTER (WHERE NOT (SELECT one_row_per_order FROM gold.order_totals)) END AS order_count,  -- distinct orders (gold.order_totals)
     SUM(order_lines) AS order_lines,
     SUM(units) AS units,
     COUNT(DISTINCT customer_id) AS customers

@@ -3,27 +3,15 @@
 --   support(a,b) = orders with a and b / all orders
 --   confidence(a→b) = orders with a and b / orders with a
 --   lift(a,b) = support(a,b) / (support(a) × support(b))
--- Only orders with at least two lines can hold a pair (a line is one product of an order).
-WITH multi AS (
-  SELECT order_id FROM gold.order_summary GROUP BY order_id HAVING SUM(order_lines) >= 2
-),
-lines AS (
-  SELECT DISTINCT o.order_id, o.product_id
-  FROM gold.orders_enriched AS o
-  JOIN multi AS m ON m.order_id = o.order_id
-),
-total AS (
-  SELECT COUNT(DISTINCT order_id) AS orders FROM gold.order_summary
+-- The pairs and their order counts come from gold.product_pairs (the one self-join of the order lines).
+WITH total AS (
+  SELECT orders FROM gold.order_totals
 ),
 items AS (
   SELECT product_id, order_count AS orders FROM gold.product_sales
 ),
 pairs AS (
-  SELECT a.product_id AS product_a, b.product_id AS product_b, COUNT(*) AS pair_orders
-  FROM lines AS a
-  JOIN lines AS b ON b.order_id = a.order_id AND a.product_id < b.product_id
-  GROUP BY a.product_id, b.product_id
-  HAVING COUNT(*) >= {{ basket_min_pair_orders }}
+  SELECT product_a, product_b, pair_orders FROM gold.product_pairs WHERE pair_orders >= {{ basket_min_pair_orders }}
 ),
 measured AS (
   SELECT

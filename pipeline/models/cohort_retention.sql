@@ -1,10 +1,8 @@
 -- Retention matrix: for each cohort and each month k = 0, 1, … up to the last month of the order period,
 -- the share of the cohort with at least one valid order in month cohort_month + k (k = 0 is 100 %).
 WITH firsts AS (
-  SELECT customer_id, CAST(DATE_TRUNC('month', MIN(order_date)) AS DATE) AS cohort_month
-  FROM gold.order_summary
-  WHERE customer_id IS NOT NULL  -- guest orders belong to no customer
-  GROUP BY customer_id
+  SELECT customer_id, CAST(DATE_TRUNC('month', first_order_date) AS DATE) AS cohort_month
+  FROM gold.customer_orders  -- guest orders belong to no customer
 ),
 activity AS (
   SELECT DISTINCT customer_id, CAST(DATE_TRUNC('month', order_date) AS DATE) AS activity_month

@@ -7,15 +7,8 @@
 --   clv                = aov × purchase_frequency × clv_lifespan_months                (currency over the expected lifespan)
 -- The predictive CLV (BG/NBD + Gamma-Gamma) is in customer_predictive_clv.
 WITH c AS (
-  SELECT
-    customer_id,
-    MIN(order_date) AS first_order_date,
-    MAX(order_date) AS last_order_date,
-    COUNT(DISTINCT order_id) AS order_count,
-    SUM(revenue) AS revenue
-  FROM gold.order_summary
-  WHERE customer_id IS NOT NULL  -- guest orders belong to no customer
-  GROUP BY customer_id
+  SELECT customer_id, first_order_date, last_order_date, order_count, revenue
+  FROM gold.customer_orders  -- guest orders belong to no customer
 ),
 t AS (
   SELECT

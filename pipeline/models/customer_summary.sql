@@ -16,21 +16,29 @@ WITH days AS (
     AND customer_id IS NOT NULL  -- guest orders belong to no customer
   GROUP BY customer_id, order_date
 ),
-ordered AS (
-  SELECT *, MIN(purchase_day) OVER (PARTITION BY customer_id) AS first_day
+-- Per customer in one aggregate: the repeat days' revenue is the total less the first day's (exact
+-- decimals), so no window is needed to find the first day before summing.
+customers AS (
+  SELECT
+    customer_id,
+    MIN(purchase_day) AS first_day,
+    MAX(purchase_day) AS last_day,
+    COUNT(*) AS purchase_days,
+    SUM(day_revenue) AS revenue,
+    SUM(day_revenue) - arg_min(day_revenue, purchase_day) AS repeat_revenue
   FROM days
+  GROUP BY customer_id
 )
 SELECT
   customer_id,
   first_day AS first_purchase_date,
-  MAX(purchase_day) AS last_purchase_date,
-  COUNT(*) AS purchase_days,
-  CAST(COUNT(*) - 1 AS BIGINT) AS x,
-  CAST(MAX(purchase_day) - first_day AS BIGINT) AS t_x_days,
+  last_day AS last_purchase_date,
+  purchase_days,
+  CAST(purchase_days - 1 AS BIGINT) AS x,
+  CAST(last_day - first_day AS BIGINT) AS t_x_days,
   CAST(CAST({{ as_of }} AS DATE) - first_day AS BIGINT) AS t_observed_days,
-  (MAX(purchase_day) - first_day) / 7.0 AS t_x,
+  (last_day - first_day) / 7.0 AS t_x,
   (CAST({{ as_of }} AS DATE) - first_day) / 7.0 AS t_observed,
-  COALESCE(CAST(SUM(CASE WHEN purchase_day > first_day THEN day_revenue END) AS DOUBLE) / NULLIF(COUNT(*) - 1, 0), 0.0) AS monetary_value,
-  SUM(day_revenue) AS revenue
-FROM ordered
-GROUP BY customer_id, first_day
+  COALESCE(CAST(repeat_revenue AS DOUBLE) / NULLIF(purchase_days - 1, 0), 0.0) AS monetary_value,
+  revenue
+FROM customers

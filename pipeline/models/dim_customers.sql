@@ -1,15 +1,8 @@
 -- One row per customer (name/email already masked by the conformed view), with order activity and the
 -- premium flag of gold.customer_premium. Guest orders (no customer_id) belong to no customer.
 WITH activity AS (
-  SELECT
-    customer_id,
-    MIN(order_date) AS first_order_date,
-    MAX(order_date) AS last_order_date,
-    COUNT(DISTINCT order_id) AS order_count,
-    SUM(revenue) AS lifetime_revenue
-  FROM gold.order_summary
-  WHERE customer_id IS NOT NULL
-  GROUP BY customer_id
+  SELECT customer_id, first_order_date, last_order_date, order_count, revenue AS lifetime_revenue
+  FROM gold.customer_orders
 )
 SELECT
   c.customer_id,

@@ -4,27 +4,16 @@
 -- Kept when pair orders >= recommendations.min_pair_orders, confidence >= recommendations.min_confidence
 -- and lift >= recommendations.min_lift; the top recommendations.top_n per product by confidence, then
 -- lift, pair orders and B's id (rank 1 = best). Guest orders count like any other order.
-WITH lines AS (
-  SELECT DISTINCT order_id, product_id FROM gold.orders_enriched
-),
-total AS (
-  SELECT COUNT(DISTINCT order_id) AS orders FROM lines
+WITH total AS (
+  SELECT orders FROM gold.order_totals
 ),
 items AS (
-  SELECT product_id, COUNT(*) AS orders FROM lines GROUP BY product_id
+  SELECT product_id, order_count AS orders FROM gold.product_sales
 ),
-multi AS (
-  SELECT order_id FROM lines GROUP BY order_id HAVING COUNT(*) >= 2
-),
-basket AS (
-  SELECT l.order_id, l.product_id FROM lines AS l JOIN multi AS m ON m.order_id = l.order_id
-),
-pairs AS (
-  SELECT a.product_id, b.product_id AS recommended_product_id, COUNT(*) AS pair_orders
-  FROM basket AS a
-  JOIN basket AS b ON b.order_id = a.order_id AND b.product_id <> a.product_id
-  GROUP BY a.product_id, b.product_id
-  HAVING COUNT(*) >= {{ reco_min_pair_orders }}
+pairs AS (  -- both directions of gold.product_pairs (a < b)
+  SELECT product_a AS product_id, product_b AS recommended_product_id, pair_orders FROM gold.product_pairs WHERE pair_orders >= {{ reco_min_pair_orders }}
+  UNION ALL
+  SELECT product_b, product_a, pair_orders FROM gold.product_pairs WHERE pair_orders >= {{ reco_min_pair_orders }}
 ),
 measured AS (
   SELECT

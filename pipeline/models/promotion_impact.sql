@@ -43,8 +43,7 @@ product_daily AS (
   FROM gold.orders_enriched GROUP BY order_date, product_id
 ),
 category_daily AS (
-  SELECT order_date, category, SUM(amount) AS revenue, SUM(quantity) AS units, SUM(margin) AS margin, COUNT(*) AS lines, COUNT(margin) AS margin_lines
-  FROM gold.orders_enriched GROUP BY order_date, category
+  SELECT order_date, category, revenue, units, margin, order_lines AS lines, margin_lines FROM gold.category_daily
 ),
 scoped AS (
   SELECT w.promotion_id, w.period, d.revenue, d.units, d.margin, d.lines, d.margin_lines

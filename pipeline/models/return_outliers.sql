@@ -10,8 +10,14 @@
 WITH returned AS (
   SELECT order_id, product_id, quantity FROM conformed.returns WHERE return_date <= CAST({{ as_of }} AS DATE)
 ),
+-- The customer side reads gold.order_summary (the lines summed per order × customer × date); its rows are
+-- distinct (order, customer) pairs already when gold.order_totals says each order is one row.
 order_customer AS (
-  SELECT DISTINCT order_id, customer_id FROM gold.orders_enriched WHERE customer_id IS NOT NULL
+  SELECT order_id, customer_id FROM gold.order_summary
+  WHERE customer_id IS NOT NULL AND (SELECT one_row_per_order FROM gold.order_totals)
+  UNION ALL
+  SELECT DISTINCT order_id, customer_id FROM gold.order_summary
+  WHERE customer_id IS NOT NULL AND NOT (SELECT one_row_per_order FROM gold.order_totals)
 ),
 product_sold AS (
   SELECT product_id AS entity_id, SUM(quantity) AS sold_units, COUNT(*) AS sold_lines FROM gold.orders_enriched GROUP BY product_id
@@ -20,7 +26,7 @@ product_returned AS (
   SELECT product_id AS entity_id, SUM(quantity) AS returned_units, COUNT(*) AS returned_lines FROM returned GROUP BY product_id
 ),
 customer_sold AS (
-  SELECT customer_id AS entity_id, SUM(quantity) AS sold_units, COUNT(*) AS sold_lines FROM gold.orders_enriched WHERE customer_id IS NOT NULL GROUP BY customer_id
+  SELECT customer_id AS entity_id, SUM(units) AS sold_units, CAST(SUM(order_lines) AS BIGINT) AS sold_lines FROM gold.order_summary WHERE customer_id IS NOT NULL GROUP BY customer_id
 ),
 customer_returned AS (
   SELECT oc.customer_id AS entity_id, SUM(r.quantity) AS returned_units, COUNT(*) AS returned_lines

@@ -14,12 +14,10 @@
 WITH base AS (
   SELECT
     customer_id,
-    CAST({{ as_of }} AS DATE) - MAX(order_date) AS recency_days,
-    COUNT(DISTINCT order_id) AS frequency,
-    SUM(revenue) AS monetary
-  FROM gold.order_summary
-  WHERE customer_id IS NOT NULL  -- guest orders belong to no customer
-  GROUP BY customer_id
+    CAST({{ as_of }} AS DATE) - last_order_date AS recency_days,
+    order_count AS frequency,
+    revenue AS monetary
+  FROM gold.customer_orders  -- guest orders belong to no customer
 ),
 scored AS (
   SELECT

@@ -10,13 +10,22 @@
 --   new_account_large_first_basket  the customer's first order (by date, then order_id), placed at most
 --                         fraud.new_account_days after registration, with an amount >= fraud.first_basket_factor × m
 -- Without customers (no registration date) the new-account rule cannot apply.
--- (Read from order_summary, the lines already summed per order: the same sums as over the order lines.)
+-- (Read from order_summary, the lines already summed per order: the same sums as over the order lines;
+-- its rows are the orders themselves when gold.order_totals says each order is one row.)
 WITH orders AS (
+  SELECT
+    order_id, customer_id, order_date, revenue AS amount, units,
+    CASE WHEN revenue > 0 THEN LN(CAST(revenue AS DOUBLE)) END AS log_amount,
+    LN(CAST(units AS DOUBLE)) AS log_units
+  FROM gold.order_summary
+  WHERE (SELECT one_row_per_order FROM gold.order_totals)
+  UNION ALL
   SELECT
     order_id, MIN(customer_id) AS customer_id, MIN(order_date) AS order_date, SUM(revenue) AS amount, SUM(units) AS units,
     CASE WHEN SUM(revenue) > 0 THEN LN(CAST(SUM(revenue) AS DOUBLE)) END AS log_amount,
     LN(CAST(SUM(units) AS DOUBLE)) AS log_units
   FROM gold.order_summary
+  WHERE NOT (SELECT one_row_per_order FROM gold.order_totals)
   GROUP BY order_id
 ),
 centre AS (
@@ -47,10 +56,15 @@ scale AS (
   FROM centre AS c
   CROSS JOIN spread AS s
 ),
+-- A customer's first order: the smallest order_id of their first order date.
+first_days AS (
+  SELECT customer_id, MIN(order_date) AS first_date FROM orders WHERE customer_id IS NOT NULL GROUP BY customer_id
+),
 firsts AS (
-  SELECT order_id, ROW_NUMBER() OVER (PARTITION BY customer_id ORDER BY order_date, order_id) AS nth
-  FROM orders
-  WHERE customer_id IS NOT NULL
+  SELECT o.customer_id, MIN(o.order_id) AS first_order_id
+  FROM orders AS o
+  JOIN first_days AS d ON d.customer_id = o.customer_id AND d.first_date = o.order_date
+  GROUP BY o.customer_id
 ),
 scored AS (
   SELECT
@@ -63,11 +77,11 @@ scored AS (
     x.units_median,
     (o.log_amount - x.log_amount_median) / x.amount_scale AS amount_z,
     (o.log_units - x.log_units_median) / x.units_scale AS units_z,
-    f.nth = 1 AS is_first_order,
+    o.order_id = f.first_order_id AS is_first_order,
     CAST(o.order_date - cu.registration_date AS INTEGER) AS days_since_registration
   FROM orders AS o
   CROSS JOIN scale AS x
-  LEFT JOIN firsts AS f ON f.order_id = o.order_id
+  LEFT JOIN firsts AS f ON f.customer_id = o.customer_id
   LEFT JOIN conformed.customers AS cu ON cu.customer_id = o.customer_id
 ),
 flagged AS (

@@ -3,7 +3,7 @@
 // source but orders may be absent: the conformed view then carries the column as a typed NULL (an
 // absent source becomes an empty view), so the models bind and fall back to their documented rule
 // instead of failing with a binder error. Columns the shop declares keep their own type.
-import { sql, type Sql } from '../sql/sql.ts';
+import { literal, sql, type Sql } from '../sql/sql.ts';
 
 export interface CanonicalColumn {
   name: string;
@@ -36,17 +36,14 @@ export const CANONICAL_COLUMNS: Readonly<Record<string, readonly CanonicalColumn
 /**
  * Columns derived from a PII column before it is masked: the derived value is what a reader needs,
  * the raw value never leaves silver. shipping_country = the trailing ISO 3166 alpha-2 code of
- * shipping_address ("12 Main Street, Austin, US" → US), NULL when the address does not end in one.
+ * shipping_address ("12 Main Street, Austin, US" → US): two upper-case letters (\p{Lu}) after the last
+ * ", ", trailing spaces (Unicode space separators, what TRIM strips) ignored; NULL when the address does
+ * not end in one ("…, fr", "…, 12", "…, Germany"). One regular expression, evaluated once per row.
  */
 export const DERIVED_COLUMNS: Readonly<Record<string, readonly { name: string; from: string; expression: (raw: Sql) => Sql }[]>> = {
   orders: [{
     name: 'shipping_country',
     from: 'shipping_address',
-    expression: (raw) => {
-      const code = sql`RIGHT(TRIM(${raw}), 2)`;
-      return sql`CASE WHEN TRIM(${raw}) LIKE '%, __' AND ${code} = UPPER(${code})
-        AND UPPER(LEFT(${code}, 1)) <> LOWER(LEFT(${code}, 1)) AND UPPER(RIGHT(${code}, 1)) <> LOWER(RIGHT(${code}, 1))
-        THEN ${code} END`;
-    },
+    expression: (raw) => sql`NULLIF(regexp_extract(${raw}, ${literal(String.raw`, (\p{Lu}\p{Lu})\p{Zs}*$`)}, 1), '')`,
   }],
 };

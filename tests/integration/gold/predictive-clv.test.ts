@@ -36,7 +36,7 @@ beforeAll(async () => {
     FROM raw WHERE strptime(f[3], '%Y%m%d')::DATE <= DATE ${CALIBRATION_END}`);
   const models = await readModels(`${ROOT}pipeline`);
   const vars = modelVars(config, CALIBRATION_END);
-  for (const name of ['customer_summary', 'customer_clv']) {
+  for (const name of ['order_totals', 'customer_orders', 'customer_summary', 'customer_clv']) {
     const m = models.find((x) => x.name === name)!;
     await engine.exec(sql`CREATE TABLE gold.${trusted(name)} AS ${renderModel(m, vars)}`);
   }

@@ -38,7 +38,7 @@ async function buildRfm(customers: [string, number, number, number][]): Promise<
       CAST(c.m AS DECIMAL(18, 4)) / c.f AS revenue
     FROM (VALUES ${values}) AS c(id, f, m, rec), range(1, c.f + 1) AS r(k)`));
   const models = await readModels(`${ROOT}pipeline`);
-  for (const name of ['rfm', 'rfm_segments']) {
+  for (const name of ['order_totals', 'customer_orders', 'rfm', 'rfm_segments']) {
     await engine.exec(sql`CREATE OR REPLACE TABLE gold.${trusted(name)} AS ${renderModel(models.find((m) => m.name === name)!, { as_of: AS_OF })}`);
   }
 }
