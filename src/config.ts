@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { EtlError } from './errors.ts';
+import { CONFIG_FILE } from './config-file.ts';
 
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
@@ -143,7 +144,7 @@ const PipelineConfigSchema = z
 export type PipelineConfig = z.infer<typeof PipelineConfigSchema>;
 export type ModelVars = Record<string, string | number | boolean | readonly string[]>;
 
-export const CONFIG_FILE = 'config.yaml';
+export { CONFIG_FILE };
 
 /** Read and validate <pipelineDir>/config.yaml. */
 export async function loadPipelineConfig(pipelineDir: string): Promise<PipelineConfig> {

@@ -63,6 +63,9 @@ export interface Pass {
   errorIds: Sql[];
   /** Declared properties present in bronze. */
   present: PlannedColumn[];
+  /** The raw text aliases kept for failing rows, in their order in the helper list (present properties,
+   * then undeclared columns). */
+  originals: Sql[];
 }
 
 function lineageSelect(bronzeColumns: string[]): Sql[] {
@@ -90,7 +93,17 @@ export function preparePass(plan: RowRulePlan, t: EnforceTables): Pass {
     filterIds: plan.rules.filter((r) => r.rule === 'filter').map((r) => literal(r.id)),
     errorIds: plan.rules.filter((r) => r.severity === 'error' && r.rule !== 'filter').map((r) => literal(r.id)),
     present: plan.columns.filter((c) => c.present),
+    originals,
   };
+}
+
+/** The original text of a present property (or of undeclared column i) in a labelled row: its element of
+ * the helper list. */
+function rawOf(p: Pass, c: PlannedColumn): Sql {
+  return sql`${helper.raw}[${trusted(String(p.present.indexOf(c) + 1))}]`;
+}
+function extraOf(p: Pass, i: number): Sql {
+  return sql`${helper.raw}[${trusted(String(p.present.length + i + 1))}]`;
 }
 
 /** The lineage order of records (file, then record number). */
@@ -202,15 +215,13 @@ export function buildLabelSql(p: Pass): Sql {
     p.errorIds.length > 0
       ? sql`(NOT ${col.dropped}${p.filterIds.length > 0 ? sql` AND NOT ${excluded}` : NONE} AND coalesce(list_has_any(${col.ruleIds}, [${join(p.errorIds, ', ')}]), FALSE))`
       : trusted('FALSE');
-  const flaggedRaw = (raw: Sql, as: Sql): Sql => sql`CASE WHEN ${col.ruleIds} IS NOT NULL THEN ${raw} END AS ${as}`;
   const files = [...new Set(t.sourceFiles ?? [])];
   const sourceFile = files.length > 0 ? sql`CAST(${SOURCE_FILE} AS ENUM(${join(files.map((f) => literal(f)), ', ')})) AS ${SOURCE_FILE}` : SOURCE_FILE;
   const labelSelect = [
     ...plan.columns.map((c) => sql`${c.typed} AS ${ident(c.name)}`),
     sourceFile,
     RECORD_NUMBER,
-    ...p.present.map((c) => flaggedRaw(c.raw, helper.raw(c.index))),
-    ...plan.extras.map((x, i) => flaggedRaw(x.raw, helper.extra(i))),
+    ...(p.originals.length > 0 ? [sql`CASE WHEN ${col.ruleIds} IS NOT NULL THEN [${join(p.originals, ', ')}] END AS ${helper.raw}`] : []),
     sql`${col.dropped} AS ${helper.dropped}`,
     sql`${quarantined} AS ${helper.quarantined}`,
     ...(p.filterIds.length > 0 ? [sql`${excluded} AS ${helper.excluded}`] : []),
@@ -254,8 +265,8 @@ export function buildQuarantineSql(p: Pass): Sql {
         )} END)`
       : trusted('CAST([] AS VARCHAR[])');
   const quarantineCols = [
-    ...plan.columns.map((c) => (c.present ? sql`${helper.raw(c.index)} AS ${ident(c.name)}` : sql`CAST(NULL AS VARCHAR) AS ${ident(c.name)}`)),
-    ...plan.extras.map((x, i) => sql`${helper.extra(i)} AS ${ident(x.name)}`),
+    ...plan.columns.map((c) => (c.present ? sql`${rawOf(p, c)} AS ${ident(c.name)}` : sql`CAST(NULL AS VARCHAR) AS ${ident(c.name)}`)),
+    ...plan.extras.map((x, i) => sql`${extraOf(p, i)} AS ${ident(x.name)}`),
     sql`CAST(${SOURCE_FILE} AS VARCHAR) AS ${SOURCE_FILE}`,
     RECORD_NUMBER,
     trusted('CAST(NULL AS VARCHAR) AS "_raw"'),
@@ -275,11 +286,11 @@ export function buildCountsSql(p: Pass): Sql {
   const filters = p.filterIds.length > 0;
   // The key when the row has one; the record number when the key itself is missing.
   const byRecord = sql`'record ' || ${RECORD_NUMBER}`;
-  const rawOf = (c: PlannedColumn): Sql => (c.present ? helper.raw(c.index) : trusted('CAST(NULL AS VARCHAR)'));
+  const keyRaw = (c: PlannedColumn): Sql => (c.present ? rawOf(p, c) : trusted('CAST(NULL AS VARCHAR)'));
   const sampleKey =
     plan.primaryKey.length > 0
-      ? sql`CASE WHEN ${join(plan.primaryKey.map((k) => sql`NULLIF(${rawOf(k)}, '') IS NULL`), ' AND ')} THEN ${byRecord} ELSE ${compositeKey(
-          plan.primaryKey.map((k) => sql`coalesce(NULLIF(${rawOf(k)}, ''), 'NULL')`),
+      ? sql`CASE WHEN ${join(plan.primaryKey.map((k) => sql`NULLIF(${keyRaw(k)}, '') IS NULL`), ' AND ')} THEN ${byRecord} ELSE ${compositeKey(
+          plan.primaryKey.map((k) => sql`coalesce(NULLIF(${keyRaw(k)}, ''), 'NULL')`),
         )} END`
       : byRecord;
   const lineage = sql`(${lineageOrder()})`;
@@ -321,8 +332,7 @@ export function buildSilverSql(p: Pass): Sql {
   const { plan, t } = p;
   const filters = p.filterIds.length > 0;
   const helpers = [
-    ...p.present.map((c) => helper.raw(c.index)),
-    ...plan.extras.map((_, i) => helper.extra(i)),
+    ...(p.originals.length > 0 ? [helper.raw] : []),
     helper.dropped,
     helper.quarantined,
     ...(filters ? [helper.excluded] : []),

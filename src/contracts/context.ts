@@ -1,7 +1,8 @@
 // Shared state of one file's normalisation: where problems go and how a document path becomes file:line:col.
 import type { SourceLocation } from '../errors.ts';
 import type { QualityRule } from './model.ts';
-import { formatPath, type DocPath, type NodeInfo, type YamlSource } from './parse-yaml.ts';
+import { formatPath } from './doc-path.ts';
+import type { DocPath, NodeInfo, YamlSource } from './parse-yaml.ts';
 import type { Problem, ProblemCode } from './problem.ts';
 
 /** Where each expression of a custom rule is written, to turn an expression offset into line:col. */

@@ -1,26 +1,18 @@
 // The loading pipeline of contracts: read → YAML with positions → apiVersion → ODCS JSON Schema (ajv)
-// → etl profile (zod) → normalise → checks across the set. Every stage collects its problems; a file
-// moves to the next stage only when the previous one found no error (later stages would only echo it).
+// → etl profile (zod) → normalise (parse-contract.ts) → checks across the set. Every stage collects its
+// problems; a file moves to the next stage only when the previous one found no error (later stages would
+// only echo it). A file's result depends on its name and bytes only: it is cached under their hash
+// (src/cache.ts), and the parsing modules are imported only for a file the cache does not hold.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { cacheKey, readCache, writeCache } from '../cache.ts';
 import { EtlError } from '../errors.ts';
 import { checkContractSet } from './check-contract-set.ts';
-import { FileContext, type ExpressionSites } from './context.ts';
 import type { Contract } from './model.ts';
-import { normaliseContract } from './normalise-contract.ts';
-import { formatPath, parseYaml } from './parse-yaml.ts';
+import type { ExpressionSites } from './context.ts';
+import { decodeLoadedFile, encodeLoadedFile, type CachedFile } from './contract-cache.ts';
 import { hasErrors, sortProblems, type Problem } from './problem.ts';
-import { checkProfile } from './profile.ts';
-import { validateAgainstOdcsSchema } from './validate-schema.ts';
-
-const SUPPORTED_API = /^v3\.(1\.0|0\.\d+)$/;
-
-interface LoadedFile {
-  contracts: Contract[];
-  problems: Problem[];
-  sites: ExpressionSites;
-  derived: Set<object>;
-}
+import type { LoadedFile } from './parse-contract.ts';
 
 function readText(file: string): { text?: string; problem?: Problem } {
   try {
@@ -32,54 +24,28 @@ function readText(file: string): { text?: string; problem?: Problem } {
   }
 }
 
-function loadOne(file: string): LoadedFile {
-  const empty = (problems: Problem[]): LoadedFile => ({ contracts: [], problems, sites: new Map(), derived: new Set() });
+async function loadOne(file: string): Promise<LoadedFile> {
   const { text, problem } = readText(file);
-  if (text === undefined) return empty(problem ? [problem] : []);
-
-  const parsed = parseYaml(text, file);
-  if (!parsed.source) return empty(parsed.problems);
-  const source = parsed.source;
-  const data = source.data;
-  if (!data || typeof data !== 'object' || Array.isArray(data)) {
-    return empty([{ code: 'CONTRACT_SCHEMA_INVALID', severity: 'error', message: 'a contract must be a YAML mapping (apiVersion: v3.1.0, kind: DataContract, …)', file, line: 1, col: 1 }]);
+  if (text === undefined) return { contracts: [], problems: problem ? [problem] : [], sites: new Map(), derived: new Set() };
+  const key = cacheKey('contract', [file, text]);
+  const hit = readCache<CachedFile>(key);
+  if (hit) {
+    try {
+      return decodeLoadedFile(hit);
+    } catch {
+      // an entry of another shape: parse again
+    }
   }
-  const doc = data as Record<string, unknown>;
-
-  const api = doc.apiVersion;
-  if (typeof api !== 'string' || !SUPPORTED_API.test(api)) {
-    const pos = source.locate(['apiVersion']) ?? { line: 1, col: 1 };
-    const legacy = 'dataContractSpecification' in doc;
-    return empty([
-      {
-        code: 'CONTRACT_PROFILE_INVALID',
-        severity: 'error',
-        message: api === undefined ? (legacy ? 'unsupported apiVersion: this is a Data Contract Specification document, not ODCS' : 'unsupported apiVersion: apiVersion is missing') : `unsupported apiVersion ${JSON.stringify(api)}`,
-        hint: 'etl reads ODCS contracts with apiVersion v3.1.0 (or v3.0.x); `datacontract export --format odcs` converts other formats',
-        file,
-        ...pos,
-        path: 'apiVersion',
-      },
-    ]);
-  }
-
-  const schemaProblems = validateAgainstOdcsSchema(source);
-  if (schemaProblems.length > 0) return empty(schemaProblems);
-
-  const ctx = new FileContext(source);
-  for (const issue of checkProfile(doc)) {
-    const pos = source.locate(issue.path, 'value');
-    ctx.problems.push({ code: 'CONTRACT_PROFILE_INVALID', severity: 'error', message: issue.message, file, ...(pos ?? {}), path: formatPath(issue.path) });
-  }
-  if (hasErrors(ctx.problems)) return empty(ctx.problems);
-
-  const contracts = normaliseContract(ctx, doc);
-  return { contracts, problems: ctx.problems, sites: ctx.sites, derived: ctx.derived };
+  const { parseContract } = await import('./parse-contract.ts');
+  const loaded = parseContract(text, file);
+  const encoded = encodeLoadedFile(loaded);
+  if (encoded) writeCache(key, encoded);
+  return loaded;
 }
 
 /** Load one contract file on its own (references to datasets not in the file are not checked). */
-export function loadContractFile(file: string): { contract?: Contract[]; problems: Problem[] } {
-  const loaded = loadOne(file);
+export async function loadContractFile(file: string): Promise<{ contract?: Contract[]; problems: Problem[] }> {
+  const loaded = await loadOne(file);
   const problems = [...loaded.problems, ...checkContractSet(loaded.contracts, { strict: false, sites: loaded.sites, derived: loaded.derived })];
   return hasErrors(problems) ? { problems: sortProblems(problems) } : { contract: loaded.contracts, problems: sortProblems(problems) };
 }
@@ -135,7 +101,7 @@ export interface LoadOptions {
 export async function loadContracts(paths: string[], options: LoadOptions = {}): Promise<{ contracts: Contract[]; problems: Problem[] }> {
   const { files, problems } = expandContractPaths(paths);
   const requested = new Set(files.map((f) => resolve(f)));
-  const loaded = files.map(loadOne);
+  const loaded = await Promise.all(files.map(loadOne));
   const sites: ExpressionSites = new Map();
   const derived = new Set<object>();
   const contracts: Contract[] = [];
@@ -150,7 +116,7 @@ export async function loadContracts(paths: string[], options: LoadOptions = {}):
   if (options.context?.length) {
     const ctxFiles = expandContractPaths(options.context).files.filter((f) => !requested.has(resolve(f)));
     for (const f of ctxFiles) {
-      const l = loadOne(f);
+      const l = await loadOne(f);
       if (!hasErrors(l.problems)) extra.push(...l.contracts);
     }
   }

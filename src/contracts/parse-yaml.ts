@@ -27,16 +27,8 @@ export interface YamlSource {
   info(path: DocPath): NodeInfo | undefined;
 }
 
-export function pathKey(path: DocPath): string {
-  return path.map((p) => String(p)).join('\u0000');
-}
-
-/** `schema[0].properties[2].name` */
-export function formatPath(path: DocPath): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? p : `.${p}`;
-  return out;
-}
+export { formatPath, pathKey } from './doc-path.ts';
+import { pathKey } from './doc-path.ts';
 
 export function parseYaml(text: string, file: string): { source?: YamlSource; problems: Problem[] } {
   const lineCounter = new LineCounter();

@@ -3,7 +3,7 @@
 // and falls back to the product's own gold models and config for the rest.
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { CONFIG_FILE } from '../config.ts';
+import { CONFIG_FILE } from '../config-file.ts';
 
 export interface PipelineDirs {
   /** The folder given with --pipeline (its staging/ models). */

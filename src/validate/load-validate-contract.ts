@@ -4,8 +4,8 @@ import { loadContractFile } from '../contracts/index.ts';
 import type { Contract } from '../contracts/model.ts';
 import { EtlError } from '../errors.ts';
 
-export function loadValidateContract(file: string): Contract {
-  const { contract, problems } = loadContractFile(file);
+export async function loadValidateContract(file: string): Promise<Contract> {
+  const { contract, problems } = await loadContractFile(file);
   const errors = problems.filter((p) => p.severity === 'error');
   const first = errors[0];
   if (first || !contract) {

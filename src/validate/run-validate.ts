@@ -48,7 +48,7 @@ async function writeQuarantine(engine: Engine, quarantine: Sql, dir: string): Pr
 }
 
 export async function runValidate(opts: ValidateOptions): Promise<ValidateOutcome> {
-  const contract = loadValidateContract(opts.contract);
+  const contract = await loadValidateContract(opts.contract);
   const source = resolveDataSource(contract, opts);
   const asOf = opts.asOf ?? todayUtc();
   asOfLiteral(asOf); // a bad date is invalid input before any data is read

@@ -99,7 +99,7 @@ describe('contract problems carry file:line:col', () => {
       ['CONTRACT_NOT_FOUND', 'no contracts (*.yaml) in this directory'],
       ['CONTRACT_NOT_FOUND', 'no such file or directory'],
     ]);
-    expect(loadContractFile(join(dir, 'nope.yaml')).problems.map((p) => p.message)).toEqual(['contract file not found']);
+    expect((await loadContractFile(join(dir, 'nope.yaml'))).problems.map((p) => p.message)).toEqual(['contract file not found']);
   });
 
   it('loadContractsOrThrow: an EtlError at the first problem, counting the others', async () => {
@@ -180,7 +180,7 @@ describe('normalisation', () => {
     return file;
   }
 
-  it('orders a composite key by primaryKeyPosition, derives rule ids, reads severities, accepts v3.0.x', () => {
+  it('orders a composite key by primaryKeyPosition, derives rule ids, reads severities, accepts v3.0.x', async () => {
     const file = writeContract(`schema:
   - name: lines
     properties:
@@ -202,7 +202,7 @@ describe('normalisation', () => {
       - metric: rowCount
         mustBeLessThan: 100
 `);
-    const { contract, problems } = loadContractFile(file);
+    const { contract, problems } = await loadContractFile(file);
     expect(problems).toEqual([]);
     const c = contract?.[0];
     expect(c).toMatchObject({ dataset: 'lines', layer: 'source', object: 'lines', apiVersion: 'v3.0.2', primaryKey: ['a', 'b'] });

@@ -6,7 +6,7 @@ SELECT count(*) AS "records_in",
   count(*) FILTER (WHERE NOT "__etl_dropped" AND NOT "__etl_quarantined" AND "__etl_rule_ids" IS NOT NULL) AS "rows_flagged",
   (SELECT list({'id': "id", 'n': "n", 's': "s"} ORDER BY "id") FROM (
     SELECT "id", count(*) AS "n", arg_min("k", "r", 5) AS "s" FROM (
-      SELECT unnest("__etl_rule_ids") AS "id", CASE WHEN NULLIF("__etl_o0", '') IS NULL AND NULLIF("__etl_o2", '') IS NULL THEN 'record ' || "_record_number" ELSE '(' || concat_ws(', ', coalesce(NULLIF("__etl_o0", ''), 'NULL'), coalesce(NULLIF("__etl_o2", ''), 'NULL')) || ')' END AS "k", ("_source_file", "_record_number") AS "r"
+      SELECT unnest("__etl_rule_ids") AS "id", CASE WHEN NULLIF("__etl_raw"[1], '') IS NULL AND NULLIF("__etl_raw"[3], '') IS NULL THEN 'record ' || "_record_number" ELSE '(' || concat_ws(', ', coalesce(NULLIF("__etl_raw"[1], ''), 'NULL'), coalesce(NULLIF("__etl_raw"[3], ''), 'NULL')) || ')' END AS "k", ("_source_file", "_record_number") AS "r"
       FROM "silver"."orders" WHERE "__etl_rule_ids" IS NOT NULL AND NOT "__etl_dropped"
     ) GROUP BY "id"
   )) AS "per_rule"

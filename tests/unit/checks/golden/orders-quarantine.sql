@@ -1,4 +1,4 @@
-CREATE OR REPLACE TABLE "quarantine"."orders" AS SELECT "__etl_o0" AS "order_id", "__etl_o1" AS "customer_id", "__etl_o2" AS "product_id", "__etl_o3" AS "quantity", "__etl_o4" AS "order_date", CAST("_source_file" AS VARCHAR) AS "_source_file", "_record_number", CAST(NULL AS VARCHAR) AS "_raw", "__etl_rule_ids" AS "_rule_ids", list_transform("__etl_rule_ids", lambda x: CASE x WHEN 'orders.quantity.type' THEN 'quantity is not an integer'
+CREATE OR REPLACE TABLE "quarantine"."orders" AS SELECT "__etl_raw"[1] AS "order_id", "__etl_raw"[2] AS "customer_id", "__etl_raw"[3] AS "product_id", "__etl_raw"[4] AS "quantity", "__etl_raw"[5] AS "order_date", CAST("_source_file" AS VARCHAR) AS "_source_file", "_record_number", CAST(NULL AS VARCHAR) AS "_raw", "__etl_rule_ids" AS "_rule_ids", list_transform("__etl_rule_ids", lambda x: CASE x WHEN 'orders.quantity.type' THEN 'quantity is not an integer'
 WHEN 'orders.order_date.type' THEN 'order_date is not an ISO 8601 timestamp'
 WHEN 'orders.order_id.required' THEN 'order_id is required'
 WHEN 'orders.customer_id.required' THEN 'customer_id is required'
