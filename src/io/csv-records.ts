@@ -71,7 +71,7 @@ export function spillCsvRecords(file: string, o: CsvRecordsOptions, dir: string)
   let longest = 0;
 
   // Output: good records, buffered; `flushed` bytes already in the file.
-  let out = Buffer.allocUnsafe(1 << 20);
+  const out = Buffer.allocUnsafe(1 << 20);
   let pos = 0;
   let flushed = 0;
   const flush = () => {
@@ -105,7 +105,7 @@ export function spillCsvRecords(file: string, o: CsvRecordsOptions, dir: string)
   const raw = Buffer.allocUnsafe(o.rawCap);
   let rawLen = 0;
   let fields = 0;
-  let fieldStart = 0; // output position of the field's opening quote (within `out`, or -1 if flushed)
+  let fieldStart = 0; // output position (flushed + pos) of the field's opening quote
   let fieldLen = 0; // bytes of the field's value
   let fieldText = false; // the field holds a byte other than NUL
   let extra = false; // a field past the header's that is not empty (NUL bytes only count as empty, as in DuckDB)

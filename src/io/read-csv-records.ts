@@ -6,7 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import type { Engine } from '../engine/engine.ts';
-import { ident, join as joinSql, literal, sql, trusted, type Sql } from '../sql/sql.ts';
+import { EtlError, isDiskFull } from '../errors.ts';
+import { ident, join as joinSql, literal, sql, trusted } from '../sql/sql.ts';
 import { spillCsvRecords } from './csv-records.ts';
 import type { CsvDialect } from './csv-header.ts';
 import type { TextEncoding } from './utf8-chunks.ts';
@@ -27,28 +28,39 @@ async function spillRoot(engine: Engine): Promise<string> {
   return tmpdir();
 }
 
+/** A file-system step of the spill; its failures (but a full disk, which the run reports as such) are IO_FAILED. */
+function ioStep<T>(file: string, dir: string, step: () => T): T {
+  try {
+    return step();
+  } catch (cause) {
+    if (isDiskFull(cause)) throw cause;
+    throw new EtlError('IO_FAILED', `cannot read ${file} through ${dir}: ${(cause as Error).message}`, {
+      location: { file },
+      hint: 'check that the file is readable and that the spill folder (beside --out) is writable',
+      cause,
+    });
+  }
+}
+
 /**
  * Reads `file` (a CSV file whose header is `header`) into `schema`.`stem` (records) and `stem__bad`
  * (malformed records), through csv-records.ts. Same result shape as the reader's DuckDB path.
  */
 export async function readCsvRecords(engine: Engine, file: string, schema: string, stem: string, dialect: CsvDialect, header: string[], rawCap: number) {
   const byte = (s: string | undefined, fallback: number) => (s === undefined ? fallback : s === '' ? -1 : Buffer.from(s)[0]!);
-  const quote = byte(dialect.quote, 0x22);
-  const dir = mkdtempSync(join(await spillRoot(engine), '.etl-csv-'));
+  const root = await spillRoot(engine);
+  const dir = ioStep(file, root, () => mkdtempSync(join(root, '.etl-csv-')));
   try {
-    const spill = spillCsvRecords(
-      file,
-      {
-        delimiter: byte(dialect.delimiter, 0x2c),
-        quote,
-        escape: dialect.escape === undefined || dialect.escape === dialect.quote ? -1 : byte(dialect.escape, -1),
-        columns: header.length,
-        header: dialect.header !== false,
-        encoding: (dialect.encoding ?? 'utf-8') as TextEncoding,
-        rawCap,
-      },
-      dir,
-    );
+    const options = {
+      delimiter: byte(dialect.delimiter, 0x2c),
+      quote: byte(dialect.quote, 0x22),
+      escape: dialect.escape === undefined || dialect.escape === dialect.quote ? -1 : byte(dialect.escape, -1),
+      columns: header.length,
+      header: dialect.header !== false,
+      encoding: (dialect.encoding ?? 'utf-8') as TextEncoding,
+      rawCap,
+    };
+    const spill = ioStep(file, dir, () => spillCsvRecords(file, options, dir));
     const table = (name: string) => trusted(`${ident(schema).text}.${ident(`${stem}${name}`).text}`);
     const records = table('');
     const bad = table('__bad');
@@ -70,7 +82,12 @@ export async function readCsvRecords(engine: Engine, file: string, schema: strin
     } finally {
       await engine.exec(sql`SET preserve_insertion_order = ${literal(before !== false)}`);
     }
-    return { columns: header, records: records as Sql, malformed: bad as Sql, stored: records as Sql, counts: spill };
+    // Every record parsed is in one of the tables (the spill is read strictly: an error would have thrown).
+    const counts = await engine.rows(sql`SELECT (SELECT count(*) FROM ${records}) AS good, (SELECT count(*) FROM ${bad}) AS bad`);
+    if (Number(counts[0]?.['good']) !== spill.records || Number(counts[0]?.['bad']) !== spill.malformed) {
+      throw new EtlError('INTERNAL', `${file}: ${spill.records} + ${spill.malformed} records parsed, ${String(counts[0]?.['good'])} + ${String(counts[0]?.['bad'])} read back from the spill`, { location: { file } });
+    }
+    return { records, malformed: bad };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

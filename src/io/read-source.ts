@@ -348,7 +348,7 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   const readInJs = async () => {
     await engine.exec(sql`DROP TABLE IF EXISTS ${raw}; DROP TABLE IF EXISTS ${ident(rejects)}; DROP TABLE IF EXISTS ${ident(`${rejects}_scan`)}`);
     const part = await readCsvRecords(engine, file, schema, stem, dialect, header, RAW_CAP);
-    return { columns: header.map(textColumn), records: part.records, malformed: part.malformed, stored: part.stored };
+    return { columns: header.map(textColumn), records: part.records, malformed: part.malformed, stored: part.records };
   };
   if (path === 'js' && parsableInJs(dialect)) return readInJs();
   // DuckDB appends to an existing rejects table: start from none.
