@@ -22,6 +22,8 @@ export interface CsvRecordsOptions {
   encoding: TextEncoding;
   /** What a rejected record keeps of its raw text, in bytes. */
   rawCap: number;
+  /** The longest record read (bytes, line break excluded); a longer one is malformed. */
+  maxRecord: number;
 }
 
 export interface CsvSpill {
@@ -191,6 +193,7 @@ export function spillCsvRecords(file: string, o: CsvRecordsOptions, dir: string)
     // Fields past the header's are allowed when empty (`a,b,` or `a,b,""` for two columns), as DuckDB does.
     if (fields < o.columns || extra) errors.push(`${fields > o.columns ? 'TOO MANY COLUMNS' : 'MISSING COLUMNS'}: Expected Number of Columns: ${o.columns} Found: ${fields}`);
     if (badUtf8) errors.push(INVALID_ENCODING);
+    if (recordBytes > o.maxRecord) errors.push(`LINE SIZE OVER MAXIMUM: Maximum line size of ${o.maxRecord} bytes exceeded.`);
     if (errors.length === 0) {
       put(LF);
       records++;

@@ -46,7 +46,7 @@ function ioStep<T>(file: string, dir: string, step: () => T): T {
  * Reads `file` (a CSV file whose header is `header`) into `schema`.`stem` (records) and `stem__bad`
  * (malformed records), through csv-records.ts. Same result shape as the reader's DuckDB path.
  */
-export async function readCsvRecords(engine: Engine, file: string, schema: string, stem: string, dialect: CsvDialect, header: string[], rawCap: number) {
+export async function readCsvRecords(engine: Engine, file: string, schema: string, stem: string, dialect: CsvDialect, header: string[], limits: { rawCap: number; maxRecord: number }) {
   const byte = (s: string | undefined, fallback: number) => (s === undefined ? fallback : s === '' ? -1 : Buffer.from(s)[0]!);
   const root = await spillRoot(engine);
   const dir = ioStep(file, root, () => mkdtempSync(join(root, '.etl-csv-')));
@@ -58,7 +58,7 @@ export async function readCsvRecords(engine: Engine, file: string, schema: strin
       columns: header.length,
       header: dialect.header !== false,
       encoding: (dialect.encoding ?? 'utf-8') as TextEncoding,
-      rawCap,
+      ...limits,
     };
     const spill = ioStep(file, dir, () => spillCsvRecords(file, options, dir));
     const table = (name: string) => trusted(`${ident(schema).text}.${ident(`${stem}${name}`).text}`);
@@ -78,7 +78,7 @@ export async function readCsvRecords(engine: Engine, file: string, schema: strin
       await engine.exec(sql`CREATE OR REPLACE TABLE ${bad} AS
         SELECT ${file} AS _source_file, n AS _record_number, raw AS _raw, error AS _error
         FROM read_json(${spill.bad}, format = 'newline_delimited', columns = {'n': 'BIGINT', 'raw': 'VARCHAR', 'error': 'VARCHAR'},
-          maximum_object_size = ${literal(Math.max(16_777_216, 8 * rawCap))})`);
+          maximum_object_size = ${literal(Math.max(16_777_216, 8 * limits.rawCap))})`);
     } finally {
       await engine.exec(sql`SET preserve_insertion_order = ${literal(before !== false)}`);
     }

@@ -347,7 +347,7 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   const secondPath = path !== 'duckdb' && layout.lf && parsableInJs(dialect);
   const readInJs = async () => {
     await engine.exec(sql`DROP TABLE IF EXISTS ${raw}; DROP TABLE IF EXISTS ${ident(rejects)}; DROP TABLE IF EXISTS ${ident(`${rejects}_scan`)}`);
-    const part = await readCsvRecords(engine, file, schema, stem, dialect, header, RAW_CAP);
+    const part = await readCsvRecords(engine, file, schema, stem, dialect, header, { rawCap: RAW_CAP, maxRecord: MAX_LINE_SIZE });
     return { columns: header.map(textColumn), records: part.records, malformed: part.malformed, stored: part.records };
   };
   if (path === 'js' && parsableInJs(dialect)) return readInJs();

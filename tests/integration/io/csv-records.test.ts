@@ -1,12 +1,13 @@
 // The CSV reader's second path (records parsed in JS, read-csv-records.ts): taken for files DuckDB's reader
 // numbers apart from their lines, it gives every record the line it starts on, with CRs, broken quoting,
 // huge fields, other encodings and dialects; other files keep DuckDB's path.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withEngine, type Engine } from '../../../src/engine/engine.ts';
 import { readSource, type ReadSourceResult } from '../../../src/io/read-source.ts';
+import { spillCsvRecords } from '../../../src/io/csv-records.ts';
 import { sql } from '../../../src/sql/sql.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'etl-csv-records-'));
@@ -147,6 +148,18 @@ describe('CSV records parsed in JS', () => {
       ]);
       expect(hc.bad.map((b) => [b['n'], b['_raw']])).toEqual([[2, 'k2,"b"c']]);
     });
+  });
+
+  it('quarantines a record longer than the longest read (1 GiB in a run), with its raw text capped', () => {
+    const file = write('limit.csv', `id,v\r\nk1,${'x'.repeat(200)}\r\nk2,"${'y'.repeat(99)}"\r\nk3,"a""b"\r\n`);
+    const out = mkdtempSync(join(dir, 'limit-'));
+    const spill = spillCsvRecords(file, { delimiter: 0x2c, quote: 0x22, escape: -1, columns: 2, header: true, encoding: 'utf-8', rawCap: 50, maxRecord: 104 }, out);
+    expect([spill.records, spill.malformed]).toEqual([2, 1]);
+    // Good records: their line, then every field quoted.
+    expect(readFileSync(spill.good, 'utf8')).toBe(`3,"k2","${'y'.repeat(99)}"\n4,"k3","a""b"\n`);
+    expect(readFileSync(spill.bad, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual([
+      { n: 2, raw: `k1,${'x'.repeat(47)}`, error: 'LINE SIZE OVER MAXIMUM: Maximum line size of 104 bytes exceeded. (raw text cut to its first 50 bytes of 203)' },
+    ]);
   });
 
   it('leaves nothing in the run’s spill folder (DuckDB’s temp_directory), where it spills', async () => {
