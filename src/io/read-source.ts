@@ -10,6 +10,8 @@ import type { ColumnInfo, Engine } from '../engine/engine.ts';
 import { ident, join, literal, sql, trusted, type Sql } from '../sql/sql.ts';
 import { readCsvHeader, type CsvDialect } from './csv-header.ts';
 import { findJsonArrayError, type JsonErrorPosition } from './json-error-position.ts';
+import { parsableInJs, readCsvRecords } from './read-csv-records.ts';
+import { utf8Chunks } from './utf8-chunks.ts';
 
 export type SourceFormat = 'csv' | 'json' | 'parquet';
 
@@ -21,6 +23,9 @@ export interface ReadSourceSpec {
   jsonLayout?: 'ndjson' | 'array';
   /** csv only: delimiter, quote, escape, header, encoding (the server's reading options). */
   options?: CsvDialect;
+  /** csv only: which reading path (tests and diagnosis): DuckDB's reader, the records parsed in JS
+   * (read-csv-records.ts), or (default) DuckDB's unless the file needs the second. */
+  csvPath?: 'auto' | 'duckdb' | 'js';
   /** Name stem of the tables to create, e.g. bronze."orders" → table + table__malformed. */
   schema: string;
   table: string;
@@ -87,7 +92,7 @@ export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<
       const stem = `${spec.table}__f${i}`;
       const part =
         format === 'csv'
-          ? await readCsvFile(engine, file, spec.schema, stem, spec.options ?? {}, ordered)
+          ? await readCsvFile(engine, file, spec.schema, stem, spec.options ?? {}, spec.csvPath ?? 'auto', ordered)
           : format === 'parquet'
             ? await readParquetFile(engine, file, spec.schema, stem)
             : await readJsonFile(engine, file, spec.schema, stem, spec.jsonLayout);
@@ -164,6 +169,9 @@ interface CsvLayout {
   long: [number, number][];
   /** Bytes of the longest record. */
   longest: number;
+  /** Whether the file holds a CR, and an LF. */
+  cr: boolean;
+  lf: boolean;
 }
 
 /** Text DuckDB's rejects table keeps of a line; longer records are reported as cut. */
@@ -171,13 +179,15 @@ const CSV_LINE_KEPT = 10_000;
 
 /**
  * Quote state of a CSV record, as DuckDB's reader sees it: a quote opens a quoted field only at the
- * start of a field (line start, after a delimiter, or right after a closing quote: an escaped `""`);
- * a stray quote inside an unquoted field (`27" screen`) is data and opens nothing.
+ * start of a field (line start or after a delimiter, with one space before it allowed), or after a
+ * closing quote (right after it: an escaped `""`; after spaces: the field goes on quoted); a stray quote
+ * inside an unquoted field (`27" screen`) is data and opens nothing.
  */
 interface QuoteState {
   open: boolean;
-  /** The byte before the piece being scanned (LF at a record start). */
+  /** The two bytes before the piece being scanned (LF at a record start). */
   prev: number;
+  prev2: number;
   /** Position of the last closing quote in the current piece (-1: the previous piece's last byte; -2: none). */
   closedAt: number;
 }
@@ -191,7 +201,7 @@ function scanQuotes(line: Buffer, st: QuoteState, q: number, esc: number, delim:
       if (st.open) {
         if (c === esc) i++;
         else if (c === q) st.open = false;
-      } else if (c === q && (prev === delim || prev === 0x0a)) st.open = true;
+      } else if (c === q && (prev === delim || prev === 0x0a || (prev === 0x20 && [delim, 0x0a].includes(i === 0 ? st.prev2 : i === 1 ? st.prev : line[i - 2]!)))) st.open = true;
     }
     st.closedAt = -2;
     return;
@@ -202,51 +212,38 @@ function scanQuotes(line: Buffer, st: QuoteState, q: number, esc: number, delim:
     if (st.open) {
       st.open = false;
       st.closedAt = i;
-    } else {
-      const prev = i === 0 ? st.prev : line[i - 1]!;
-      if (prev === delim || prev === 0x0a || st.closedAt === i - 1) st.open = true;
+      continue;
+    }
+    const prev = i >= 1 ? line[i - 1]! : st.prev;
+    if (prev === delim || prev === 0x0a || st.closedAt === i - 1) st.open = true;
+    else if (prev === 0x20) {
+      const prev2 = i >= 2 ? line[i - 2]! : i === 1 ? st.prev : st.prev2;
+      if (prev2 === delim || prev2 === 0x0a) st.open = true;
+      else if (st.closedAt !== -2) {
+        let k = st.closedAt + 1;
+        while (k < i && line[k] === 0x20) k++;
+        st.open = k === i;
+      }
     }
   }
   // A closing quote at the end of a piece cut by the read buffer may be escaped by the next piece's first byte.
   st.closedAt = st.closedAt === line.length - 1 ? -1 : -2;
 }
 
-/**
- * The file's bytes in chunks, as UTF-8: a UTF-16 (LE) file is decoded on the fly, so that its line breaks,
- * quotes and delimiters are found as in any other file (a raw UTF-16 byte 0x0A may be half of another
- * character).
- */
-function* utf8Chunks(file: string, utf16: boolean): Generator<Buffer> {
-  const fd = openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(1 << 23);
-    const decoder = utf16 ? new TextDecoder('utf-16le') : undefined;
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (decoder) {
-        const text = decoder.decode(buf.subarray(0, n), { stream: n > 0 });
-        if (text.length > 0) yield Buffer.from(text, 'utf8');
-      } else if (n > 0) yield buf.subarray(0, n);
-      if (n === 0) break;
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function scanCsvLayout(file: string, quote: string, escape: string, delimiter: string, utf16 = false): CsvLayout {
   const q = quote === '' ? -1 : Buffer.from(quote)[0]!;
   const esc = escape === '' || escape === quote ? -1 : Buffer.from(escape)[0]!;
   const delim = Buffer.from(delimiter)[0] ?? 0x2c;
-  const layout: CsvLayout = { multi: [], blanks: [], long: [], longest: 0 };
+  const layout: CsvLayout = { multi: [], blanks: [], long: [], longest: 0, cr: false, lf: false };
   let r = 1;
   let lines = 1;
-  const st: QuoteState = { open: false, prev: 0x0a, closedAt: -2 };
+  const st: QuoteState = { open: false, prev: 0x0a, prev2: 0x0a, closedAt: -2 };
   let recordBytes = 0;
   let lineBytes = 0;
   let lastByte = -1;
   const endLine = (eof: boolean) => {
     st.prev = 0x0a;
+    st.prev2 = 0x0a;
     st.closedAt = -2;
     if (st.open && !eof) {
       lines++;
@@ -264,8 +261,10 @@ function scanCsvLayout(file: string, quote: string, escape: string, delimiter: s
     lineBytes = 0;
     st.open = false;
   };
-  for (const buf of utf8Chunks(file, utf16)) {
+  for (const buf of utf8Chunks(file, utf16 ? 'utf-16' : 'utf-8')) {
     const n = buf.length;
+    if (!layout.cr && buf.includes(0x0d)) layout.cr = true;
+    if (!layout.lf && buf.includes(0x0a)) layout.lf = true;
     let from = 0;
     while (from < n) {
       let at = buf.indexOf(0x0a, from);
@@ -276,6 +275,7 @@ function scanCsvLayout(file: string, quote: string, escape: string, delimiter: s
       if (q !== -1 && end > from) scanQuotes(buf.subarray(from, end), st, q, esc, delim);
       if (end > from) {
         lastByte = buf[end - 1]!;
+        st.prev2 = end - from >= 2 ? buf[end - 2]! : st.prev;
         st.prev = lastByte;
       }
       lineBytes += end - from;
@@ -334,8 +334,9 @@ async function inFileOrder(engine: Engine, body: () => Promise<void>): Promise<v
   }
 }
 
-/** `ordered`: the caller reads under preserved insertion order already (a glob's files). */
-async function readCsvFile(engine: Engine, file: string, schema: string, stem: string, dialect: CsvDialect, ordered = false) {
+/** `path`: which reader (auto: DuckDB's, or the second path where DuckDB numbers records apart from lines);
+ * `ordered`: the caller reads under preserved insertion order already (a glob's files). */
+async function readCsvFile(engine: Engine, file: string, schema: string, stem: string, dialect: CsvDialect, path: 'auto' | 'duckdb' | 'js', ordered = false) {
   const header = await readCsvHeader(file, dialect);
   const hasHeader = dialect.header !== false;
   const quote = dialect.quote ?? '"';
@@ -352,6 +353,18 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   // (A UTF-16 file is scanned as decoded text; its lines are counted in that text.)
   const utf16 = dialect.encoding === 'utf-16';
   const layout = scanCsvLayout(file, quote, escape, dialect.delimiter ?? ',', utf16);
+  // Where quoting is broken, DuckDB's reader may place a rejected record a byte off and keep an empty text
+  // of it; where that or a stray line break meets a CR, it numbers records apart from the file's lines
+  // (it counts a lone CR as a line end) or refuses the file. Such files (broken quoting; or a CR and a
+  // rejected record or a refusal) are read again by the second path, which parses them in JS
+  // (read-csv-records.ts). Any other file never pays for it.
+  const secondPath = path !== 'duckdb' && layout.lf && parsableInJs(dialect);
+  const readInJs = async () => {
+    await engine.exec(sql`DROP TABLE IF EXISTS ${raw}; DROP TABLE IF EXISTS ${ident(rejects)}; DROP TABLE IF EXISTS ${ident(`${rejects}_scan`)}`);
+    const part = await readCsvRecords(engine, file, schema, stem, dialect, header, { rawCap: RAW_CAP, maxRecord: MAX_LINE_SIZE });
+    return { columns: header.map(textColumn), records: part.records, malformed: part.malformed, stored: part.records };
+  };
+  if (path === 'js' && parsableInJs(dialect)) return readInJs();
   // DuckDB appends to an existing rejects table: start from none.
   await engine.exec(sql`DROP TABLE IF EXISTS ${ident(rejects)}; DROP TABLE IF EXISTS ${ident(`${rejects}_scan`)}`);
   try {
@@ -362,6 +375,7 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
         rejects_table = ${rejects}, rejects_scan = ${`${rejects}_scan`}, rejects_limit = 0${lineLimits(utf16 ? 2 * statSync(file).size : layout.longest)})`);
     });
   } catch (cause) {
+    if (secondPath && layout.cr) return readInJs();
     throw new EtlError('SOURCE_UNREADABLE', `cannot read ${file} as CSV: ${(cause as Error).message}`, {
       location: { file },
       hint: 'check the reading options of the contract server: format, delimiter, and customProperties quote, header, encoding',
@@ -369,6 +383,10 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
     });
   }
   const rej = ident(rejects);
+  if (secondPath) {
+    const why = await engine.rows(sql`SELECT count(*) AS n, count(*) FILTER (error_type = 'UNQUOTED VALUE') AS quoting FROM ${rej}`);
+    if (Number(why[0]?.['quoting'] ?? 0) > 0 || (layout.cr && Number(why[0]?.['n'] ?? 0) > 0)) return readInJs();
+  }
   const small = async (name: string, columns: string, rows: number[][]): Promise<Sql> => {
     const t = table(name);
     await engine.exec(sql`CREATE OR REPLACE TABLE ${t} (${trusted(columns)})`);
