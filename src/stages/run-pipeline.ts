@@ -13,6 +13,7 @@ import type { Contract } from '../contracts/model.ts';
 import { QUALITY_REPORT_SCHEMA_VERSION, summarize, type CheckResult, type RunStatus, type QualityReport, type ReasonSummary, type SourceCounts } from '../checks/result.ts';
 import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
 import { refusedSqlRules } from '../checks/lint-sql-rules.ts';
+import { provenKeys } from '../checks/proven-keys.ts';
 import { QUALITY_REPORT_FILES, writeQualityReports } from '../report/write-quality-reports.ts';
 import { piiPolicyOf, redactPii } from '../report/redact-pii.ts';
 import { gateFailuresOf } from '../report/status-banner.ts';
@@ -322,7 +323,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
         published = await timed('publish', async () => {
           const keys = Object.fromEntries(plan.gold.map((c) => [c.dataset, c.primaryKey]));
           await createStaging(out, runId);
-          const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys, ...(incr ? { partitions: incr.partitionReuse() } : {}) });
+          const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys, keysHold: provenKeys(plan.gold, checks), ...(incr ? { partitions: incr.partitionReuse() } : {}) });
           await carryRunHistory(out, staging);
           // The silver state (staged beside the output) and its manifest (in the output) go with this publication.
           if (incr) await timed('state', () => incr.finish(engine, staging, runId));
