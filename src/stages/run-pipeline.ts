@@ -11,7 +11,7 @@ import { loadContractsOrThrow } from '../contracts/index.ts';
 import { CONFIG_FILE, loadPipelineConfig, modelVars, type PipelineConfig } from '../config.ts';
 import type { Contract } from '../contracts/model.ts';
 import { QUALITY_REPORT_SCHEMA_VERSION, summarize, type CheckResult, type RunStatus, type QualityReport, type ReasonSummary, type SourceCounts } from '../checks/result.ts';
-import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
+import { evaluateGoldChecks } from '../checks/gold-checks.ts';
 import { refusedSqlRules } from '../checks/lint-sql-rules.ts';
 import { provenKeys } from '../checks/proven-keys.ts';
 import { QUALITY_REPORT_FILES, writeQualityReports } from '../report/write-quality-reports.ts';
@@ -279,14 +279,8 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
     await timed('gold_checks', async () => {
       const goldRefs: Record<string, Sql> = { ...refs };
       for (const name of built) goldRefs[name] = sql`gold.${ident(name)}`;
-      for (const c of plan.gold) {
-        if (!built.includes(c.dataset)) {
-          checks.push(skippedContract(c, `model ${c.dataset} was not built (${gold.models.find((m) => m.name === c.dataset)?.skipped ?? 'no such model'})`));
-          continue;
-        }
-        const relation = sql`gold.${ident(c.dataset)}`;
-        checks.push(...(await evaluateDatasetRules(engine, { dataset: c.dataset, layer: 'gold', relation, contracts: [c], refs: goldRefs, asOf: opts.asOf, withPropertyRules: true })));
-      }
+      const whyNotBuilt = (dataset: string) => gold.models.find((m) => m.name === dataset)?.skipped ?? 'no such model';
+      checks.push(...(await evaluateGoldChecks(engine, { contracts: plan.gold, built, whyNotBuilt, refs: goldRefs, asOf: opts.asOf })));
     });
     log.info({ stage: 'gold_checks', checks: plan.gold.length, ms: stages['gold_checks'] }, 'gold checks');
 
@@ -454,20 +448,4 @@ async function writeMarker(dir: string, kind: keyof typeof OUTPUT_MARKERS): Prom
 async function carryRunHistory(out: string, staging: string): Promise<void> {
   const from = join(out, '_runs');
   if (existsSync(from)) await cp(from, join(staging, '_runs'), { recursive: true });
-}
-
-function skippedContract(c: Contract, message: string): CheckResult {
-  return {
-    id: `${c.dataset}.contract`,
-    rule: 'contract',
-    dataset: c.dataset,
-    layer: 'gold',
-    kind: 'dataset',
-    severity: 'warning',
-    description: `gold contract ${c.id}`,
-    failed_rows: 0,
-    status: 'skipped',
-    message,
-    contract: { file: c.file },
-  };
 }
