@@ -130,6 +130,8 @@ export async function publishOutputs(
     /** Tables whose key the gold checks proved (no NULL, no value twice): sorted on the key alone. */
     keysHold?: ReadonlySet<string>;
     partitions?: PartitionReuse;
+    /** Read-only work that shares the sessions with the writes (the KPI reports' queries), started first. */
+    alongside?: (session: Engine) => Promise<void>;
   },
 ): Promise<PublishedFile[]> {
   const { staging, config } = opts;
@@ -218,7 +220,7 @@ export async function publishOutputs(
   }
   // Largest first (a stable sort: equal weights keep the plan's order).
   const byWeight = [...tasks].sort((a, b) => b.weight - a.weight);
-  await engine.parallel(byWeight.map((t) => (s: Engine) => t.run(s)));
+  await engine.parallel([...(opts.alongside ? [opts.alongside] : []), ...byWeight.map((t) => (s: Engine) => t.run(s))]);
 
   if (config.publish.exports.length > 0) {
     const path = join(staging, 'exports', 'index.json');

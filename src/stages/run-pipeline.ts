@@ -18,7 +18,7 @@ import { QUALITY_REPORT_FILES, writeQualityReports } from '../report/write-quali
 import { piiPolicyOf, redactPii } from '../report/redact-pii.ts';
 import { gateFailuresOf } from '../report/status-banner.ts';
 import { diskFullError, EtlError, isDiskFull } from '../errors.ts';
-import { writeKpiReports } from '../report/write-kpi-reports.ts';
+import { renderKpiReports, writeKpiReportFiles } from '../report/write-kpi-reports.ts';
 import { ident, sql, type Sql } from '../sql/sql.ts';
 import { startProgress } from '../progress.ts';
 import { dependencyOrder, planRun } from './plan.ts';
@@ -317,15 +317,20 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
         published = await timed('publish', async () => {
           const keys = Object.fromEntries(plan.gold.map((c) => [c.dataset, c.primaryKey]));
           await createStaging(out, runId);
-          const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys, keysHold: provenKeys(plan.gold, checks), ...(incr ? { partitions: incr.partitionReuse() } : {}) });
+          // The KPI reports read the gold tables while the files are written (written into reports/ below).
+          const skipped = Object.fromEntries(gold.models.flatMap((m) => (m.skipped ? [[m.name, m.skipped]] : [])));
+          let kpiReports: [string, string][] = [];
+          const alongside = async (session: Engine) => {
+            kpiReports = await renderKpiReports(session, { asOf: opts.asOf, config, available, skipped, status, gateFailures: failures });
+          };
+          const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys, keysHold: provenKeys(plan.gold, checks), alongside, ...(incr ? { partitions: incr.partitionReuse() } : {}) });
           await carryRunHistory(out, staging);
           // The silver state (staged beside the output) and its manifest (in the output) go with this publication.
           if (incr) await timed('state', () => incr.finish(engine, staging, runId));
           await writeMarker(staging, 'output');
           await reachStep('staged-output');
           await createStaging(reportsDir, runId);
-          const skipped = Object.fromEntries(gold.models.flatMap((m) => (m.skipped ? [[m.name, m.skipped]] : [])));
-          await writeKpiReports(engine, { dir: reportsStaging, asOf: opts.asOf, config, available, skipped, status, gateFailures: failures });
+          await writeKpiReportFiles(reportsStaging, kpiReports);
           await writeQualityReports(report, reportsStaging, { runsDir: join(out, '_runs') });
           await writeMarker(reportsStaging, 'reports');
           await reachStep('staged-reports');
