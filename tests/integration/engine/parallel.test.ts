@@ -26,9 +26,12 @@ describe('Engine.parallel', () => {
   test('a failing task rejects once every started task has settled; no new task starts; threads restored', async () => {
     await withEngine(async (e) => {
       const done: string[] = [];
+      // The slow task is still running when the other fails (it starts its query only then).
+      let failed = (): void => undefined;
+      const failure = new Promise<void>((resolve) => { failed = resolve; });
       const run = e.parallel([
-        async (s) => { await s.scalar(trusted(`SELECT count(*) FROM range(3000000)`)); done.push('slow'); },
-        async (s) => { await s.exec(trusted(`SELECT * FROM no_such_table`)); },
+        async (s) => { await failure; await s.scalar(trusted(`SELECT count(*) FROM range(3000000)`)); done.push('slow'); },
+        async (s) => { try { await s.exec(trusted(`SELECT * FROM no_such_table`)); } finally { failed(); } },
         async () => { done.push('later'); },
         async () => { done.push('last'); },
       ], 2);
