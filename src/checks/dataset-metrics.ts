@@ -54,6 +54,12 @@ const alias = (ctx: MetricContext, suffix: string): Sql => ident(`m${ctx.index}_
 const read = (row: Row, ctx: MetricContext, suffix: string): number | null => toNumber(row[`m${ctx.index}_${suffix}`]);
 const whatOf = (r: QualityRule, dataset: string): string => (r.property === undefined ? dataset : `${dataset}.${r.property}`);
 
+/** The columns whose tuple a duplicateValues rule counts: its property, its properties, else the
+ * contract's primary key, else every column. */
+export function duplicateColumnsOf(r: LibraryRule, contract: Contract): string[] {
+  return r.property !== undefined ? [r.property] : (r.arguments.properties ?? (contract.primaryKey.length > 0 ? contract.primaryKey : contract.properties.map((p) => p.name)));
+}
+
 /** nullValues, missingValues, invalidValues: the rows whose value is bad, in rows or percent of all rows. */
 function valueMetric(bad: (r: LibraryRule, ctx: MetricContext, v: { col: Sql; text: Sql; value: Sql }) => Sql | { status: 'skipped' | 'error'; message: string }): DatasetMetricDef<LibraryRule> {
   return {
@@ -162,7 +168,7 @@ export const DATASET_METRICS = {
     describe: (r, dataset) => `${r.metric} of ${whatOf(r, dataset)}`,
     unit: () => 'rows',
     plan: (r, ctx) => {
-      const cols = r.property !== undefined ? [r.property] : (r.arguments.properties ?? (ctx.contract.primaryKey.length > 0 ? ctx.contract.primaryKey : ctx.contract.properties.map((p) => p.name)));
+      const cols = duplicateColumnsOf(r, ctx.contract);
       const absent = cols.filter((c) => !ctx.columns.includes(c));
       if (absent.length > 0) return { status: 'error', message: `column ${absent.join(', ')} is not in the data` };
       const keys = cols.map((c) => ident(c));

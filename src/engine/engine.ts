@@ -120,6 +120,8 @@ export class Engine {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
+    /** False for a session of another engine's database (closing it closes only its connection). */
+    private readonly ownsInstance = true,
   ) {}
 
   static async open(options: EngineOptions = {}): Promise<Engine> {
@@ -198,10 +200,57 @@ export class Engine {
     }
   }
 
+  /** Run independent tasks at once, each on one session (a connection of this same database: it sees
+   * every table and view, not this session's temporary ones), `width` at a time (default: the engine's
+   * threads), in the order given (put the longest first); the results come back in that order. Meanwhile
+   * DuckDB runs each statement on one thread: statements side by side waste no time synchronising, and
+   * what a statement writes never depends on how the sessions were scheduled. Every task has settled
+   * (and the thread count is restored) before this returns or throws. */
+  async parallel<T>(tasks: ((session: Engine) => Promise<T>)[], width?: number): Promise<T[]> {
+    const threads = Number(await this.scalar(trusted(`SELECT current_setting('threads')`)));
+    const n = Math.max(1, Math.min(tasks.length, Math.floor(width ?? threads)));
+    if (n <= 1) {
+      const out: T[] = [];
+      for (const task of tasks) out.push(await task(this));
+      return out;
+    }
+    const sessions: Engine[] = [this];
+    await this.exec(trusted(`SET threads = 1`));
+    try {
+      for (let i = 1; i < n; i++) sessions.push(await this.session());
+      const results: T[] = new Array<T>(tasks.length);
+      let next = 0;
+      let failure: { error: unknown } | undefined;
+      // Each session takes the next task when it is free; after a failure no new task starts.
+      await Promise.all(sessions.map(async (s) => {
+        while (failure === undefined && next < tasks.length) {
+          const i = next++;
+          try {
+            results[i] = await tasks[i]!(s);
+          } catch (error) {
+            failure ??= { error };
+          }
+        }
+      }));
+      if (failure) throw failure.error;
+      return results;
+    } finally {
+      for (const s of sessions.slice(1)) s.close();
+      await this.exec(trusted(`SET threads = ${Math.max(1, threads)}`));
+    }
+  }
+
+  /** A new connection to this database, with the same session settings (UTC). */
+  private async session(): Promise<Engine> {
+    const session = new Engine(this.instance, await this.instance.connect(), false);
+    await session.exec(trusted(`SET TimeZone = 'UTC'`));
+    return session;
+  }
+
   close(): void {
     try {
       this.conn.closeSync();
-      this.instance.closeSync();
+      if (this.ownsInstance) this.instance.closeSync();
     } catch {
       // closing twice or after a failed query is harmless
     }

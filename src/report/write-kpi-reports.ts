@@ -31,26 +31,35 @@ export interface KpiReportOptions {
   gateFailures?: readonly CheckResult[];
 }
 
-export async function writeKpiReports(engine: Engine, opts: KpiReportOptions): Promise<void> {
+/** The KPI reports' texts (file name → text): the queries over the gold tables, and their rendering. */
+export async function renderKpiReports(engine: Engine, opts: Omit<KpiReportOptions, 'dir'>): Promise<[string, string][]> {
   const kpis = await collectKpis(engine, { asOf: opts.asOf, config: opts.config, available: opts.available, ...(opts.skipped ? { skipped: opts.skipped } : {}) });
   const status = opts.status ?? 'SUCCESS';
   const banner = statusBanner(status, opts.gateFailures);
   const { schemaVersion, ...rest } = kpis;
   const withStatus: Kpis & { status: RunStatus } = { schemaVersion, status, ...rest };
-  const files: [string, string][] = [
+  return [
     [KPI_REPORT_FILES.sales, banner + renderSalesReport(kpis)],
     [KPI_REPORT_FILES.dashboard, banner + renderKpiDashboard(kpis)],
     [KPI_REPORT_FILES.json, renderKpisJson(withStatus)],
     [KPI_REPORT_FILES.alerts, renderAlertsJson(kpis)],
   ];
+}
+
+/** Write rendered KPI reports into `dir`. */
+export async function writeKpiReportFiles(dir: string, files: [string, string][]): Promise<void> {
   try {
-    await mkdir(opts.dir, { recursive: true });
-    await Promise.all(files.map(([name, text]) => writeFile(join(opts.dir, name), text, 'utf8')));
+    await mkdir(dir, { recursive: true });
+    await Promise.all(files.map(([name, text]) => writeFile(join(dir, name), text, 'utf8')));
   } catch (cause) {
-    throw new EtlError('IO_FAILED', `cannot write the KPI reports to ${opts.dir}: ${(cause as Error).message}`, {
+    throw new EtlError('IO_FAILED', `cannot write the KPI reports to ${dir}: ${(cause as Error).message}`, {
       hint: 'check that the reports directory is writable',
-      location: { file: opts.dir },
+      location: { file: dir },
       cause,
     });
   }
+}
+
+export async function writeKpiReports(engine: Engine, opts: KpiReportOptions): Promise<void> {
+  await writeKpiReportFiles(opts.dir, await renderKpiReports(engine, opts));
 }

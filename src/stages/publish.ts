@@ -1,13 +1,14 @@
 // gold → files, in a staging directory: the lake (Parquet, hive-partitioned), the warehouse, the
-// aggregates, the CSV/JSON exports and the quarantine. Every file is written by DuckDB (COPY) in a
-// full sort order (key, then every column) under a fixed name, so that two runs on the same input give
-// the same bytes whatever the thread count or the machine's load.
+// aggregates, the CSV/JSON exports and the quarantine. Every file is written by one DuckDB statement
+// (COPY) in a full sort order (key, then every column; the key alone where the gold checks proved it)
+// under a fixed name, so that two runs on the same input give the same bytes whatever the thread count
+// or the machine's load. The files are independent: their COPYs run side by side (Engine.parallel).
 import { copyFile, link, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine, Params } from '../engine/engine.ts';
 import type { PipelineConfig } from '../config.ts';
 import { EtlError } from '../errors.ts';
-import { ident, join as joinSql, sql, trusted, type Sql } from '../sql/sql.ts';
+import { ident, join as joinSql, list, sql, trusted, type Sql } from '../sql/sql.ts';
 import { exportOrder, exportOrderBy, exportSelect, exportType } from './export-plan.ts';
 
 /** Version of output/exports/index.json. */
@@ -33,42 +34,57 @@ export interface PublishedFile {
   rows: number;
 }
 
-async function tableExists(engine: Engine, schema: string, table: string): Promise<boolean> {
-  const n = await engine.scalar(sql`SELECT count(*) FROM duckdb_tables() WHERE schema_name = ${schema} AND table_name = ${table}`);
-  return Number(n) > 0;
+/** The tables of a schema that exist, with their size (rows × columns: the weight of writing them). */
+async function tablesOf(engine: Engine, schemas: string[]): Promise<Map<string, number>> {
+  const rows = await engine.rows(sql`SELECT schema_name AS s, table_name AS t, estimated_size * column_count AS w FROM duckdb_tables() WHERE schema_name IN (${list(schemas)})`);
+  return new Map(rows.map((r) => [`${String(r['s'])}.${String(r['t'])}`, Number(r['w'] ?? 0)]));
 }
 
-async function rowCount(engine: Engine, relation: Sql): Promise<number> {
-  return Number(await engine.scalar(sql`SELECT count(*) FROM ${relation}`));
+/** COPY, and the number of rows it wrote. */
+async function copy(engine: Engine, query: Sql, file: string, options: Sql, params?: Params): Promise<number> {
+  return Number(await engine.scalar(sql`COPY (${query}) TO ${file} (${options})`, params));
 }
 
-/** Every column of a relation, in order. */
-async function columnsOf(engine: Engine, relation: Sql): Promise<string[]> {
-  return (await engine.describe(relation)).map((c) => c.name);
-}
+const FLOATING = new Set(['FLOAT', 'DOUBLE', 'REAL']);
 
-/** A full sort order: the declared key first (cheap, and unique when the key holds), then every other
- * column, so that rows tied on a key that does not hold still come out in one order. */
-async function fullOrder(engine: Engine, relation: Sql, key: string[], except: string[] = []): Promise<Sql> {
-  const columns = (await columnsOf(engine, relation)).filter((c) => !except.includes(c));
-  const first = key.filter((k) => columns.includes(k));
-  const order = [...first, ...columns.filter((c) => !first.includes(c))];
+/** A full sort order: the declared key first, then every other column, so that rows tied on a key that
+ * does not hold still come out in one order. A key the gold checks proved (`holds`: no NULL, no value
+ * twice) orders the rows alone — no two rows tie on it, so the other columns would never be compared:
+ * the same order, at a fraction of the sort's cost. (Not a floating-point key: -0 and 0, NaN.) */
+async function fullOrder(engine: Engine, relation: Sql, key: string[], except: string[] = [], holds = false): Promise<Sql> {
+  const columns = (await engine.describe(relation)).filter((c) => !except.includes(c.name));
+  const names = columns.map((c) => c.name);
+  const first = key.filter((k) => names.includes(k));
+  const exact = holds && first.length > 0 && first.length === key.length
+    && first.every((k) => { const t = columns.find((c) => c.name === k)!.shape; return t.kind === 'scalar' && !FLOATING.has(t.name); });
+  const order = exact ? first : [...first, ...names.filter((c) => !first.includes(c))];
   return joinSql(order.map((c) => ident(c)), ', ');
+}
+
+/** One file to write: `weight` (rows × columns) puts the largest first, so that the sessions finish together. */
+interface WriteTask {
+  weight: number;
+  run(session: Engine): Promise<void>;
 }
 
 /** Hive partitions written one COPY per partition value, into one file of a fixed name
  * (`<col>=<value>/…/data_0.parquet`), rows fully sorted: DuckDB's PARTITION_BY spreads a partition
- * over files per thread, so file names and row order would follow the scheduling. */
-async function writePartitioned(engine: Engine, relation: Sql, dir: string, partitionBy: string[], key: string[], reuse?: { table: string; hooks: PartitionReuse }): Promise<void> {
+ * over files per thread, so file names and row order would follow the scheduling. The partitions are
+ * found (and linked, when reused) here; their COPYs are returned as tasks. Returns the table's rows. */
+async function planPartitioned(engine: Engine, relation: Sql, dir: string, partitionBy: string[], key: string[], holds: boolean, tasks: WriteTask[], reuse?: { table: string; hooks: PartitionReuse }): Promise<number> {
   const cols = partitionBy.map((c) => ident(c));
   // Each partition's values typed (to filter on, bound as parameters: no cast of the column per row)
-  // and as text (to name its folder); with `reuse`, its content hash in the same scan (row count, sum and
-  // xor of two row hashes: a changed row changes it).
+  // and as text (to name its folder), its rows; with `reuse`, its content hash in the same scan (row
+  // count, sum and xor of two row hashes: a changed row changes it).
   const hashed = reuse ? sql`, count(*) || ':' || CAST(sum(CAST(hash(r) AS HUGEINT)) AS VARCHAR) || ':' || CAST(bit_xor(hash(r, 'etl')) AS VARCHAR) AS "__h"` : trusted('');
-  const values = await engine.rows(sql`SELECT ${joinSql(cols.map((c, i) => sql`${c} AS ${ident(`v${i}`)}, CAST(${c} AS VARCHAR) AS ${ident(`t${i}`)}`), ', ')}${hashed} FROM ${relation} AS r GROUP BY ALL ORDER BY ALL`);
-  const order = await fullOrder(engine, relation, key, partitionBy);
+  const values = await engine.rows(sql`SELECT ${joinSql(cols.map((c, i) => sql`${c} AS ${ident(`v${i}`)}, CAST(${c} AS VARCHAR) AS ${ident(`t${i}`)}`), ', ')}, count(*) AS "__n"${hashed} FROM ${relation} AS r GROUP BY ALL ORDER BY ALL`);
   const where = joinSql(cols.map((c, i) => sql`${c} IS NOT DISTINCT FROM ${trusted(`$${i + 1}`)}`), ' AND ');
+  const width = (await engine.describe(relation)).length;
+  let order: Promise<Sql> | undefined;
+  let total = 0;
   for (const row of values) {
+    const rows = Number(row['__n']);
+    total += rows;
     const text = partitionBy.map((_, i) => row[`t${i}`] as string | null);
     const params = partitionBy.map((_, i) => {
       const v = row[`v${i}`];
@@ -92,87 +108,127 @@ async function writePartitioned(engine: Engine, relation: Sql, dir: string, part
       }
       reuse.hooks.written.push(`${reuse.table}/${partition}`);
     }
-    await engine.exec(sql`COPY (SELECT * EXCLUDE (${joinSql(cols, ', ')}) FROM ${relation} WHERE ${where} ORDER BY ${order}) TO ${file} (FORMAT parquet)`, params);
+    tasks.push({
+      weight: rows * width,
+      run: async (s) => {
+        order ??= fullOrder(s, relation, key, partitionBy, holds);
+        await copy(s, sql`SELECT * EXCLUDE (${joinSql(cols, ', ')}) FROM ${relation} WHERE ${where} ORDER BY ${await order}`, file, sql`FORMAT parquet`, params);
+      },
+    });
   }
+  return total;
 }
 
 export async function publishOutputs(
   engine: Engine,
-  opts: { staging: string; config: PipelineConfig; quarantined: string[]; builtModels: string[]; keys?: Record<string, string[]>; partitions?: PartitionReuse },
+  opts: {
+    staging: string;
+    config: PipelineConfig;
+    quarantined: string[];
+    builtModels: string[];
+    keys?: Record<string, string[]>;
+    /** Tables whose key the gold checks proved (no NULL, no value twice): sorted on the key alone. */
+    keysHold?: ReadonlySet<string>;
+    partitions?: PartitionReuse;
+    /** Read-only work that shares the sessions with the writes (the KPI reports' queries), started first. */
+    alongside?: (session: Engine) => Promise<void>;
+  },
 ): Promise<PublishedFile[]> {
   const { staging, config } = opts;
   const keys = opts.keys ?? {};
-  const sorted = async (relation: Sql, table: string) => sql`SELECT * FROM ${relation} ORDER BY ${await fullOrder(engine, relation, keys[table] ?? [])}`;
+  const holds = (table: string) => opts.keysHold?.has(table) ?? false;
+  const sorted = async (s: Engine, relation: Sql, table: string) => sql`SELECT * FROM ${relation} ORDER BY ${await fullOrder(s, relation, keys[table] ?? [], [], holds(table))}`;
   const built = new Set(opts.builtModels);
+  const existing = await tablesOf(engine, ['gold', 'quarantine']);
+  const weightOf = (schema: string, t: string) => existing.get(`${schema}.${t}`) ?? 0;
+  const need = (t: string) => built.has(t) || existing.has(`gold.${t}`);
+  // Every file is planned here, in the order of the run record; the COPYs run side by side afterwards.
   const files: PublishedFile[] = [];
+  const tasks: WriteTask[] = [];
   const gold = (t: string) => sql`gold.${ident(t)}`;
-  const need = async (t: string) => {
-    if (!built.has(t) && !(await tableExists(engine, 'gold', t))) return false;
-    return true;
-  };
 
   for (const [table, { partition_by }] of Object.entries(config.publish.lake)) {
-    if (!(await need(table))) continue;
+    if (!need(table)) continue;
     const dir = join(staging, 'data_lake', table);
     await mkdir(dir, { recursive: true });
     if (partition_by.length > 0) {
-      await writePartitioned(engine, gold(table), dir, partition_by, keys[table] ?? [], opts.partitions ? { table, hooks: opts.partitions } : undefined);
+      const rows = await planPartitioned(engine, gold(table), dir, partition_by, keys[table] ?? [], holds(table), tasks, opts.partitions ? { table, hooks: opts.partitions } : undefined);
+      files.push({ kind: 'lake', table, path: dir, rows });
     } else {
-      await engine.exec(sql`COPY (${await sorted(gold(table), table)}) TO ${join(dir, 'data.parquet')} (FORMAT parquet)`);
+      const file: PublishedFile = { kind: 'lake', table, path: dir, rows: 0 };
+      files.push(file);
+      tasks.push({ weight: weightOf('gold', table), run: async (s) => { file.rows = await copy(s, await sorted(s, gold(table), table), join(dir, 'data.parquet'), sql`FORMAT parquet`); } });
     }
-    files.push({ kind: 'lake', table, path: dir, rows: await rowCount(engine, gold(table)) });
   }
   const single = async (kind: PublishedFile['kind'], table: string, dir: string) => {
     await mkdir(dir, { recursive: true });
-    const path = join(dir, 'data.parquet');
-    await engine.exec(sql`COPY (${await sorted(gold(table), table)}) TO ${path} (FORMAT parquet)`);
-    files.push({ kind, table, path, rows: await rowCount(engine, gold(table)) });
+    const file: PublishedFile = { kind, table, path: join(dir, 'data.parquet'), rows: 0 };
+    files.push(file);
+    tasks.push({ weight: weightOf('gold', table), run: async (s) => { file.rows = await copy(s, await sorted(s, gold(table), table), file.path, sql`FORMAT parquet`); } });
   };
-  for (const table of config.publish.aggregates) if (await need(table)) await single('aggregate', table, join(staging, 'data_lake', 'aggregates', table));
-  for (const table of config.publish.warehouse) if (await need(table)) await single('warehouse', table, join(staging, 'data_warehouse', table));
+  for (const table of config.publish.aggregates) if (need(table)) await single('aggregate', table, join(staging, 'data_lake', 'aggregates', table));
+  for (const table of config.publish.warehouse) if (need(table)) await single('warehouse', table, join(staging, 'data_warehouse', table));
   await mkdir(join(staging, 'exports', 'csv'), { recursive: true });
   await mkdir(join(staging, 'exports', 'json'), { recursive: true });
   // Exports a BI tool loads as they are: rank or date order, money in cents, and an index of every file.
-  const index: { name: string; csv: string; json: string; rows: number; order_by: string[]; columns: { name: string; type: string }[] }[] = [];
+  type IndexEntry = { name: string; csv: string; json: string; rows: number; order_by: string[]; columns: { name: string; type: string }[] };
+  const index: IndexEntry[] = [];
   const notExported: { name: string; reason: string }[] = [];
   for (const entry of config.publish.exports) {
     const spec = typeof entry === 'string' ? { table: entry } : entry;
     const table = spec.table;
-    if (!(await need(table))) {
+    if (!need(table)) {
       notExported.push({ name: table, reason: 'not built in this run (its source is absent)' });
       continue;
     }
-    const columns = await engine.describe(gold(table));
-    const order = exportOrder(spec, columns, keys[table] ?? []);
-    const rows = await rowCount(engine, gold(table));
-    const query = sql`SELECT ${exportSelect(columns)} FROM ${gold(table)} ORDER BY ${exportOrderBy(order, columns)}`;
-    const csv = join(staging, 'exports', 'csv', `${table}.csv`);
-    await engine.exec(sql`COPY (${query}) TO ${csv} (FORMAT csv, HEADER true)`);
-    files.push({ kind: 'export_csv', table, path: csv, rows });
-    const json = join(staging, 'exports', 'json', `${table}.json`);
-    await engine.exec(sql`COPY (${query}) TO ${json} (FORMAT json, ARRAY true)`);
-    files.push({ kind: 'export_json', table, path: json, rows });
-    index.push({ name: table, csv: `csv/${table}.csv`, json: `json/${table}.json`, rows, order_by: order, columns: columns.map((c) => ({ name: c.name, type: exportType(c.type) })) });
-  }
-  if (config.publish.exports.length > 0) {
-    const path = join(staging, 'exports', 'index.json');
-    index.sort((a, b) => a.name.localeCompare(b.name));
-    await writeFile(path, `${JSON.stringify({ schemaVersion: EXPORTS_INDEX_VERSION, exports: index, not_exported: notExported }, null, 2)}\n`);
-    files.push({ kind: 'export_index', table: 'index', path, rows: index.length });
+    const csv: PublishedFile = { kind: 'export_csv', table, path: join(staging, 'exports', 'csv', `${table}.csv`), rows: 0 };
+    const json: PublishedFile = { kind: 'export_json', table, path: join(staging, 'exports', 'json', `${table}.json`), rows: 0 };
+    const listed: IndexEntry = { name: table, csv: `csv/${table}.csv`, json: `json/${table}.json`, rows: 0, order_by: [], columns: [] };
+    files.push(csv, json);
+    index.push(listed);
+    // Text costs more to write than Parquet: two files of it.
+    tasks.push({
+      weight: 3 * weightOf('gold', table),
+      run: async (s) => {
+        const columns = await s.describe(gold(table));
+        const order = exportOrder(spec, columns, keys[table] ?? []);
+        const query = sql`SELECT ${exportSelect(columns)} FROM ${gold(table)} ORDER BY ${exportOrderBy(order, columns)}`;
+        csv.rows = await copy(s, query, csv.path, sql`FORMAT csv, HEADER true`);
+        json.rows = await copy(s, query, json.path, sql`FORMAT json, ARRAY true`);
+        Object.assign(listed, { rows: csv.rows, order_by: order, columns: columns.map((c) => ({ name: c.name, type: exportType(c.type) })) });
+      },
+    });
   }
   for (const dataset of opts.quarantined) {
     const dir = join(staging, 'quarantine', dataset);
     await mkdir(dir, { recursive: true });
-    const path = join(dir, 'data.parquet');
+    const file: PublishedFile = { kind: 'quarantine', table: dataset, path: join(dir, 'data.parquet'), rows: 0 };
     const rel = sql`quarantine.${ident(dataset)}`;
-    // Lineage first (where the record is in its file), then every column: one order whatever the threads.
-    await engine.exec(sql`COPY (SELECT * FROM ${rel} ORDER BY ${await fullOrder(engine, rel, ['_source_file', '_record_number'])}) TO ${path} (FORMAT parquet)`);
-    files.push({ kind: 'quarantine', table: dataset, path, rows: await rowCount(engine, rel) });
+    tasks.push({
+      weight: weightOf('quarantine', dataset),
+      run: async (s) => {
+        // Lineage first (where the record is in its file), then every column: one order whatever the threads.
+        file.rows = await copy(s, sql`SELECT * FROM ${rel} ORDER BY ${await fullOrder(s, rel, ['_source_file', '_record_number'])}`, file.path, sql`FORMAT parquet`);
+      },
+    });
+    files.push(file);
   }
   if (files.length === 0) {
     throw new EtlError('CONFIG_INVALID', 'the publish plan names no table that the models built', {
       hint: 'check the publish section of pipeline/config.yaml against pipeline/models/',
     });
+  }
+  // Largest first (a stable sort: equal weights keep the plan's order).
+  const byWeight = [...tasks].sort((a, b) => b.weight - a.weight);
+  await engine.parallel([...(opts.alongside ? [opts.alongside] : []), ...byWeight.map((t) => (s: Engine) => t.run(s))]);
+
+  if (config.publish.exports.length > 0) {
+    const path = join(staging, 'exports', 'index.json');
+    index.sort((a, b) => a.name.localeCompare(b.name));
+    await writeFile(path, `${JSON.stringify({ schemaVersion: EXPORTS_INDEX_VERSION, exports: index, not_exported: notExported }, null, 2)}\n`);
+    // The index is listed after the exports and before the quarantine, as it always was.
+    const at = files.findIndex((f) => f.kind === 'quarantine');
+    files.splice(at < 0 ? files.length : at, 0, { kind: 'export_index', table: 'index', path, rows: index.length });
   }
   return files;
 }

@@ -11,13 +11,14 @@ import { loadContractsOrThrow } from '../contracts/index.ts';
 import { CONFIG_FILE, loadPipelineConfig, modelVars, type PipelineConfig } from '../config.ts';
 import type { Contract } from '../contracts/model.ts';
 import { QUALITY_REPORT_SCHEMA_VERSION, summarize, type CheckResult, type RunStatus, type QualityReport, type ReasonSummary, type SourceCounts } from '../checks/result.ts';
-import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
+import { evaluateGoldChecks } from '../checks/gold-checks.ts';
 import { refusedSqlRules } from '../checks/lint-sql-rules.ts';
+import { provenKeys } from '../checks/proven-keys.ts';
 import { QUALITY_REPORT_FILES, writeQualityReports } from '../report/write-quality-reports.ts';
 import { piiPolicyOf, redactPii } from '../report/redact-pii.ts';
 import { gateFailuresOf } from '../report/status-banner.ts';
 import { diskFullError, EtlError, isDiskFull } from '../errors.ts';
-import { writeKpiReports } from '../report/write-kpi-reports.ts';
+import { renderKpiReports, writeKpiReportFiles } from '../report/write-kpi-reports.ts';
 import { ident, sql, type Sql } from '../sql/sql.ts';
 import { startProgress } from '../progress.ts';
 import { dependencyOrder, planRun } from './plan.ts';
@@ -284,14 +285,8 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
     await timed('gold_checks', async () => {
       const goldRefs: Record<string, Sql> = { ...refs };
       for (const name of built) goldRefs[name] = sql`gold.${ident(name)}`;
-      for (const c of plan.gold) {
-        if (!built.includes(c.dataset)) {
-          checks.push(skippedContract(c, `model ${c.dataset} was not built (${gold.models.find((m) => m.name === c.dataset)?.skipped ?? 'no such model'})`));
-          continue;
-        }
-        const relation = sql`gold.${ident(c.dataset)}`;
-        checks.push(...(await evaluateDatasetRules(engine, { dataset: c.dataset, layer: 'gold', relation, contracts: [c], refs: goldRefs, asOf: opts.asOf, withPropertyRules: true })));
-      }
+      const whyNotBuilt = (dataset: string) => gold.models.find((m) => m.name === dataset)?.skipped ?? 'no such model';
+      checks.push(...(await evaluateGoldChecks(engine, { contracts: plan.gold, built, whyNotBuilt, refs: goldRefs, asOf: opts.asOf })));
     });
     log.info({ stage: 'gold_checks', checks: plan.gold.length, ms: stages['gold_checks'] }, 'gold checks');
 
@@ -328,15 +323,20 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
         published = await timed('publish', async () => {
           const keys = Object.fromEntries(plan.gold.map((c) => [c.dataset, c.primaryKey]));
           await createStaging(out, runId);
-          const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys, ...(incr ? { partitions: incr.partitionReuse() } : {}) });
+          // The KPI reports read the gold tables while the files are written (written into reports/ below).
+          const skipped = Object.fromEntries(gold.models.flatMap((m) => (m.skipped ? [[m.name, m.skipped]] : [])));
+          let kpiReports: [string, string][] = [];
+          const alongside = async (session: Engine) => {
+            kpiReports = await renderKpiReports(session, { asOf: opts.asOf, config, available, skipped, status, gateFailures: failures });
+          };
+          const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys, keysHold: provenKeys(plan.gold, checks), alongside, ...(incr ? { partitions: incr.partitionReuse() } : {}) });
           await carryRunHistory(out, staging);
           // The silver state (staged beside the output) and its manifest (in the output) go with this publication.
           if (incr) await timed('state', () => incr.finish(engine, staging, runId));
           await writeMarker(staging, 'output');
           await reachStep('staged-output');
           await createStaging(reportsDir, runId);
-          const skipped = Object.fromEntries(gold.models.flatMap((m) => (m.skipped ? [[m.name, m.skipped]] : [])));
-          await writeKpiReports(engine, { dir: reportsStaging, asOf: opts.asOf, config, available, skipped, status, gateFailures: failures });
+          await writeKpiReportFiles(reportsStaging, kpiReports);
           await writeQualityReports(report, reportsStaging, { runsDir: join(out, '_runs') });
           await writeMarker(reportsStaging, 'reports');
           await reachStep('staged-reports');
@@ -459,20 +459,4 @@ async function writeMarker(dir: string, kind: keyof typeof OUTPUT_MARKERS): Prom
 async function carryRunHistory(out: string, staging: string): Promise<void> {
   const from = join(out, '_runs');
   if (existsSync(from)) await cp(from, join(staging, '_runs'), { recursive: true });
-}
-
-function skippedContract(c: Contract, message: string): CheckResult {
-  return {
-    id: `${c.dataset}.contract`,
-    rule: 'contract',
-    dataset: c.dataset,
-    layer: 'gold',
-    kind: 'dataset',
-    severity: 'warning',
-    description: `gold contract ${c.id}`,
-    failed_rows: 0,
-    status: 'skipped',
-    message,
-    contract: { file: c.file },
-  };
 }

@@ -1,0 +1,49 @@
+// The gold checks: every gold contract's rules (dataset metrics, property rules, foreign keys, SQL
+// rules) against the table its model built — one aggregate scan per table (dataset-rules.ts). The tables
+// are independent, so their checks run side by side on the engine's sessions (Engine.parallel), the
+// largest table first; the results come back in the contracts' order, whatever the scheduling.
+import type { Engine } from '../engine/engine.ts';
+import type { Contract } from '../contracts/model.ts';
+import { ident, sql, type Sql } from '../sql/sql.ts';
+import type { CheckResult } from './result.ts';
+import { evaluateDatasetRules } from './dataset-rules.ts';
+
+export interface GoldChecksInput {
+  /** The gold contracts, in the order their results are listed. */
+  contracts: readonly Contract[];
+  /** The models built in this run (a contract of any other is skipped, with `whyNotBuilt`'s reason). */
+  built: readonly string[];
+  whyNotBuilt(dataset: string): string;
+  /** Every dataset a rule may reference: silver relations and the built gold tables. */
+  refs: Record<string, Sql>;
+  asOf: string;
+}
+
+export async function evaluateGoldChecks(engine: Engine, input: GoldChecksInput): Promise<CheckResult[]> {
+  const built = new Set(input.built);
+  const sizes = new Map((await engine.rows(sql`SELECT table_name AS t, estimated_size * column_count AS w FROM duckdb_tables() WHERE schema_name = 'gold'`)).map((r) => [String(r['t']), Number(r['w'] ?? 0)]));
+  const runnable = input.contracts.map((c, i) => ({ c, i })).filter(({ c }) => built.has(c.dataset));
+  // Largest first (stable: equal sizes keep the contracts' order).
+  runnable.sort((a, b) => (sizes.get(b.c.dataset) ?? 0) - (sizes.get(a.c.dataset) ?? 0));
+  const checked = await engine.parallel(runnable.map(({ c }) => (session: Engine) =>
+    evaluateDatasetRules(session, { dataset: c.dataset, layer: 'gold', relation: sql`gold.${ident(c.dataset)}`, contracts: [c], refs: input.refs, asOf: input.asOf, withPropertyRules: true }),
+  ));
+  const byContract = new Map(runnable.map(({ i }, k) => [i, checked[k]!]));
+  return input.contracts.flatMap((c, i) => byContract.get(i) ?? [skippedContract(c, `model ${c.dataset} was not built (${input.whyNotBuilt(c.dataset)})`)]);
+}
+
+function skippedContract(c: Contract, message: string): CheckResult {
+  return {
+    id: `${c.dataset}.contract`,
+    rule: 'contract',
+    dataset: c.dataset,
+    layer: 'gold',
+    kind: 'dataset',
+    severity: 'warning',
+    description: `gold contract ${c.id}`,
+    failed_rows: 0,
+    status: 'skipped',
+    message,
+    contract: { file: c.file },
+  };
+}
