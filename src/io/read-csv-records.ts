@@ -19,7 +19,7 @@ export function parsableInJs(dialect: CsvDialect): boolean {
 }
 
 /** Where the spill files go: the run's spill folder (DuckDB's temp_directory) when it is set, else the OS's. */
-async function spillRoot(engine: Engine): Promise<string> {
+export async function spillRoot(engine: Engine): Promise<string> {
   const dir = String((await engine.scalar(sql`SELECT current_setting('temp_directory')`)) ?? '');
   if (dir !== '' && isAbsolute(dir)) {
     mkdirSync(dir, { recursive: true });
@@ -29,7 +29,7 @@ async function spillRoot(engine: Engine): Promise<string> {
 }
 
 /** A file-system step of the spill; its failures (but a full disk, which the run reports as such) are IO_FAILED. */
-function ioStep<T>(file: string, dir: string, step: () => T): T {
+export function ioStep<T>(file: string, dir: string, step: () => T): T {
   try {
     return step();
   } catch (cause) {

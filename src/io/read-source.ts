@@ -3,14 +3,15 @@
 // NDJSON: raw lines parsed by DuckDB's JSON functions (an invalid line is a malformed record).
 // JSON array: streamed element by element; all or nothing (a syntax error is a file-level error, located
 // by a streaming scan). Parquet: columns cast to text.
-import { extname } from 'node:path';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { EtlError } from '../errors.ts';
+import { extname, join as joinPath } from 'node:path';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { EtlError, isDiskFull } from '../errors.ts';
 import type { ColumnInfo, Engine } from '../engine/engine.ts';
 import { ident, join, literal, sql, trusted, type Sql } from '../sql/sql.ts';
 import { readCsvHeader, type CsvDialect } from './csv-header.ts';
 import { findJsonArrayError, type JsonErrorPosition } from './json-error-position.ts';
-import { parsableInJs, readCsvRecords } from './read-csv-records.ts';
+import { ioStep, parsableInJs, readCsvRecords, spillRoot } from './read-csv-records.ts';
+import { spillValidUtf8Lines, type InvalidLine } from './ndjson-utf8.ts';
 import { utf8Chunks } from './utf8-chunks.ts';
 
 export type SourceFormat = 'csv' | 'json' | 'parquet';
@@ -503,6 +504,7 @@ async function readParquetFile(engine: Engine, file: string, schema: string, ste
 async function readJsonFile(engine: Engine, file: string, schema: string, stem: string, layout?: 'ndjson' | 'array') {
   const lines = trusted(`${ident(schema).text}.${ident(`${stem}__lines`).text}`);
   let isArray = layout === 'array';
+  let invalidUtf8: InvalidLine[] = [];
   if (!layout) {
     // The first 4 KiB tell NDJSON from a JSON array; the file itself may be larger than a JS string can hold.
     const fd = openSync(file, 'r');
@@ -522,14 +524,29 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
       // Blank lines (spaces, tabs, a lone CR) are not records. DuckDB's trim functions scan every
       // character of every line; a regex that stops at the first visible one, and a CR check on the
       // last byte, make this read several times faster.
-      await engine.exec(sql`CREATE OR REPLACE TABLE ${lines} AS
+      const readLines = (text: string) => engine.exec(sql`CREATE OR REPLACE TABLE ${lines} AS
         SELECT _record_number, CASE WHEN suffix(line, chr(13)) THEN rtrim(line, chr(13)) ELSE line END AS line FROM (
           SELECT unnest(range(1, len(ls) + 1))::BIGINT AS _record_number, unnest(ls) AS line
-          FROM (SELECT string_split(ltrim(content, chr(65279)), chr(10)) AS ls FROM read_text(${file})))
+          FROM (SELECT string_split(ltrim(content, chr(65279)), chr(10)) AS ls FROM read_text(${text})))
         WHERE regexp_matches(line, '[^ \t\r]')`);
+      try {
+        await readLines(file);
+      } catch (cause) {
+        // A byte that is not UTF-8 makes DuckDB refuse the whole text: its lines are quarantined instead.
+        if (!/valid UTF-8/i.test((cause as Error).message)) throw cause;
+        const root = await spillRoot(engine);
+        const dir = ioStep(file, root, () => mkdtempSync(joinPath(root, '.etl-ndjson-')));
+        try {
+          const spill = ioStep(file, dir, () => spillValidUtf8Lines(file, dir, RAW_CAP));
+          await readLines(spill.path);
+          invalidUtf8 = spill.invalid;
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      }
     }
   } catch (cause) {
-    if (cause instanceof EtlError && cause.code === 'SOURCE_UNREADABLE') throw cause;
+    if (cause instanceof EtlError || isDiskFull(cause)) throw cause;
     throw new EtlError('SOURCE_UNREADABLE', `cannot read ${file} as JSON: ${(cause as Error).message}`, {
       location: { file },
       hint: 'use NDJSON (one object per line) or a JSON array of objects',
@@ -563,6 +580,10 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
     SELECT ${file} AS _source_file, _record_number, line::VARCHAR AS _raw,
            CASE WHEN json_valid(line) THEN 'not a JSON object' ELSE 'invalid JSON' END AS _error
     FROM ${lines} WHERE NOT ${isRecord}`);
+  for (let i = 0; i < invalidUtf8.length; i += 1000) {
+    const rows = invalidUtf8.slice(i, i + 1000).map((b) => sql`(${file}, ${literal(b.line)}, ${b.raw}, ${b.error})`);
+    await engine.exec(sql`INSERT INTO ${malformed} VALUES ${join(rows, ', ')}`);
+  }
   // Records and malformed records are stored: the lines (and an array's elements) are no longer needed.
   if (isArray) await engine.exec(sql`DROP VIEW ${lines}; DROP TABLE ${trusted(`${ident(schema).text}.${ident(`${stem}__raw`).text}`)}`);
   else await engine.exec(sql`DROP TABLE ${lines}`);
