@@ -173,6 +173,9 @@ interface CsvLayout {
   /** Whether the file holds a CR, and an LF. */
   cr: boolean;
   lf: boolean;
+  /** Whether a CR stands anywhere but right before an LF (`a,b\rc,d\n`): DuckDB ends a record there,
+   * where the file's lines (LF) do not end, so its record numbers part from the lines. */
+  bareCr: boolean;
 }
 
 /** Text DuckDB's rejects table keeps of a line; longer records are reported as cut. */
@@ -235,7 +238,9 @@ function scanCsvLayout(file: string, quote: string, escape: string, delimiter: s
   const q = quote === '' ? -1 : Buffer.from(quote)[0]!;
   const esc = escape === '' || escape === quote ? -1 : Buffer.from(escape)[0]!;
   const delim = Buffer.from(delimiter)[0] ?? 0x2c;
-  const layout: CsvLayout = { multi: [], blanks: [], long: [], longest: 0, cr: false, lf: false };
+  const layout: CsvLayout = { multi: [], blanks: [], long: [], longest: 0, cr: false, lf: false, bareCr: false };
+  // A CR ending the previous chunk, whose LF (or not) is the next chunk's first byte.
+  let crAtChunkEnd = false;
   let r = 1;
   let lines = 1;
   const st: QuoteState = { open: false, prev: 0x0a, prev2: 0x0a, closedAt: -2 };
@@ -264,13 +269,29 @@ function scanCsvLayout(file: string, quote: string, escape: string, delimiter: s
   };
   for (const buf of utf8Chunks(file, utf16 ? 'utf-16' : 'utf-8')) {
     const n = buf.length;
-    if (!layout.cr && buf.includes(0x0d)) layout.cr = true;
+    const crHere = buf.includes(0x0d);
+    if (crHere) layout.cr = true;
     if (!layout.lf && buf.includes(0x0a)) layout.lf = true;
+    if (crAtChunkEnd && n > 0 && buf[0] !== 0x0a) layout.bareCr = true;
+    crAtChunkEnd = false;
+    // The next CR at or after `from` (found once per CR, not once per line): a CR before the last byte of
+    // its line is bare.
+    let nextCr = crHere && !layout.bareCr ? buf.indexOf(0x0d) : -1;
     let from = 0;
     while (from < n) {
       let at = buf.indexOf(0x0a, from);
       if (at >= n) at = -1;
       const end = at === -1 ? n : at;
+      if (nextCr !== -1) {
+        if (nextCr < end - 1) {
+          layout.bareCr = true;
+          nextCr = -1;
+        } else if (nextCr === end - 1) {
+          if (at === -1) crAtChunkEnd = true;
+          nextCr = buf.indexOf(0x0d, end);
+          if (nextCr >= n) nextCr = -1;
+        }
+      }
       // Search this line only: an unbounded indexOf scans the rest of the 8 MB buffer on every line
       // of a file without quotes (116k-line inventory.csv: 10 s).
       if (q !== -1 && end > from) scanQuotes(buf.subarray(from, end), st, q, esc, delim);
@@ -357,8 +378,8 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   // Where quoting is broken, DuckDB's reader may place a rejected record a byte off and keep an empty text
   // of it; where that or a stray line break meets a CR, it numbers records apart from the file's lines
   // (it counts a lone CR as a line end) or refuses the file. Such files (broken quoting; or a CR and a
-  // rejected record or a refusal) are read again by the second path, which parses them in JS
-  // (read-csv-records.ts). Any other file never pays for it.
+  // rejected record or a refusal; or a bare CR, one not ending a line) are read by the second path, which
+  // parses them in JS (read-csv-records.ts). Any other file never pays for it.
   const secondPath = path !== 'duckdb' && layout.lf && parsableInJs(dialect);
   const readInJs = async () => {
     await engine.exec(sql`DROP TABLE IF EXISTS ${raw}; DROP TABLE IF EXISTS ${ident(rejects)}; DROP TABLE IF EXISTS ${ident(`${rejects}_scan`)}`);
@@ -366,6 +387,9 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
     return { columns: header.map(textColumn), records: part.records, malformed: part.malformed, stored: part.records };
   };
   if (path === 'js' && parsableInJs(dialect)) return readInJs();
+  // A bare CR in a file of LF lines: DuckDB would end a record there and number every later one apart
+  // from the file's lines.
+  if (secondPath && layout.bareCr) return readInJs();
   // DuckDB appends to an existing rejects table: start from none.
   await engine.exec(sql`DROP TABLE IF EXISTS ${ident(rejects)}; DROP TABLE IF EXISTS ${ident(`${rejects}_scan`)}`);
   try {

@@ -79,6 +79,34 @@ describe('CSV records parsed in JS', () => {
     });
   });
 
+  it('takes the second path for a bare CR in a file of LF lines, which DuckDB reads as two records without rejecting any', async () => {
+    // (Found by the reader fuzz: DuckDB yields `k1,,` at line 2 and `,,` at a line 3 the file does not have.)
+    const bare = write('bare-cr-lf.csv', 'id,a,b\nk1,,\r,,\nk2,"in\rquotes",2\nk3,c,3\n');
+    // The scan does not tell a CR inside quotes from a bare one: such a file takes the second path too,
+    // which reads the quoted CR as data.
+    const quoted = write('cr-in-quotes.csv', 'id,a,b\r\nk1,"x\ry",1\r\nk2,,\r\n');
+    await withEngine(async (e) => {
+      await e.exec(sql`SET preserve_insertion_order = false`);
+      const d = await readSource(e, { files: [bare], schema: 'bronze', table: 'd', csvPath: 'duckdb' });
+      expect([d.records, d.malformed]).toEqual([4, 0]);
+      const r = await readSource(e, { files: [bare], schema: 'bronze', table: 't' });
+      expect(await readByDuckDb(e, 't')).toBe(false);
+      expect([r.records, r.malformed]).toEqual([3, 1]);
+      const { good, bad } = await contents(e, r);
+      expect(good).toEqual([
+        { id: 'k2', a: 'in\rquotes', b: '2', _record_number: 3 },
+        { id: 'k3', a: 'c', b: '3', _record_number: 4 },
+      ]);
+      expect(bad).toEqual([{ n: 2, _raw: 'k1,,\r,,', _error: 'UNQUOTED VALUE: carriage return (CR) outside quotes that does not end the line' }]);
+      const q = await readSource(e, { files: [quoted], schema: 'bronze', table: 'q' });
+      expect(await readByDuckDb(e, 'q')).toBe(false);
+      expect((await contents(e, q)).good).toEqual([
+        { id: 'k1', a: 'x\ry', b: '1', _record_number: 2 },
+        { id: 'k2', a: null, b: null, _record_number: 3 },
+      ]);
+    });
+  });
+
   it('keeps DuckDB’s path for files it numbers right, and takes the second for a CR file with a rejected record', async () => {
     const plain = write('plain.csv', 'id,a,b\nk1,"x\ny",1\nk2,a,b,extra\n');
     const crlf = write('crlf-ok.csv', 'id,a,b\r\nk1,"x\r\ny",1\r\nk2,a,2\r\n');
