@@ -74,3 +74,71 @@ export function spillValidUtf8Lines(file: string, dir: string, rawCap: number): 
   }
   return { path, invalid };
 }
+
+/** Bytes of an NDJSON part read as one text; a larger file is read in parts (ETL_NDJSON_PART_BYTES overrides). */
+export function ndjsonPartBytes(): number {
+  const v = Number(process.env['ETL_NDJSON_PART_BYTES']);
+  return Number.isInteger(v) && v > 0 ? v : 256 * 1024 * 1024;
+}
+
+export interface NdjsonPart {
+  path: string;
+  /** The file's line number of the part's first line. */
+  firstLine: number;
+}
+
+/**
+ * Copies `file` to `dir` in parts of about `partBytes` each, cut after a line feed (a line longer than a
+ * part stays whole in its own part), so that no part is one text beyond what DuckDB's read_text holds
+ * (4 GiB) and each part's lines fit in memory. Streaming: 1 MiB read at a time.
+ */
+export function splitNdjson(file: string, dir: string, partBytes: number): NdjsonPart[] {
+  const parts: NdjsonPart[] = [];
+  const input = openSync(file, 'r');
+  const chunk = Buffer.alloc(1 << 20);
+  let output = -1;
+  let written = 0;
+  let line = 1;
+  const open = () => {
+    const path = join(dir, `part-${String(parts.length).padStart(5, '0')}.ndjson`);
+    output = openSync(path, 'w');
+    parts.push({ path, firstLine: line });
+    written = 0;
+  };
+  try {
+    for (let n = readSync(input, chunk, 0, chunk.length, null); n > 0; n = readSync(input, chunk, 0, chunk.length, null)) {
+      let start = 0;
+      while (start < n) {
+        // Up to the last line feed that keeps the part within its size; else (the line goes past it) up to
+        // the end of the line, so that a line longer than a part is never cut.
+        const room = partBytes - written;
+        let cut = room > 0 ? chunk.lastIndexOf(0x0a, Math.min(n - 1, start + room - 1)) : -1;
+        const fits = cut >= start;
+        if (!fits) {
+          cut = chunk.indexOf(0x0a, start);
+          if (cut >= n) cut = -1;
+        }
+        if (output === -1) open();
+        if (cut === -1) {
+          writeSync(output, chunk, start, n - start);
+          written += n - start;
+          break;
+        }
+        writeSync(output, chunk, start, cut + 1 - start);
+        written += cut + 1 - start;
+        for (let i = chunk.indexOf(0x0a, start); i !== -1 && i <= cut; i = chunk.indexOf(0x0a, i + 1)) line++;
+        start = cut + 1;
+        // Full, or the next line would not fit: the next part begins after this line feed.
+        if (written >= partBytes || (fits && start < n)) {
+          closeSync(output);
+          output = -1;
+        }
+      }
+    }
+    if (parts.length === 0) open(); // an empty file: one empty part
+  } finally {
+    closeSync(input);
+    if (output !== -1) closeSync(output);
+  }
+  return parts;
+}

@@ -11,7 +11,7 @@ import { ident, join, literal, sql, trusted, type Sql } from '../sql/sql.ts';
 import { readCsvHeader, type CsvDialect } from './csv-header.ts';
 import { findJsonArrayError, type JsonErrorPosition } from './json-error-position.ts';
 import { ioStep, parsableInJs, readCsvRecords, spillRoot } from './read-csv-records.ts';
-import { spillValidUtf8Lines, type InvalidLine } from './ndjson-utf8.ts';
+import { ndjsonPartBytes, spillValidUtf8Lines, splitNdjson, type InvalidLine } from './ndjson-utf8.ts';
 import { utf8Chunks } from './utf8-chunks.ts';
 
 export type SourceFormat = 'csv' | 'json' | 'parquet';
@@ -547,23 +547,44 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
     else {
       // Blank lines (spaces, tabs, a lone CR) are not records. DuckDB's trim functions scan every
       // character of every line; a regex that stops at the first visible one, and a CR check on the
-      // last byte, make this read several times faster.
-      const readLines = (text: string) => engine.exec(sql`CREATE OR REPLACE TABLE ${lines} AS
+      // last byte, make this read several times faster. `first`: the file's line number of the text's
+      // first line (a part of a large file).
+      const readLines = (text: string, first: number, into: 'create' | 'insert') => engine.exec(sql`${into === 'create' ? sql`CREATE OR REPLACE TABLE ${lines} AS` : sql`INSERT INTO ${lines}`}
         SELECT _record_number, CASE WHEN suffix(line, chr(13)) THEN rtrim(line, chr(13)) ELSE line END AS line FROM (
-          SELECT unnest(range(1, len(ls) + 1))::BIGINT AS _record_number, unnest(ls) AS line
-          FROM (SELECT string_split(ltrim(content, chr(65279)), chr(10)) AS ls FROM read_text(${text})))
+          SELECT unnest(range(${literal(first)}, ${literal(first)} + len(ls)))::BIGINT AS _record_number, unnest(ls) AS line
+          FROM (SELECT string_split(${first === 1 ? sql`ltrim(content, chr(65279))` : trusted('content')}, chr(10)) AS ls FROM read_text(${text})))
         WHERE regexp_matches(line, '[^ \t\r]')`);
-      try {
-        await readLines(file);
-      } catch (cause) {
-        // A byte that is not UTF-8 makes DuckDB refuse the whole text: its lines are quarantined instead.
-        if (!/valid UTF-8/i.test((cause as Error).message)) throw cause;
-        const root = await spillRoot(engine);
-        const dir = ioStep(file, root, () => mkdtempSync(joinPath(root, '.etl-ndjson-')));
+      // A byte that is not UTF-8 makes DuckDB refuse the whole text: its lines are quarantined instead
+      // (the text is copied to the spill folder with those lines emptied).
+      const readText = async (text: string, first: number, into: 'create' | 'insert') => {
         try {
-          const spill = ioStep(file, dir, () => spillValidUtf8Lines(file, dir, RAW_CAP));
-          await readLines(spill.path);
-          invalidUtf8 = spill.invalid;
+          await readLines(text, first, into);
+        } catch (cause) {
+          if (!/valid UTF-8/i.test((cause as Error).message)) throw cause;
+          const root = await spillRoot(engine);
+          const dir = ioStep(file, root, () => mkdtempSync(joinPath(root, '.etl-ndjson-')));
+          try {
+            const spill = ioStep(file, dir, () => spillValidUtf8Lines(text, dir, RAW_CAP));
+            await readLines(spill.path, first, into);
+            for (const bad of spill.invalid) invalidUtf8.push({ ...bad, line: bad.line + first - 1 });
+          } finally {
+            rmSync(dir, { recursive: true, force: true });
+          }
+        }
+      };
+      const partBytes = ndjsonPartBytes();
+      if (statSync(file).size <= partBytes) await readText(file, 1, 'create');
+      else {
+        // A large file is read in parts cut at line feeds, one text per part: DuckDB's read_text holds up
+        // to 4 GiB, and a part's lines are held in memory at once.
+        const root = await spillRoot(engine);
+        const dir = ioStep(file, root, () => mkdtempSync(joinPath(root, '.etl-ndjson-parts-')));
+        try {
+          const parts = ioStep(file, dir, () => splitNdjson(file, dir, partBytes));
+          for (const [i, part] of parts.entries()) {
+            await readText(part.path, part.firstLine, i === 0 ? 'create' : 'insert');
+            rmSync(part.path, { force: true });
+          }
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
