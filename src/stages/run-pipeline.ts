@@ -3,10 +3,11 @@
 // Before anything: the paths are guarded (guard-paths.ts) and the output locked (output-lock.ts).
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../log.ts';
 import { Engine } from '../engine/engine.ts';
+import { defaultMemoryLimit, engineStorage } from '../engine/memory-limit.ts';
 import { loadContractsOrThrow } from '../contracts/index.ts';
 import { CONFIG_FILE, loadPipelineConfig, modelVars, type PipelineConfig } from '../config.ts';
 import type { Contract } from '../contracts/model.ts';
@@ -214,11 +215,21 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
   });
   log.info({ stage: 'load', contracts: contracts.length, sources: plan.datasets.map((d) => d.dataset), absent: plan.absent, ms: stages['load'] }, 'contracts and config loaded');
 
+  // Large inputs: the run's tables in a database file in the spill folder (stored compressed) rather than
+  // in memory (spilled uncompressed past the limit).
+  const memoryLimit = opts.memoryLimit ?? defaultMemoryLimit();
+  const inputBytes = plan.datasets.flatMap((d) => d.files ?? [d.file]).reduce((sum, f) => sum + statSync(f).size, 0);
+  const storage = engineStorage(inputBytes, memoryLimit);
+  if (storage === 'file') await mkdir(spill, { recursive: true });
+  log.info({ stage: 'load', storage, input_bytes: inputBytes, memory_limit: memoryLimit }, `engine tables ${storage === 'file' ? 'in a database file in the spill folder' : 'in memory'}`);
   const engine = await Engine.open({
-    ...(opts.memoryLimit ? { memoryLimit: opts.memoryLimit } : {}),
+    memoryLimit,
     ...(opts.threads ? { threads: opts.threads } : {}),
     tempDirectory: spill,
+    ...(storage === 'file' ? { path: join(spill, 'engine.duckdb') } : {}),
   });
+  // The file is scratch, removed with the spill folder: no checkpoint of every table at close.
+  if (storage === 'file') await engine.exec(sql`PRAGMA disable_checkpoint_on_shutdown`);
   let runId = '';
   let stateCommitted = false;
   try {

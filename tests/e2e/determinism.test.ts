@@ -1,7 +1,8 @@
 // Same input, same bytes: two default runs — one of them while another process keeps a core busy —
 // publish byte-identical files and reports (the run record's timestamps aside, which live in _runs/
 // only); a run with --threads 1 publishes the same rows in the same order in every file, the
-// quarantine's line numbers included, and the same reports.
+// quarantine's line numbers included, and the same reports; so does a run whose tables live in a database
+// file rather than in memory (large inputs).
 // The manual check at 1M lines is in README (Outputs).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -13,10 +14,11 @@ import { readParquetFile } from '../helpers/parquet.ts';
 const AS_OF = '2026-11-20';
 const work = tempDir('etl-e2e-determinism-');
 const data = join(work, 'data');
-const run = (name: string, extra: string[] = []) => {
+const run = (name: string, extra: string[] = [], env: Record<string, string> = {}) => {
   const r = runCli(['run', '--data', data, '--contracts', join(ROOT, 'contracts'), '--pipeline', join(ROOT, 'pipeline'),
-    '--out', join(work, `${name}-out`), '--reports', join(work, `${name}-reports`), '--as-of', AS_OF, '--log-level', 'warn', ...extra]);
+    '--out', join(work, `${name}-out`), '--reports', join(work, `${name}-reports`), '--as-of', AS_OF, '--log-level', 'warn', ...extra], { env });
   expect(r.code, r.stderr).toBe(0);
+  return r;
 };
 
 /** Every row of a Parquet file, in file order, as JSON text. */
@@ -39,6 +41,10 @@ beforeAll(async () => {
     busy.kill('SIGKILL');
   }
   run('t1', ['--threads', '1']);
+  // The engine's tables in a database file (what a run does when its inputs are large beside the memory
+  // limit), with the log saying so.
+  const f = run('file', ['--log-level', 'info'], { ETL_ENGINE_STORAGE: 'file' });
+  expect(f.stderr + f.stdout).toContain('engine tables in a database file in the spill folder');
 }, 300_000);
 
 describe('same input, same bytes', () => {
@@ -47,6 +53,13 @@ describe('same input, same bytes', () => {
     expect(Object.keys(a).length).toBeGreaterThan(40);
     expect(treeHashes(join(work, 'b-out'), /^_runs\//)).toEqual(a);
     expect(treeHashes(join(work, 'b-reports'))).toEqual(treeHashes(join(work, 'a-reports')));
+  });
+
+  it('tables in a database file instead of memory publish the same bytes', () => {
+    expect(treeHashes(join(work, 'file-out'), /^_runs\//)).toEqual(treeHashes(join(work, 'a-out'), /^_runs\//));
+    expect(treeHashes(join(work, 'file-reports'))).toEqual(treeHashes(join(work, 'a-reports')));
+    // The spill folder, database file included, is gone.
+    expect(listFiles(work).filter((f) => f.includes('.etl-spill-'))).toEqual([]);
   });
 
   it('lake partitions have fixed file names', () => {
