@@ -194,47 +194,74 @@ interface QuoteState {
   prev2: number;
   /** Position of the last closing quote in the current piece (-1: the previous piece's last byte; -2: none). */
   closedAt: number;
+  /** An escape character ended the previous piece of this line: the next piece's first byte is escaped. */
+  escaped: boolean;
 }
 
-function scanQuotes(line: Buffer, st: QuoteState, q: number, esc: number, delim: number): void {
-  if (esc !== -1 && line.includes(esc)) {
-    // An escape character distinct from the quote (e.g. backslash): byte by byte, on such lines only.
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i]!;
-      const prev = i === 0 ? st.prev : line[i - 1]!;
-      if (st.open) {
-        if (c === esc) i++;
-        else if (c === q) st.open = false;
-      } else if (c === q && (prev === delim || prev === 0x0a || (prev === 0x20 && [delim, 0x0a].includes(i === 0 ? st.prev2 : i === 1 ? st.prev : line[i - 2]!)))) st.open = true;
+/** Where the next quote and escape character of a chunk are (-1: none left), each searched for once. */
+interface NextMarks {
+  q: number;
+  esc: number;
+}
+
+/**
+ * Quote state through one line piece, buf[from, end); `next` holds the first quote and escape at or after
+ * `from`, and is moved past `end`: a line without quotes costs no copy and no search.
+ */
+function scanQuotes(buf: Buffer, from: number, end: number, st: QuoteState, q: number, esc: number, delim: number, next: NextMarks): void {
+  if (st.escaped) {
+    st.escaped = false;
+    if (st.open && ++from >= end) {
+      st.closedAt = -2;
+      return;
     }
-    st.closedAt = -2;
-    return;
   }
-  // Visit the quotes only (indexOf, bounded to this line): the bytes between them cannot change state
-  // but for the byte right before a quote, which says whether it stands at a field start.
-  for (let i = line.indexOf(q); i !== -1; i = line.indexOf(q, i + 1)) {
+  if (next.esc !== -1 && next.esc < from) next.esc = buf.indexOf(esc, from);
+  if (next.q !== -1 && next.q < from) next.q = buf.indexOf(q, from);
+  if (next.esc !== -1) {
+    if (next.esc < end) {
+      // An escape character distinct from the quote (e.g. backslash): byte by byte, on such lines only.
+      for (let i = from; i < end; i++) {
+        const c = buf[i]!;
+        const prev = i === from ? st.prev : buf[i - 1]!;
+        if (st.open) {
+          if (c === esc && ++i >= end) st.escaped = true;
+          else if (c === q) st.open = false;
+        } else if (c === q && (prev === delim || prev === 0x0a || (prev === 0x20 && [delim, 0x0a].includes(i === from ? st.prev2 : i === from + 1 ? st.prev : buf[i - 2]!)))) st.open = true;
+      }
+      st.closedAt = -2;
+      return;
+    }
+  }
+  // Visit the quotes only: the bytes between them cannot change state but for the byte right before a
+  // quote, which says whether it stands at a field start. (closedAt counts from `from`.)
+  let i = next.q;
+  for (; i !== -1 && i < end; i = buf.indexOf(q, i + 1)) {
+    const at = i - from;
     if (st.open) {
       st.open = false;
-      st.closedAt = i;
+      st.closedAt = at;
       continue;
     }
-    const prev = i >= 1 ? line[i - 1]! : st.prev;
-    if (prev === delim || prev === 0x0a || st.closedAt === i - 1) st.open = true;
+    const prev = at >= 1 ? buf[i - 1]! : st.prev;
+    if (prev === delim || prev === 0x0a || st.closedAt === at - 1) st.open = true;
     else if (prev === 0x20) {
-      const prev2 = i >= 2 ? line[i - 2]! : i === 1 ? st.prev : st.prev2;
+      const prev2 = at >= 2 ? buf[i - 2]! : at === 1 ? st.prev : st.prev2;
       if (prev2 === delim || prev2 === 0x0a) st.open = true;
       else if (st.closedAt !== -2) {
-        let k = st.closedAt + 1;
-        while (k < i && line[k] === 0x20) k++;
+        let k = from + st.closedAt + 1;
+        while (k < i && buf[k] === 0x20) k++;
         st.open = k === i;
       }
     }
   }
   // A closing quote at the end of a piece cut by the read buffer may be escaped by the next piece's first byte.
-  st.closedAt = st.closedAt === line.length - 1 ? -1 : -2;
+  st.closedAt = st.closedAt === end - from - 1 ? -1 : -2;
+  next.q = i;
 }
 
-function scanCsvLayout(file: string, quote: string, escape: string, delimiter: string, utf16 = false): CsvLayout {
+/** `chunkBytes`: the read size (tests: the layout is the same whatever the chunk boundaries). */
+export function scanCsvLayout(file: string, quote: string, escape: string, delimiter: string, utf16 = false, chunkBytes?: number): CsvLayout {
   const q = quote === '' ? -1 : Buffer.from(quote)[0]!;
   const esc = escape === '' || escape === quote ? -1 : Buffer.from(escape)[0]!;
   const delim = Buffer.from(delimiter)[0] ?? 0x2c;
@@ -243,7 +270,7 @@ function scanCsvLayout(file: string, quote: string, escape: string, delimiter: s
   let crAtChunkEnd = false;
   let r = 1;
   let lines = 1;
-  const st: QuoteState = { open: false, prev: 0x0a, prev2: 0x0a, closedAt: -2 };
+  const st: QuoteState = { open: false, prev: 0x0a, prev2: 0x0a, closedAt: -2, escaped: false };
   let recordBytes = 0;
   let lineBytes = 0;
   let lastByte = -1;
@@ -251,6 +278,7 @@ function scanCsvLayout(file: string, quote: string, escape: string, delimiter: s
     st.prev = 0x0a;
     st.prev2 = 0x0a;
     st.closedAt = -2;
+    st.escaped = false;
     if (st.open && !eof) {
       lines++;
       recordBytes++;
@@ -267,7 +295,7 @@ function scanCsvLayout(file: string, quote: string, escape: string, delimiter: s
     lineBytes = 0;
     st.open = false;
   };
-  for (const buf of utf8Chunks(file, utf16 ? 'utf-16' : 'utf-8')) {
+  for (const buf of utf8Chunks(file, utf16 ? 'utf-16' : 'utf-8', chunkBytes)) {
     const n = buf.length;
     const crHere = buf.includes(0x0d);
     if (crHere) layout.cr = true;
@@ -278,6 +306,7 @@ function scanCsvLayout(file: string, quote: string, escape: string, delimiter: s
     // its line is bare.
     let nextCr = crHere && !layout.bareCr ? buf.indexOf(0x0d) : -1;
     let from = 0;
+    const next: NextMarks = { q: q === -1 ? -1 : buf.indexOf(q), esc: esc === -1 ? -1 : buf.indexOf(esc) };
     while (from < n) {
       let at = buf.indexOf(0x0a, from);
       if (at >= n) at = -1;
@@ -292,9 +321,9 @@ function scanCsvLayout(file: string, quote: string, escape: string, delimiter: s
           if (nextCr >= n) nextCr = -1;
         }
       }
-      // Search this line only: an unbounded indexOf scans the rest of the 8 MB buffer on every line
-      // of a file without quotes (116k-line inventory.csv: 10 s).
-      if (q !== -1 && end > from) scanQuotes(buf.subarray(from, end), st, q, esc, delim);
+      // Each quote is searched for once per chunk (an unbounded search from every line start scanned the
+      // rest of the 8 MB buffer on every line of a file without quotes: 116k-line inventory.csv, 10 s).
+      if (q !== -1 && end > from) scanQuotes(buf, from, end, st, q, esc, delim, next);
       if (end > from) {
         lastByte = buf[end - 1]!;
         st.prev2 = end - from >= 2 ? buf[end - 2]! : st.prev;
@@ -340,9 +369,13 @@ function rawTextFix(file: string, pos: number, upto: number, probe: string, byte
   }
 }
 
+/** DuckDB's own buffer for the default line size. A smaller one costs CPU on every file: 8 MiB instead
+ * read the 1M-line bench orders.csv (76 MB) in 15-30% more CPU, web_events.csv too (same rows, same rejects). */
+const DEFAULT_BUFFER_SIZE = 16 * DEFAULT_LINE_SIZE;
+
 function lineLimits(bytes: number): Sql {
   const max = Math.min(MAX_LINE_SIZE, Math.max(DEFAULT_LINE_SIZE, bytes + 1024));
-  return sql`, max_line_size = ${literal(max)}, buffer_size = ${literal(Math.max(4 * DEFAULT_LINE_SIZE, 2 * max))}`;
+  return sql`, max_line_size = ${literal(max)}, buffer_size = ${literal(Math.max(DEFAULT_BUFFER_SIZE, 2 * max))}`;
 }
 
 /** Runs `body` with insertion order preserved (the run turns it off), so rowid follows the file. */
@@ -525,6 +558,9 @@ async function readParquetFile(engine: Engine, file: string, schema: string, ste
   return { columns: described, records, malformed, stored: records };
 }
 
+/** A JSON line (or array element) is a record when it is a JSON object; anything else is malformed. */
+const IS_RECORD = trusted(`(CASE WHEN json_valid(line) THEN json_type(line::JSON) = 'OBJECT' ELSE false END)`);
+
 async function readJsonFile(engine: Engine, file: string, schema: string, stem: string, layout?: 'ndjson' | 'array') {
   const lines = trusted(`${ident(schema).text}.${ident(`${stem}__lines`).text}`);
   let isArray = layout === 'array';
@@ -549,11 +585,13 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
       // character of every line; a regex that stops at the first visible one, and a CR check on the
       // last byte, make this read several times faster. `first`: the file's line number of the text's
       // first line (a part of a large file).
+      // Whether each line is a record is stored with it (three statements read it; each test parses the line twice).
       const readLines = (text: string, first: number, into: 'create' | 'insert') => engine.exec(sql`${into === 'create' ? sql`CREATE OR REPLACE TABLE ${lines} AS` : sql`INSERT INTO ${lines}`}
-        SELECT _record_number, CASE WHEN suffix(line, chr(13)) THEN rtrim(line, chr(13)) ELSE line END AS line FROM (
-          SELECT unnest(range(${literal(first)}, ${literal(first)} + len(ls)))::BIGINT AS _record_number, unnest(ls) AS line
-          FROM (SELECT string_split(${first === 1 ? sql`ltrim(content, chr(65279))` : trusted('content')}, chr(10)) AS ls FROM read_text(${text})))
-        WHERE regexp_matches(line, '[^ \t\r]')`);
+        SELECT _record_number, line, ${IS_RECORD} AS _obj FROM (
+          SELECT _record_number, CASE WHEN suffix(line, chr(13)) THEN rtrim(line, chr(13)) ELSE line END AS line FROM (
+            SELECT unnest(range(${literal(first)}, ${literal(first)} + len(ls)))::BIGINT AS _record_number, unnest(ls) AS line
+            FROM (SELECT string_split(${first === 1 ? sql`ltrim(content, chr(65279))` : trusted('content')}, chr(10)) AS ls FROM read_text(${text})))
+          WHERE regexp_matches(line, '[^ \t\r]'))`);
       // A byte that is not UTF-8 makes DuckDB refuse the whole text: its lines are quarantined instead
       // (the text is copied to the spill folder with those lines emptied).
       const readText = async (text: string, first: number, into: 'create' | 'insert') => {
@@ -598,9 +636,8 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
       cause,
     });
   }
-  const isRecord = trusted(`(CASE WHEN json_valid(line) THEN json_type(line::JSON) = 'OBJECT' ELSE false END)`);
   const keys = await engine.rows(sql`SELECT k, min(_record_number) AS first FROM (
-      SELECT unnest(json_keys(line::JSON)) AS k, _record_number FROM ${lines} WHERE ${isRecord}) GROUP BY k ORDER BY first, k`);
+      SELECT unnest(json_keys(line::JSON)) AS k, _record_number FROM ${lines} WHERE _obj) GROUP BY k ORDER BY first, k`);
   const names = keys.map((k) => String(k['k']));
   const records = trusted(`${ident(schema).text}.${ident(stem).text}`);
   // Every key's text in one parse of the line (json_extract_string with a list of keys).
@@ -619,12 +656,12 @@ async function readJsonFile(engine: Engine, file: string, schema: string, stem: 
   const values = names.length ? sql`json_extract_string(line, [${join(names.map(path), ', ')}])` : trusted('NULL');
   await engine.exec(sql`CREATE OR REPLACE TABLE ${records} AS
     SELECT ${cols}, ${file} AS _source_file, _record_number FROM (
-      SELECT ${values} AS "__v", _record_number FROM ${lines} WHERE ${isRecord})`);
+      SELECT ${values} AS "__v", _record_number FROM ${lines} WHERE _obj)`);
   const malformed = trusted(`${ident(schema).text}.${ident(`${stem}__bad`).text}`);
   await engine.exec(sql`CREATE OR REPLACE TABLE ${malformed} AS
     SELECT ${file} AS _source_file, _record_number, line::VARCHAR AS _raw,
            CASE WHEN json_valid(line) THEN 'not a JSON object' ELSE 'invalid JSON' END AS _error
-    FROM ${lines} WHERE NOT ${isRecord}`);
+    FROM ${lines} WHERE NOT _obj`);
   for (let i = 0; i < invalidUtf8.length; i += 1000) {
     const rows = invalidUtf8.slice(i, i + 1000).map((b) => sql`(${file}, ${literal(b.line)}, ${b.raw}, ${b.error})`);
     await engine.exec(sql`INSERT INTO ${malformed} VALUES ${join(rows, ', ')}`);
@@ -686,6 +723,6 @@ async function readJsonArray(engine: Engine, file: string, schema: string, stem:
   }
   // A view, not a copy (the elements are stored once). The JSON null element arrives as SQL NULL: its
   // text is 'null' (a record that is not an object).
-  await engine.exec(sql`CREATE OR REPLACE VIEW ${lines} AS
-    SELECT (rowid + 1)::BIGINT AS _record_number, coalesce(CAST(json AS VARCHAR), 'null') AS line FROM ${raw}`);
+  await engine.exec(sql`CREATE OR REPLACE VIEW ${lines} AS SELECT _record_number, line, ${IS_RECORD} AS _obj FROM (
+    SELECT (rowid + 1)::BIGINT AS _record_number, coalesce(CAST(json AS VARCHAR), 'null') AS line FROM ${raw})`);
 }

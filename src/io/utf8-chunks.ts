@@ -5,15 +5,15 @@ import { closeSync, openSync, readSync } from 'node:fs';
 export type TextEncoding = 'utf-8' | 'utf-16' | 'latin-1';
 
 /**
- * The file's bytes in chunks of up to 8 MiB, as UTF-8: a UTF-16 (LE) file is decoded on the fly, so that its
+ * The file's bytes in chunks of up to 8 MiB (`chunkBytes`: tests), as UTF-8: a UTF-16 (LE) file is decoded on the fly, so that its
  * line breaks, quotes and delimiters are found as in any other file (a raw UTF-16 byte 0x0A may be half of
  * another character), and so is a Latin-1 file (its bytes above 0x7F become two-byte characters). A UTF-8
  * file's bytes are passed as they are, invalid sequences included.
  */
-export function* utf8Chunks(file: string, encoding: TextEncoding = 'utf-8'): Generator<Buffer> {
+export function* utf8Chunks(file: string, encoding: TextEncoding = 'utf-8', chunkBytes = 1 << 23): Generator<Buffer> {
   const fd = openSync(file, 'r');
   try {
-    const buf = Buffer.alloc(1 << 23);
+    const buf = Buffer.alloc(chunkBytes);
     const decoder = encoding === 'utf-16' ? new TextDecoder('utf-16le') : undefined;
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
