@@ -112,6 +112,8 @@ export function splitNdjson(file: string, dir: string, partBytes: number): Ndjso
         // Up to the last line feed that keeps the part within its size; else (the line goes past it) up to
         // the end of the line, so that a line longer than a part is never cut.
         const room = partBytes - written;
+        // (Whether the part's room ends inside this chunk: then the bytes after the cut go to the next part.)
+        const roomEndsHere = start + room < n;
         let cut = room > 0 ? chunk.lastIndexOf(0x0a, Math.min(n - 1, start + room - 1)) : -1;
         const fits = cut >= start;
         if (!fits) {
@@ -129,7 +131,7 @@ export function splitNdjson(file: string, dir: string, partBytes: number): Ndjso
         for (let i = chunk.indexOf(0x0a, start); i !== -1 && i <= cut; i = chunk.indexOf(0x0a, i + 1)) line++;
         start = cut + 1;
         // Full, or the next line would not fit: the next part begins after this line feed.
-        if (written >= partBytes || (fits && start < n)) {
+        if (written >= partBytes || (fits && roomEndsHere && start < n)) {
           closeSync(output);
           output = -1;
         }

@@ -61,6 +61,23 @@ describe('NDJSON read in parts', () => {
     }
   });
 
+  it('fills each part: a part ends where the next line would pass its size (files of several read chunks)', () => {
+    const file = join(dir, 'big.ndjson');
+    const lines: string[] = [];
+    for (let i = 1; i <= 60_000; i++) lines.push(`{"id":"k${i}","name":"${'n'.repeat(i % 97)}"}`);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    for (const size of [1_500_000, 700_000, 123_457]) {
+      const parts = splitNdjson(file, mkdtempSync(join(dir, `b${size}-`)), size);
+      const got = parts.map((p) => readFileSync(p.path));
+      expect(Buffer.concat(got).equals(readFileSync(file))).toBe(true);
+      for (let i = 0; i < got.length - 1; i++) {
+        const nextLine = got[i + 1]!.indexOf(0x0a) + 1;
+        expect(got[i]!.length).toBeLessThanOrEqual(size);
+        expect(got[i]!.length + nextLine).toBeGreaterThan(size);
+      }
+    }
+  });
+
   it('gives the records, malformed records and lines of the whole file', async () => {
     const file = join(dir, 'customers.ndjson');
     const spill = join(dir, 'spill');
