@@ -1,4 +1,5 @@
-// Gold stage: run pipeline/models/*.sql in dependency order as CREATE OR REPLACE TABLE gold.<name>,
+// Gold stage: run pipeline/models/*.sql in dependency order as CREATE OR REPLACE TABLE gold.<name> (a
+// VIEW for a model marked `-- @view`),
 // then the JavaScript KPIs on the small daily series (forecast, anomalies). Models read conformed.*
 // views only; a model whose source is absent is skipped, and so is everything that depends on it —
 // unless the model declares the source `-- @optional:` (it then reads an empty view of the canonical
@@ -63,6 +64,13 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
   await engine.exec(trusted('CREATE SCHEMA IF NOT EXISTS gold'));
   const readableAbsent = await createAbsentViews(engine, ordered, available);
 
+  // A relation left by an earlier run in the same database: its kind (a model may have become a view).
+  const kinds = new Map((await engine.rows(trusted("SELECT table_name AS t, table_type AS k FROM information_schema.tables WHERE table_schema = 'gold'"))).map((r) => [String(r['t']), r['k'] === 'VIEW' ? 'VIEW' : 'TABLE']));
+  const drop = async (model: GoldModel) => {
+    const kind = kinds.get(model.name);
+    if (kind) await engine.exec(sql`DROP ${trusted(kind)} ${qualified('gold', model.name)}`);
+  };
+
   // What is skipped follows from the sources alone: decided before any model runs.
   const runnable: GoldModel[] = [];
   const queries = new Map<string, Sql>();
@@ -74,11 +82,13 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
     if (reason) {
       skipped.set(model.name, reason);
       // A stale table from an earlier run in the same database must not look like a result.
-      await engine.exec(sql`DROP TABLE IF EXISTS ${qualified('gold', model.name)}`);
+      await drop(model);
       results.set(model.name, { name: model.name, rows: 0, ms: 0, skipped: reason });
       logger.info({ model: model.name, reason }, 'gold model skipped');
       continue;
     }
+    // CREATE OR REPLACE cannot replace a table by a view, or a view by a table.
+    if (kinds.has(model.name) && kinds.get(model.name) !== (model.view ? 'VIEW' : 'TABLE')) await drop(model);
     runnable.push(model);
     // Rendered here, in the dependency order: a model's placeholder error is the same whatever runs first.
     queries.set(model.name, renderModel(model, opts.vars));
@@ -88,7 +98,7 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
     const query = queries.get(model.name)!;
     const started = performance.now();
     try {
-      await session.exec(sql`CREATE OR REPLACE TABLE ${qualified('gold', model.name)} AS ${query}`);
+      await session.exec(sql`CREATE OR REPLACE ${trusted(model.view ? 'VIEW' : 'TABLE')} ${qualified('gold', model.name)} AS ${query}`);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       throw new EtlError('ENGINE_QUERY_FAILED', `model ${model.name}: ${message}`, {

@@ -72,6 +72,26 @@ describe('buildGold', () => {
     }, { threads: 3 });
   });
 
+  it('creates a @view model as a view, replacing a table of that name left by an earlier run (and back)', async () => {
+    const asView = await pipeline({ lines: 'SELECT order_id, quantity FROM conformed.orders', fact: '-- @view\nSELECT order_id FROM gold.lines' });
+    const asTable = await pipeline({ lines: 'SELECT order_id, quantity FROM conformed.orders', fact: 'SELECT order_id FROM gold.lines' });
+    const kind = (engine: Engine) => engine.scalar(trusted("SELECT table_type FROM information_schema.tables WHERE table_schema = 'gold' AND table_name = 'fact'"));
+    await withEngine(async (engine) => {
+      await conformed(engine);
+      await buildGold(engine, { pipelineDir: asTable, vars: {}, available: ['orders'] });
+      expect(await kind(engine)).toBe('BASE TABLE');
+      const result = await buildGold(engine, { pipelineDir: asView, vars: {}, available: ['orders'] });
+      expect(await kind(engine)).toBe('VIEW');
+      expect(result.models.map((m) => [m.name, m.rows])).toEqual([['lines', 2], ['fact', 2]]);
+      await buildGold(engine, { pipelineDir: asTable, vars: {}, available: ['orders'] });
+      expect(await kind(engine)).toBe('BASE TABLE');
+      // Skipped (no orders): the view is dropped like a stale table.
+      await buildGold(engine, { pipelineDir: asView, vars: {}, available: ['orders'] });
+      await buildGold(engine, { pipelineDir: asView, vars: {}, available: [] });
+      expect(await kind(engine)).toBe(null);
+    });
+  });
+
   it('starts no model after one fails, and throws that failure', async () => {
     const dir = await pipeline({
       a_broken: 'SELECT no_such_column FROM conformed.orders',
