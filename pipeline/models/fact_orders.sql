@@ -1,5 +1,8 @@
 -- Warehouse fact: one row per order line (grain: order_id × line_number), keyed to the dimensions by
 -- customer_id (NULL for a guest order), product_id and date_key.
+-- @view
+-- A projection of orders_enriched, kept as a view: its readers (its gold checks, the KPI totals, the
+-- warehouse file) scan it once each, which costs less than writing its 1M rows out as a table.
 SELECT
   order_id,
   line_number,

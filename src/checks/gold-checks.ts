@@ -3,6 +3,7 @@
 // are independent, so their checks run side by side on the engine's sessions (Engine.parallel), the
 // largest table first; the results come back in the contracts' order, whatever the scheduling.
 import type { Engine } from '../engine/engine.ts';
+import { relationWeights } from '../engine/relation-weights.ts';
 import type { Contract } from '../contracts/model.ts';
 import { ident, sql, type Sql } from '../sql/sql.ts';
 import type { CheckResult } from './result.ts';
@@ -21,10 +22,11 @@ export interface GoldChecksInput {
 
 export async function evaluateGoldChecks(engine: Engine, input: GoldChecksInput): Promise<CheckResult[]> {
   const built = new Set(input.built);
-  const sizes = new Map((await engine.rows(sql`SELECT table_name AS t, estimated_size * column_count AS w FROM duckdb_tables() WHERE schema_name = 'gold'`)).map((r) => [String(r['t']), Number(r['w'] ?? 0)]));
+  const sizes = await relationWeights(engine, ['gold']);
+  const size = (dataset: string) => sizes.get(`gold.${dataset}`) ?? 0;
   const runnable = input.contracts.map((c, i) => ({ c, i })).filter(({ c }) => built.has(c.dataset));
   // Largest first (stable: equal sizes keep the contracts' order).
-  runnable.sort((a, b) => (sizes.get(b.c.dataset) ?? 0) - (sizes.get(a.c.dataset) ?? 0));
+  runnable.sort((a, b) => size(b.c.dataset) - size(a.c.dataset));
   const checked = await engine.parallel(runnable.map(({ c }) => (session: Engine) =>
     evaluateDatasetRules(session, { dataset: c.dataset, layer: 'gold', relation: sql`gold.${ident(c.dataset)}`, contracts: [c], refs: input.refs, asOf: input.asOf, withPropertyRules: true }),
   ));

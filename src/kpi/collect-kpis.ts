@@ -144,15 +144,23 @@ export async function collectKpis(engine: Engine, opts: CollectOptions): Promise
   const reasonFor = (table: string, sources: string[]): string =>
     opts.skipped?.[table] ?? `no ${sources.find((d) => !available.has(d)) ?? table}`;
 
+  // The distinct orders and customers are counted once already, by the order-level models (order_totals,
+  // customer_orders: the same numbers as COUNT(DISTINCT …) over the lines, without a hash table of ids).
+  const counted = has('order_totals') && has('customer_orders') && has('order_summary');
+  const distinctOrders = counted ? '(SELECT orders FROM gold.order_totals)' : 'COUNT(DISTINCT order_id)';
+  const distinctCustomers = counted ? '(SELECT COUNT(*) FROM gold.customer_orders)' : 'COUNT(DISTINCT customer_id)';
+  const guestOrders = counted
+    ? '(SELECT COUNT(DISTINCT order_id) FROM gold.order_summary WHERE customer_id IS NULL)'
+    : 'COUNT(DISTINCT CASE WHEN customer_id IS NULL THEN order_id END)';
   const [totals] = await engine.rows(trusted(`
     SELECT COALESCE(SUM(amount), 0) AS revenue, CASE WHEN COUNT(*) = 0 THEN 0 ELSE SUM(margin) END AS margin,
       SUM(margin) / NULLIF(SUM(CASE WHEN margin IS NOT NULL THEN amount END), 0) AS margin_rate,
-      COUNT(DISTINCT order_id) AS orders, COUNT(*) AS lines, COALESCE(SUM(quantity), 0) AS units,
-      COUNT(DISTINCT customer_id) AS customers, SUM(CASE WHEN margin IS NULL THEN 1 ELSE 0 END) AS unknown_cost,
+      ${distinctOrders} AS orders, COUNT(*) AS lines, COALESCE(SUM(quantity), 0) AS units,
+      ${distinctCustomers} AS customers, SUM(CASE WHEN margin IS NULL THEN 1 ELSE 0 END) AS unknown_cost,
       SUM(CASE WHEN price_source = 'order_line' THEN 1 ELSE 0 END) AS from_line, SUM(CASE WHEN price_source = 'catalogue' THEN 1 ELSE 0 END) AS from_catalogue,
       SUM(CASE WHEN price_source = 'promotion' THEN 1 ELSE 0 END) AS from_promotion,
       SUM(CASE WHEN amount IS NULL THEN 1 ELSE 0 END) AS unknown_price,
-      COUNT(DISTINCT CASE WHEN customer_id IS NULL THEN order_id END) AS guest_orders, SUM(CASE WHEN customer_id IS NULL THEN 1 ELSE 0 END) AS guest_lines,
+      ${guestOrders} AS guest_orders, SUM(CASE WHEN customer_id IS NULL THEN 1 ELSE 0 END) AS guest_lines,
       SUM(CASE WHEN customer_id IS NULL THEN amount END) AS guest_revenue,
       CAST(MIN(date_key) AS VARCHAR) AS first_day, CAST(MAX(date_key) AS VARCHAR) AS last_day,
       COALESCE(MAX(date_key) - MIN(date_key) + 1, 0) AS days

@@ -18,6 +18,9 @@ export interface GoldModel {
   optional: string[];
   /** Sources the model needs although it reads them through other models (`-- @requires: inventory`). */
   requires: string[];
+  /** Kept as a view, not a table (`-- @view`): a projection of another model that its readers scan
+   * once each costs less read through than written out. */
+  view: boolean;
 }
 
 export type ModelVar = string | number | boolean | readonly string[];
@@ -27,6 +30,7 @@ const MODEL_NAME = /^[a-z_][a-z0-9_]*$/;
 const REFERENCE = /(?<![\w"])"?(gold|conformed|silver|bronze)"?\s*\.\s*"?([A-Za-z_][A-Za-z0-9_]*)"?/gi;
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 const DIRECTIVE = /^\s*--\s*@(optional|requires)\s*:(.*)$/gm;
+const VIEW_DIRECTIVE = /^\s*--\s*@view\s*$/m;
 
 /** Text with comments and string literals blanked out, so that they never count as references. */
 export function stripCommentsAndStrings(text: string): string {
@@ -79,6 +83,7 @@ export function parseModel(name: string, file: string, text: string): GoldModel 
   return {
     name, file, text, dependsOn: [...gold].sort(), sources: [...sources].sort(),
     optional: [...directives.optional].sort(), requires: [...directives.requires].sort(),
+    view: VIEW_DIRECTIVE.test(text),
   };
 }
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Engine, Params } from '../engine/engine.ts';
 import type { PipelineConfig } from '../config.ts';
 import { EtlError } from '../errors.ts';
-import { ident, join as joinSql, list, sql, trusted, type Sql } from '../sql/sql.ts';
+import { relationWeights } from '../engine/relation-weights.ts';
+import { ident, join as joinSql, sql, trusted, type Sql } from '../sql/sql.ts';
 import { exportOrder, exportOrderBy, exportSelect, exportType } from './export-plan.ts';
 
 /** Version of output/exports/index.json. */
@@ -32,12 +33,6 @@ export interface PublishedFile {
   table: string;
   path: string;
   rows: number;
-}
-
-/** The tables of a schema that exist, with their size (rows × columns: the weight of writing them). */
-async function tablesOf(engine: Engine, schemas: string[]): Promise<Map<string, number>> {
-  const rows = await engine.rows(sql`SELECT schema_name AS s, table_name AS t, estimated_size * column_count AS w FROM duckdb_tables() WHERE schema_name IN (${list(schemas)})`);
-  return new Map(rows.map((r) => [`${String(r['s'])}.${String(r['t'])}`, Number(r['w'] ?? 0)]));
 }
 
 /** COPY, and the number of rows it wrote. */
@@ -139,7 +134,8 @@ export async function publishOutputs(
   const holds = (table: string) => opts.keysHold?.has(table) ?? false;
   const sorted = async (s: Engine, relation: Sql, table: string) => sql`SELECT * FROM ${relation} ORDER BY ${await fullOrder(s, relation, keys[table] ?? [], [], holds(table))}`;
   const built = new Set(opts.builtModels);
-  const existing = await tablesOf(engine, ['gold', 'quarantine']);
+  // The relations that exist, with their size (rows × columns: the weight of writing them).
+  const existing = await relationWeights(engine, ['gold', 'quarantine']);
   const weightOf = (schema: string, t: string) => existing.get(`${schema}.${t}`) ?? 0;
   const need = (t: string) => built.has(t) || existing.has(`gold.${t}`);
   // Every file is planned here, in the order of the run record; the COPYs run side by side afterwards.

@@ -1,4 +1,5 @@
-// The model runner on throw-away pipelines: dependency order, skipping on absent sources, refusals.
+// The model runner on throw-away pipelines: dependency order, models side by side, skipping on absent
+// sources, refusals.
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,60 @@ describe('buildGold', () => {
       expect(result.models.map((m) => [m.name, m.rows, m.skipped])).toEqual([['z_lines', 1, undefined], ['a_total', 1, undefined]]);
       expect(await engine.rows(trusted('SELECT * FROM gold.a_total'))).toEqual([{ units: 3, label: "it's" }]);
     });
+  });
+
+  it('builds independent models side by side, each after its inputs, and lists them in dependency order', async () => {
+    // A diamond and a chain: b_sum and c_max read a_lines; d_both reads both; e_alone reads no model.
+    const dir = await pipeline({
+      a_lines: 'SELECT order_id, quantity FROM conformed.orders',
+      b_sum: 'SELECT SUM(quantity) AS units FROM gold.a_lines',
+      c_max: 'SELECT MAX(quantity) AS top FROM gold.a_lines',
+      d_both: 'SELECT b.units, c.top FROM gold.b_sum AS b CROSS JOIN gold.c_max AS c',
+      e_alone: 'SELECT COUNT(*) AS n FROM conformed.returns',
+    });
+    await withEngine(async (engine) => {
+      await conformed(engine);
+      const result = await buildGold(engine, { pipelineDir: dir, vars: {}, available: ['orders', 'returns'] });
+      expect(result.models.map((m) => [m.name, m.rows])).toEqual([['a_lines', 2], ['e_alone', 1], ['b_sum', 1], ['c_max', 1], ['d_both', 1]]);
+      expect(await engine.rows(trusted('SELECT * FROM gold.d_both'))).toEqual([{ units: 5, top: 3 }]);
+      // The sessions are gone and the engine has its threads back.
+      expect(await engine.scalar(trusted("SELECT current_setting('threads')"))).toBe(3);
+    }, { threads: 3 });
+  });
+
+  it('creates a @view model as a view, replacing a table of that name left by an earlier run (and back)', async () => {
+    const asView = await pipeline({ lines: 'SELECT order_id, quantity FROM conformed.orders', fact: '-- @view\nSELECT order_id FROM gold.lines' });
+    const asTable = await pipeline({ lines: 'SELECT order_id, quantity FROM conformed.orders', fact: 'SELECT order_id FROM gold.lines' });
+    const kind = (engine: Engine) => engine.scalar(trusted("SELECT table_type FROM information_schema.tables WHERE table_schema = 'gold' AND table_name = 'fact'"));
+    await withEngine(async (engine) => {
+      await conformed(engine);
+      await buildGold(engine, { pipelineDir: asTable, vars: {}, available: ['orders'] });
+      expect(await kind(engine)).toBe('BASE TABLE');
+      const result = await buildGold(engine, { pipelineDir: asView, vars: {}, available: ['orders'] });
+      expect(await kind(engine)).toBe('VIEW');
+      expect(result.models.map((m) => [m.name, m.rows])).toEqual([['lines', 2], ['fact', 2]]);
+      await buildGold(engine, { pipelineDir: asTable, vars: {}, available: ['orders'] });
+      expect(await kind(engine)).toBe('BASE TABLE');
+      // Skipped (no orders): the view is dropped like a stale table.
+      await buildGold(engine, { pipelineDir: asView, vars: {}, available: ['orders'] });
+      await buildGold(engine, { pipelineDir: asView, vars: {}, available: [] });
+      expect(await kind(engine)).toBe(null);
+    });
+  });
+
+  it('starts no model after one fails, and throws that failure', async () => {
+    const dir = await pipeline({
+      a_broken: 'SELECT no_such_column FROM conformed.orders',
+      b_after: 'SELECT * FROM gold.a_broken',
+      c_fine: 'SELECT COUNT(*) AS n FROM conformed.orders',
+    });
+    await withEngine(async (engine) => {
+      await conformed(engine);
+      const e = await failure(buildGold(engine, { pipelineDir: dir, vars: {}, available: ['orders'] }));
+      expect(e.message).toMatch(/^model a_broken: /);
+      expect(await engine.scalar(trusted("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'gold' AND table_name = 'b_after'"))).toBe(0);
+      expect(await engine.scalar(trusted("SELECT current_setting('threads')"))).toBe(2);
+    }, { threads: 2 });
   });
 
   it('skips a model whose optional source is absent, and every model depending on it', async () => {

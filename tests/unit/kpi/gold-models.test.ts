@@ -36,6 +36,12 @@ describe('parseModel', () => {
     expect(model('x', 'WITH a AS (SELECT 1) SELECT * FROM a;').dependsOn).toEqual([]);
   });
 
+  it('reads the @view directive on a line of its own only', () => {
+    expect(model('x', '-- A projection.\n-- @view\nSELECT 1').view).toBe(true);
+    expect(model('y', '-- not a @view in passing\nSELECT 1').view).toBe(false);
+    expect(model('z', 'SELECT 1').view).toBe(false);
+  });
+
   it('reads the @optional and @requires directives of a model', () => {
     const m = model('x', `-- @requires: inventory
 -- @optional: products, customers
