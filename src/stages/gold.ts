@@ -26,6 +26,9 @@ export interface GoldOptions {
   logger?: Logger;
   /** The loaded pipeline config; read from pipelineDir when omitted. */
   config?: PipelineConfig;
+  /** Build models side by side, one thread each (default); false: one at a time on every thread (large
+   * inputs, where a 100M-line model on one thread would hold up the rest). */
+  sideBySide?: boolean;
 }
 
 export interface GoldModelResult {
@@ -111,7 +114,7 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
     const ms = Math.round(performance.now() - started);
     results.set(model.name, { name: model.name, rows, ms });
     logger.debug({ model: model.name, rows, ms }, 'gold model built');
-  });
+  }, opts.sideBySide ?? true);
   const built = (name: string) => ordered.some((m) => m.name === name) && !skipped.has(name);
   const models = ordered.map((m) => results.get(m.name)!);
 
@@ -149,7 +152,7 @@ function downstreamCounts(models: GoldModel[]): Map<string, number> {
  * the first in dependency order, so that the long chain to the order lines starts early — or waits for
  * one to finish. After a failure no model starts; the first error is thrown once every session is idle.
  */
-async function buildModels(engine: Engine, models: GoldModel[], build: (session: Engine, model: GoldModel) => Promise<void>): Promise<void> {
+async function buildModels(engine: Engine, models: GoldModel[], build: (session: Engine, model: GoldModel) => Promise<void>, sideBySide = true): Promise<void> {
   const downstream = downstreamCounts(models);
   const pending = models.map((m, i) => ({ m, i })).sort((a, b) => downstream.get(b.m.name)! - downstream.get(a.m.name)! || a.i - b.i).map(({ m }) => m);
   const done = new Set<string>();
@@ -177,7 +180,7 @@ async function buildModels(engine: Engine, models: GoldModel[], build: (session:
       }
     }
   };
-  const threads = Number(await engine.scalar(trusted(`SELECT current_setting('threads')`)));
+  const threads = sideBySide ? Number(await engine.scalar(trusted(`SELECT current_setting('threads')`))) : 1;
   const width = Math.max(1, Math.min(threads, models.length));
   await engine.parallel(Array.from({ length: width }, () => worker));
 }

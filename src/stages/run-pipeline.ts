@@ -289,7 +289,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
     }
 
     const available = plan.datasets.map((d) => d.dataset);
-    const gold = await timed('gold', () => buildGold(engine, { pipelineDir: dirs.models, vars: modelVars(config, opts.asOf), available, logger: log, config }));
+    const gold = await timed('gold', () => buildGold(engine, { pipelineDir: dirs.models, vars: modelVars(config, opts.asOf), available, logger: log, config, sideBySide: storage === 'memory' }));
     const built = gold.models.filter((m) => !m.skipped).map((m) => m.name);
     log.info({ stage: 'gold', models: built.length, skipped: gold.models.filter((m) => m.skipped).map((m) => m.name), ms: stages['gold'] }, 'gold');
 
