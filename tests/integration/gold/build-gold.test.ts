@@ -70,6 +70,14 @@ describe('buildGold', () => {
       // The sessions are gone and the engine has its threads back.
       expect(await engine.scalar(trusted("SELECT current_setting('threads')"))).toBe(3);
     }, { threads: 3 });
+    // One at a time (large inputs): the same models, rows and order, every thread kept throughout.
+    await withEngine(async (engine) => {
+      await conformed(engine);
+      const result = await buildGold(engine, { pipelineDir: dir, vars: {}, available: ['orders', 'returns'], sideBySide: false });
+      expect(result.models.map((m) => [m.name, m.rows])).toEqual([['a_lines', 2], ['e_alone', 1], ['b_sum', 1], ['c_max', 1], ['d_both', 1]]);
+      expect(await engine.rows(trusted('SELECT * FROM gold.d_both'))).toEqual([{ units: 5, top: 3 }]);
+      expect(await engine.scalar(trusted("SELECT current_setting('threads')"))).toBe(3);
+    }, { threads: 3 });
   });
 
   it('creates a @view model as a view, replacing a table of that name left by an earlier run (and back)', async () => {
