@@ -2,26 +2,33 @@
 // produce datasets with a silver contract; every staging and gold model binds on empty tables shaped
 // by the contracts. Used by `etl contracts lint` and at the start of `etl run`.
 //
-// The problems depend only on the contracts (as loaded), the model and config files and --as-of: they
-// are cached under a hash of those (src/cache.ts), so an unchanged pipeline is not bound through DuckDB
-// again (0.35 s of every lint and run: DuckDB's native module and one bind per model); any edit is a new
-// key, bound afresh.
+// The problems depend only on what the binding reads of the source and silver contracts (binding-view.ts:
+// datasets, files, properties' names, types, required/key flags and lines), the model and config files
+// and --as-of: they are cached under a hash of those (src/cache.ts), so an unchanged pipeline is not bound
+// through DuckDB again (0.35 s of every lint and run: DuckDB's native module and one bind per model). An
+// edit of any of those is a new key, bound afresh; an edit the binding cannot see (a gold contract, a
+// description, a rule) keeps the key. The models' variables are cached apart under the config's bytes, so
+// that a model edit does not load the config's YAML and zod schema again.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Contract } from '../contracts/model.ts';
+import type { ModelVar } from './gold-models.ts';
 import type { Problem } from '../contracts/problem.ts';
 import { cacheKey, readCache, writeCache } from '../cache.ts';
 import { CONFIG_FILE } from '../config-file.ts';
 import { EtlError } from '../errors.ts';
+import { bindingView, type BindContract } from './binding-view.ts';
 import { resolvePipelineDirs, type PipelineDirs } from './pipeline-dirs.ts';
 
 /** Problems of the models of pipelineDir against a contract set (empty when all is well). */
 export async function checkModelsAgainstContracts(contracts: Contract[], pipelineDir: string, asOf = '2000-01-01'): Promise<Problem[]> {
   const dirs = resolvePipelineDirs(pipelineDir);
-  const key = cacheKey('models', [JSON.stringify({ contracts, dirs, asOf }), ...(await definitionContents(dirs))]);
+  // The binding receives only this view, so the key covers all it reads of the contracts.
+  const view = bindingView(contracts);
+  const key = cacheKey('models', [JSON.stringify({ contracts: view, dirs, asOf }), ...(await definitionContents(dirs))]);
   const hit = readCache<Problem[]>(key);
   if (hit) return hit;
-  const problems = await bindAgainstContracts(contracts, dirs, asOf);
+  const problems = await bindAgainstContracts(view, dirs, asOf);
   writeCache(key, problems);
   return problems;
 }
@@ -51,14 +58,30 @@ async function definitionContents(dirs: PipelineDirs): Promise<(string | Buffer)
   return out;
 }
 
-async function bindAgainstContracts(contracts: Contract[], dirs: PipelineDirs, asOf: string): Promise<Problem[]> {
+/** The models' variables of the config at asOf, cached under the config's name and bytes (a config that
+ * does not load throws, and is not cached). */
+async function modelVarsOf(dirs: PipelineDirs, asOf: string): Promise<Record<string, ModelVar>> {
+  const file = join(dirs.config, CONFIG_FILE);
+  let bytes: Buffer | undefined;
   try {
-    const [{ loadPipelineConfig, modelVars }, { bindModels }, { checkStagingModels, readStagingModels }] = await Promise.all([
-      import('../config.ts'),
-      import('./bind-models.ts'),
-      import('./staging.ts'),
-    ]);
-    const config = await loadPipelineConfig(dirs.config);
+    bytes = await readFile(file);
+  } catch {
+    // loadPipelineConfig reports it
+  }
+  const key = bytes && cacheKey('vars', [file, bytes, asOf]);
+  const hit = readCache<Record<string, ModelVar>>(key);
+  if (hit) return hit;
+  const { loadPipelineConfig, modelVars, parsePipelineConfig } = await import('../config.ts');
+  // Parsed from the bytes of the key (loadPipelineConfig only for a file that cannot be read: its error).
+  const vars = modelVars(bytes ? parsePipelineConfig(bytes.toString('utf8'), file) : await loadPipelineConfig(dirs.config), asOf);
+  writeCache(key, vars);
+  return vars;
+}
+
+async function bindAgainstContracts(contracts: BindContract[], dirs: PipelineDirs, asOf: string): Promise<Problem[]> {
+  try {
+    const [{ bindModels }, { checkStagingModels, readStagingModels }] = await Promise.all([import('./bind-models.ts'), import('./staging.ts')]);
+    const vars = await modelVarsOf(dirs, asOf);
     const staging = await readStagingModels(dirs.pipeline);
     checkStagingModels(
       staging,
@@ -68,7 +91,7 @@ async function bindAgainstContracts(contracts: Contract[], dirs: PipelineDirs, a
     const { Engine } = await import('../engine/engine.ts');
     const engine = await Engine.open({ threads: 1 });
     try {
-      return await bindModels(engine, { contracts, dirs, vars: modelVars(config, asOf) });
+      return await bindModels(engine, { contracts, dirs, vars });
     } finally {
       engine.close();
     }
