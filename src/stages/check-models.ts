@@ -20,16 +20,36 @@ import { EtlError } from '../errors.ts';
 import { bindingView, type BindContract } from './binding-view.ts';
 import { resolvePipelineDirs, type PipelineDirs } from './pipeline-dirs.ts';
 
+/** A line the binding read: [contract index in the view, property index or -1 for the contract, line]. */
+type LineRead = [number, number, number | null];
+
 /** Problems of the models of pipelineDir against a contract set (empty when all is well). */
 export async function checkModelsAgainstContracts(contracts: Contract[], pipelineDir: string, asOf = '2000-01-01'): Promise<Problem[]> {
   const dirs = resolvePipelineDirs(pipelineDir);
-  // The binding receives only this view, so the key covers all it reads of the contracts.
+  // The binding receives only this view, so the key covers all it reads of the contracts but their lines:
+  // a line is read only to place a problem, so the entry lists the lines the binding read, and holds
+  // while each is still where it was (an edit that moves lines binds nothing again unless a problem
+  // points at one of them).
   const view = bindingView(contracts);
-  const key = cacheKey('models', [JSON.stringify({ contracts: view, dirs, asOf }), ...(await definitionContents(dirs))]);
-  const hit = readCache<Problem[]>(key);
-  if (hit) return hit;
-  const problems = await bindAgainstContracts(view, dirs, asOf);
-  writeCache(key, problems);
+  const lineFree = JSON.stringify({ contracts: view, dirs, asOf }, (k, v: unknown) => (k === 'loc' ? undefined : v));
+  const key = cacheKey('models', [lineFree, ...(await definitionContents(dirs))]);
+  const hit = readCache<{ problems: Problem[]; lines: LineRead[] }>(key);
+  const lineAt = (ci: number, pi: number): number | null => (pi < 0 ? view[ci]?.loc.line : view[ci]?.properties[pi]?.loc.line) ?? null;
+  if (hit && Array.isArray(hit.lines) && hit.lines.every(([ci, pi, line]) => lineAt(ci, pi) === line)) return hit.problems;
+  const lines: LineRead[] = [];
+  const tracked = (ci: number, pi: number): { readonly line: number | undefined } => ({
+    get line() {
+      const line = lineAt(ci, pi);
+      lines.push([ci, pi, line]);
+      return line ?? undefined;
+    },
+  });
+  const problems = await bindAgainstContracts(
+    view.map((c, ci) => ({ ...c, loc: tracked(ci, -1), properties: c.properties.map((p, pi) => ({ ...p, loc: tracked(ci, pi) })) })),
+    dirs,
+    asOf,
+  );
+  writeCache(key, { problems, lines });
   return problems;
 }
 
