@@ -3,11 +3,11 @@
 // by the contracts. Used by `etl contracts lint` and at the start of `etl run`.
 //
 // The problems depend only on what the binding reads of the source and silver contracts (binding-view.ts:
-// datasets, files, properties' names, types, required/key flags and lines), the model and config files
-// and --as-of: they are cached under a hash of those (src/cache.ts), so an unchanged pipeline is not bound
-// through DuckDB again (0.35 s of every lint and run: DuckDB's native module and one bind per model). An
-// edit of any of those is a new key, bound afresh; an edit the binding cannot see (a gold contract, a
-// description, a rule) keeps the key. The models' variables are cached apart under the config's bytes, so
+// datasets, files, properties' names, types, required/key flags; the lines a problem points at), the model
+// and config files and --as-of: they are cached under a hash of those (src/cache.ts), so an unchanged
+// pipeline is not bound through DuckDB again (0.35 s of every lint and run: DuckDB's native module and one
+// bind per model). An edit of any of those binds afresh; an edit the binding cannot see (a gold contract,
+// a description, a rule, lines moved where no problem points) keeps the entry. The models' variables are cached apart under the config's bytes, so
 // that a model edit does not load the config's YAML and zod schema again.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
