@@ -4,11 +4,12 @@
 //
 // The problems depend only on what the binding reads of the source and silver contracts (binding-view.ts:
 // datasets, files, properties' names, types, required/key flags; the lines a problem points at), the model
-// and config files and --as-of: they are cached under a hash of those (src/cache.ts), so an unchanged
-// pipeline is not bound through DuckDB again (0.35 s of every lint and run: DuckDB's native module and one
-// bind per model). An edit of any of those binds afresh; an edit the binding cannot see (a gold contract,
-// a description, a rule, lines moved where no problem points) keeps the entry. The models' variables are cached apart under the config's bytes, so
-// that a model edit does not load the config's YAML and zod schema again.
+// files, the models' variables of the config and --as-of: they are cached under a hash of those
+// (src/cache.ts), so an unchanged pipeline is not bound through DuckDB again (0.35 s of every lint and run:
+// DuckDB's native module and one bind per model). An edit of any of those binds afresh; an edit the
+// binding cannot see (a gold contract, a description, a rule, lines moved where no problem points, a
+// config key no model reads) keeps the entry. The variables are cached under the config's bytes, so that
+// a model edit does not load the config's YAML and zod schema again.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Contract } from '../contracts/model.ts';
@@ -26,12 +27,19 @@ type LineRead = [number, number, number | null];
 /** Problems of the models of pipelineDir against a contract set (empty when all is well). */
 export async function checkModelsAgainstContracts(contracts: Contract[], pipelineDir: string, asOf = '2000-01-01'): Promise<Problem[]> {
   const dirs = resolvePipelineDirs(pipelineDir);
+  // The config is read for its models' variables only: an edit of anything else in it binds nothing again.
+  let vars: Record<string, ModelVar>;
+  try {
+    vars = await modelVarsOf(dirs, asOf);
+  } catch (e) {
+    return [problemOf(e, dirs)];
+  }
   // The binding receives only this view, so the key covers all it reads of the contracts but their lines:
   // a line is read only to place a problem, so the entry lists the lines the binding read, and holds
   // while each is still where it was (an edit that moves lines binds nothing again unless a problem
   // points at one of them).
   const view = bindingView(contracts);
-  const lineFree = JSON.stringify({ contracts: view, dirs, asOf }, (k, v: unknown) => (k === 'loc' ? undefined : v));
+  const lineFree = JSON.stringify({ contracts: view, dirs, asOf, vars }, (k, v: unknown) => (k === 'loc' ? undefined : v));
   const key = cacheKey('models', [lineFree, ...(await definitionContents(dirs))]);
   const hit = readCache<{ problems: Problem[]; lines: LineRead[] }>(key);
   const lineAt = (ci: number, pi: number): number | null => (pi < 0 ? view[ci]?.loc.line : view[ci]?.properties[pi]?.loc.line) ?? null;
@@ -47,13 +55,13 @@ export async function checkModelsAgainstContracts(contracts: Contract[], pipelin
   const problems = await bindAgainstContracts(
     view.map((c, ci) => ({ ...c, loc: tracked(ci, -1), properties: c.properties.map((p, pi) => ({ ...p, loc: tracked(ci, pi) })) })),
     dirs,
-    asOf,
+    vars,
   );
   writeCache(key, { problems, lines });
   return problems;
 }
 
-/** Names and bytes of every file the binding reads: staging and gold models, the pipeline config. */
+/** Names and bytes of every model file the binding reads: staging and gold models. */
 async function definitionContents(dirs: PipelineDirs): Promise<(string | Buffer)[]> {
   const out: (string | Buffer)[] = [];
   const add = async (file: string): Promise<void> => {
@@ -74,7 +82,6 @@ async function definitionContents(dirs: PipelineDirs): Promise<(string | Buffer)
     }
     for (const n of names) await add(join(dir, n));
   }
-  await add(join(dirs.config, CONFIG_FILE));
   return out;
 }
 
@@ -98,10 +105,16 @@ async function modelVarsOf(dirs: PipelineDirs, asOf: string): Promise<Record<str
   return vars;
 }
 
-async function bindAgainstContracts(contracts: BindContract[], dirs: PipelineDirs, asOf: string): Promise<Problem[]> {
+/** A definition that does not load (config, model files) as a problem. */
+function problemOf(e: unknown, dirs: PipelineDirs): Problem {
+  if (!(e instanceof EtlError)) throw e;
+  const line = e.location?.line;
+  return { code: 'MODEL_INVALID', severity: 'error', file: e.location?.file ?? dirs.pipeline, ...(line ? { line } : {}), message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+}
+
+async function bindAgainstContracts(contracts: BindContract[], dirs: PipelineDirs, vars: Record<string, ModelVar>): Promise<Problem[]> {
   try {
     const [{ bindModels }, { checkStagingModels, readStagingModels }] = await Promise.all([import('./bind-models.ts'), import('./staging.ts')]);
-    const vars = await modelVarsOf(dirs, asOf);
     const staging = await readStagingModels(dirs.pipeline);
     checkStagingModels(
       staging,
@@ -116,8 +129,6 @@ async function bindAgainstContracts(contracts: BindContract[], dirs: PipelineDir
       engine.close();
     }
   } catch (e) {
-    if (!(e instanceof EtlError)) throw e;
-    const line = e.location?.line;
-    return [{ code: 'MODEL_INVALID', severity: 'error', file: e.location?.file ?? dirs.pipeline, ...(line ? { line } : {}), message: e.message, ...(e.hint ? { hint: e.hint } : {}) }];
+    return [problemOf(e, dirs)];
   }
 }

@@ -130,6 +130,11 @@ describe('etl contracts lint cache', () => {
     expect(changed.code).toBe(0);
     expect(changed.bound).toBe(true);
     expect(readdirSync(cache).filter((e) => e.startsWith('vars-')).length).toBe(2); // the original and 12
+    // A config key no model reads: the config is parsed again, nothing is bound again.
+    edit(config, /^  window_days: 56$/m, '  window_days: 57');
+    const unread = lint();
+    expect(unread).toMatchObject({ stdout: changed.stdout, code: 0, bound: false });
+    expect(readdirSync(cache).filter((e) => e.startsWith('vars-')).length).toBe(3);
   });
 
   it('ETL_CACHE=off reads and writes nothing', () => {
