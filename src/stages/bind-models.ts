@@ -3,7 +3,8 @@
 // types them). A model that reads a property no contract declares — renamed, removed, misspelled —
 // becomes a problem with the model's file:line and a hint naming the datasets it reads, at
 // `etl contracts lint` and at the start of `etl run`, instead of a binder error halfway through a run.
-import type { Contract, LogicalType } from '../contracts/model.ts';
+import type { LogicalType } from '../contracts/model.ts';
+import type { BindContract } from './binding-view.ts';
 import type { Problem } from '../contracts/problem.ts';
 import { sqlTypeOf } from '../checks/cast-value.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -16,14 +17,14 @@ import { createAbsentConformedView } from './conform.ts';
 import { readStagingModels, renderStagingModel, type StagingModel } from './staging.ts';
 
 export interface BindInput {
-  contracts: Contract[];
+  contracts: BindContract[];
   dirs: PipelineDirs;
   vars: Record<string, ModelVar>;
 }
 
 /** Columns of each dataset as the row pass builds them: the union of its source and silver properties,
  * the latest layer's type winning. */
-export function datasetColumns(contracts: Contract[]): Map<string, Map<string, LogicalType>> {
+export function datasetColumns(contracts: readonly BindContract[]): Map<string, Map<string, LogicalType>> {
   const out = new Map<string, Map<string, LogicalType>>();
   const order = { source: 0, silver: 1, gold: 2 } as const;
   for (const c of [...contracts].filter((x) => x.layer !== 'gold').sort((a, b) => order[a.layer] - order[b.layer])) {
@@ -72,7 +73,7 @@ function bindProblem(model: { name: string; file: string; text: string }, kind: 
  * order line) but would hide a renamed key or category: those are errors naming the model and line
  * that reads them; the others are warnings naming the models that will read NULL.
  */
-function canonicalGaps(contracts: Contract[], columns: Map<string, Map<string, LogicalType>>, gold: GoldModel[]): Problem[] {
+function canonicalGaps(contracts: readonly BindContract[], columns: Map<string, Map<string, LogicalType>>, gold: GoldModel[]): Problem[] {
   const out: Problem[] = [];
   for (const [dataset, cols] of columns) {
     const canonical = CANONICAL_COLUMNS[dataset];

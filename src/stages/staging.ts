@@ -15,7 +15,6 @@ import { EtlError } from '../errors.ts';
 import { ident, join as joinSql, literal, qualified, sql, trusted, type Sql } from '../sql/sql.ts';
 import { renderModel, stripCommentsAndStrings, type ModelVar } from './gold-models.ts';
 import type { BronzeResult } from './bronze.ts';
-import { textColumn } from '../io/read-source.ts';
 
 export interface StagingModel {
   /** The canonical dataset it produces (the file name). */
@@ -178,6 +177,8 @@ function firstLine(e: unknown): string {
 /** The canonical dataset's bronze, from its staging model: what ingestBronze gives for a file. */
 export async function stageBronze(engine: Engine, model: StagingModel, vars: Record<string, ModelVar>): Promise<BronzeResult> {
   const staged = await runStagingModel(engine, model, vars);
+  // Imported here, not at the top: binding the models at `etl contracts lint` reads staging.ts, not sources.
+  const { textColumn } = await import('../io/read-source.ts');
   const malformedRelation = qualified('bronze', `${model.name}__malformed`);
   await engine.exec(sql`CREATE OR REPLACE TABLE ${malformedRelation} (_source_file VARCHAR, _record_number BIGINT, _raw VARCHAR, _error VARCHAR)`);
   return {

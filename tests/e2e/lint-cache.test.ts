@@ -57,6 +57,86 @@ describe('etl contracts lint cache', () => {
     expect(existsSync(profile)).toBe(false);
   });
 
+  it('binds again only for an edit the binding reads, and never hides a problem', () => {
+    const dir = tempDir('etl-lint-cache-view-');
+    const contracts = join(dir, 'contracts');
+    const pipeline = join(dir, 'pipeline');
+    cpSync(join(ROOT, 'contracts'), contracts, { recursive: true });
+    cpSync(join(ROOT, 'pipeline'), pipeline, { recursive: true });
+    const cache = join(dir, 'cache');
+    const profile = join(dir, 'sql.txt');
+    const lint = () => {
+      rmSync(profile, { force: true });
+      const r = runCli(['contracts', 'lint', '--contracts', contracts, '--pipeline', pipeline], { env: { ETL_CACHE_DIR: cache, ETL_PROFILE_SQL: profile } });
+      return { ...r, bound: existsSync(profile) };
+    };
+    const edit = (file: string, from: string | RegExp, to: string): void => {
+      const text = readFileSync(file, 'utf8');
+      const next = text.replace(from, to);
+      expect(next).not.toBe(text);
+      writeFileSync(file, next);
+    };
+    const first = lint();
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.bound).toBe(true);
+    const models = () => readdirSync(cache).filter((e) => e.startsWith('models-')).length;
+
+    // A gold contract and a silver rule's description: the binding reads neither, no engine is opened.
+    const fact = join(contracts, 'gold', 'fact_orders.yaml');
+    edit(fact, "description: 'Order identifier.'", "description: 'The order identifier.'");
+    edit(join(contracts, 'orders.silver.yaml'), 'description: An order cannot be placed after', 'description: No order is placed after');
+    const described = lint();
+    expect(described.stdout).toBe(first.stdout);
+    expect(described.bound).toBe(false);
+    expect(models()).toBe(1);
+
+    // A problem in a gold contract is still reported (by the contract's own checks).
+    edit(fact, /logicalType: string/, 'logicalType: strung');
+    const broken = lint();
+    expect(broken.code).toBe(2);
+    expect(broken.stdout).toMatch(/gold[/\\]fact_orders\.yaml:\d+:\d+ CONTRACT_SCHEMA_INVALID .*strung/);
+    cpSync(join(ROOT, 'contracts'), contracts, { recursive: true });
+
+    // Lines moved in a silver contract: the binding reads a line only to place a problem, and a clean
+    // binding placed none, so nothing is bound again.
+    const products = join(contracts, 'products.silver.yaml');
+    edit(join(contracts, 'orders.silver.yaml'), /^/, '# moved one line down\n');
+    const moved = lint();
+    expect(moved.stdout).toBe(first.stdout);
+    expect(moved.bound).toBe(false);
+    // A problem that points at a contract's line follows the line when it moves.
+    for (const f of [products, join(contracts, 'products.source.yaml')]) edit(f, /      - name: brand\n(        .*\n)+/, '');
+    const gap = lint();
+    expect(gap.code).toBe(0);
+    expect(gap.bound).toBe(true);
+    const at = /products\.silver\.yaml:(\d+) MODEL_INVALID \(warning\) products declares no brand/.exec(gap.stdout);
+    expect(at, gap.stdout).not.toBeNull();
+    edit(products, /^/, '# moved one line down\n# and another\n');
+    const gapMoved = lint();
+    expect(gapMoved.bound).toBe(true);
+    expect(gapMoved.stdout).toBe(gap.stdout.replace(`products.silver.yaml:${at![1]} `, `products.silver.yaml:${Number(at![1]) + 2} `));
+    edit(join(contracts, 'orders.silver.yaml'), /^/, '# and elsewhere\n');
+    expect(lint()).toMatchObject({ stdout: gapMoved.stdout, bound: false });
+    cpSync(join(ROOT, 'contracts'), contracts, { recursive: true });
+
+    // The config: an invalid value after a clean lint is reported; a valid new value binds again and is clean.
+    const config = join(pipeline, 'config.yaml');
+    edit(config, /^  threshold: \d+$/m, '  threshold: -5');
+    const invalid = lint();
+    expect(invalid.code).toBe(2);
+    expect(invalid.stdout).toMatch(/config\.yaml:\d+ MODEL_INVALID low_stock\.threshold: Too small/);
+    edit(config, /^  threshold: -5$/m, '  threshold: 12');
+    const changed = lint();
+    expect(changed.code).toBe(0);
+    expect(changed.bound).toBe(true);
+    expect(readdirSync(cache).filter((e) => e.startsWith('vars-')).length).toBe(2); // the original and 12
+    // A config key no model reads: the config is parsed again, nothing is bound again.
+    edit(config, /^  window_days: 56$/m, '  window_days: 57');
+    const unread = lint();
+    expect(unread).toMatchObject({ stdout: changed.stdout, code: 0, bound: false });
+    expect(readdirSync(cache).filter((e) => e.startsWith('vars-')).length).toBe(3);
+  });
+
   it('ETL_CACHE=off reads and writes nothing', () => {
     const dir = tempDir('etl-lint-cache-off-');
     const r = runCli(['contracts', 'lint'], { env: { ETL_CACHE_DIR: join(dir, 'cache'), ETL_CACHE: 'off' } });
