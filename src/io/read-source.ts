@@ -297,14 +297,13 @@ export function scanCsvLayout(file: string, quote: string, escape: string, delim
   };
   for (const buf of utf8Chunks(file, utf16 ? 'utf-16' : 'utf-8', chunkBytes)) {
     const n = buf.length;
-    const crHere = buf.includes(0x0d);
-    if (crHere) layout.cr = true;
     if (!layout.lf && buf.includes(0x0a)) layout.lf = true;
     if (crAtChunkEnd && n > 0 && buf[0] !== 0x0a) layout.bareCr = true;
     crAtChunkEnd = false;
     // The next CR at or after `from` (found once per CR, not once per line): a CR before the last byte of
-    // its line is bare.
-    let nextCr = crHere && !layout.bareCr ? buf.indexOf(0x0d) : -1;
+    // its line is bare. (Once one is, the file holds a CR and nothing more is to be learnt of them.)
+    let nextCr = layout.bareCr ? -1 : buf.indexOf(0x0d);
+    if (nextCr !== -1) layout.cr = true;
     let from = 0;
     const next: NextMarks = { q: q === -1 ? -1 : buf.indexOf(q), esc: esc === -1 ? -1 : buf.indexOf(esc) };
     while (from < n) {
