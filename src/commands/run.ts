@@ -1,5 +1,6 @@
 // `etl run`: the pipeline, gated by the contracts. Exit 0 published, 1 strict gate closed, 2/3 errors.
 import { join } from 'node:path';
+import { memoryBytes } from '../engine/memory-limit.ts';
 import { EtlError, toEtlError } from '../errors.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { gateFailures, runPipeline, type RunOutcome } from '../stages/run-pipeline.ts';
@@ -33,7 +34,7 @@ export function todayUtc(): string {
 
 /** DuckDB's memory sizes: a number and a unit (KB, MB, GB, TB are 1000^i; KiB, MiB, GiB, TiB 1024^i). */
 export function checkMemoryLimit(value: string): string {
-  if (!/^\s*\d+(\.\d+)?\s*(B|K|M|G|T|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$/i.test(value)) {
+  if (Number.isNaN(memoryBytes(value))) {
     throw new EtlError('USAGE_INVALID', `--memory-limit '${value}' is not a size`, { hint: 'pass a number and a unit, e.g. --memory-limit 4GB or 512MiB' });
   }
   return value.trim();

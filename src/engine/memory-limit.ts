@@ -12,7 +12,8 @@ export function defaultMemoryLimit(totalBytes: number = totalmem()): string {
 
 const UNITS: Record<string, number> = { b: 1, k: 1e3, kb: 1e3, m: 1e6, mb: 1e6, g: 1e9, gb: 1e9, t: 1e12, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
 
-/** Bytes of a DuckDB memory size ('8192MiB', '4GB'); NaN when it is not one. */
+/** Bytes of a DuckDB memory size (`8192MiB`, `4GB`; KB, MB, GB, TB are 1000^i, KiB … TiB 1024^i); NaN when it is
+ * not one. `--memory-limit` is checked by it. */
 export function memoryBytes(size: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(size);
   const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
