@@ -6,15 +6,20 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../helpers/cli.ts';
 
+/** A copy of the project's contracts and pipeline, a cache folder, and the SQL profile a lint that opens
+ * an engine writes (so its presence says whether the models were bound). */
+function fixture(prefix: string) {
+  const dir = tempDir(prefix);
+  const contracts = join(dir, 'contracts');
+  const pipeline = join(dir, 'pipeline');
+  cpSync(join(ROOT, 'contracts'), contracts, { recursive: true });
+  cpSync(join(ROOT, 'pipeline'), pipeline, { recursive: true });
+  return { contracts, pipeline, cache: join(dir, 'cache'), profile: join(dir, 'sql.txt') };
+}
+
 describe('etl contracts lint cache', () => {
   it('reuses unchanged results and sees every edit', () => {
-    const dir = tempDir('etl-lint-cache-');
-    const contracts = join(dir, 'contracts');
-    const pipeline = join(dir, 'pipeline');
-    cpSync(join(ROOT, 'contracts'), contracts, { recursive: true });
-    cpSync(join(ROOT, 'pipeline'), pipeline, { recursive: true });
-    const cache = join(dir, 'cache');
-    const profile = join(dir, 'sql.txt');
+    const { contracts, pipeline, cache, profile } = fixture('etl-lint-cache-');
     const lint = () => runCli(['contracts', 'lint', '--contracts', contracts, '--pipeline', pipeline], { env: { ETL_CACHE_DIR: cache, ETL_PROFILE_SQL: profile } });
 
     const first = lint();
@@ -58,13 +63,7 @@ describe('etl contracts lint cache', () => {
   });
 
   it('binds again only for an edit the binding reads, and never hides a problem', () => {
-    const dir = tempDir('etl-lint-cache-view-');
-    const contracts = join(dir, 'contracts');
-    const pipeline = join(dir, 'pipeline');
-    cpSync(join(ROOT, 'contracts'), contracts, { recursive: true });
-    cpSync(join(ROOT, 'pipeline'), pipeline, { recursive: true });
-    const cache = join(dir, 'cache');
-    const profile = join(dir, 'sql.txt');
+    const { contracts, pipeline, cache, profile } = fixture('etl-lint-cache-view-');
     const lint = () => {
       rmSync(profile, { force: true });
       const r = runCli(['contracts', 'lint', '--contracts', contracts, '--pipeline', pipeline], { env: { ETL_CACHE_DIR: cache, ETL_PROFILE_SQL: profile } });
