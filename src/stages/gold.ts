@@ -156,31 +156,53 @@ async function buildModels(engine: Engine, models: GoldModel[], build: (session:
   const downstream = downstreamCounts(models);
   const pending = models.map((m, i) => ({ m, i })).sort((a, b) => downstream.get(b.m.name)! - downstream.get(a.m.name)! || a.i - b.i).map(({ m }) => m);
   const done = new Set<string>();
+  const threads = Number(await engine.scalar(trusted(`SELECT current_setting('threads')`)));
+  const width = sideBySide ? Math.max(1, Math.min(threads, models.length)) : 1;
+  // A model that half the models wait on (the order lines' chain: customer_premium, orders_enriched) holds
+  // up the rest: it runs alone on every thread once the other sessions are idle.
+  const wide = (m: GoldModel) => width > 1 && downstream.get(m.name)! * 2 >= models.length;
+  let running = 0;
+  let exclusive = false;
   let wake: (() => void)[] = [];
+  const notify = () => {
+    const waiting = wake;
+    wake = [];
+    for (const resolve of waiting) resolve();
+  };
+  const idle = () => new Promise<void>((resolve) => wake.push(resolve));
   let failed = false;
   const worker = async (session: Engine): Promise<void> => {
     while (!failed && pending.length > 0) {
-      const next = pending.findIndex((m) => m.dependsOn.every((d) => done.has(d)));
+      const next = exclusive ? -1 : pending.findIndex((m) => m.dependsOn.every((d) => done.has(d)));
       if (next < 0) {
-        // Every pending model waits on one that another session is building.
-        await new Promise<void>((resolve) => wake.push(resolve));
+        // Every pending model waits on one that another session is building (or a wide one runs alone).
+        await idle();
         continue;
       }
       const [model] = pending.splice(next, 1);
+      const alone = wide(model!);
+      if (alone) exclusive = true;
+      running++;
       try {
-        await build(session, model!);
+        if (alone) {
+          while (running > 1) await idle();
+          await session.exec(trusted(`SET threads = ${threads}`));
+        }
+        try {
+          await build(session, model!);
+        } finally {
+          if (alone) await session.exec(trusted('SET threads = 1'));
+        }
         done.add(model!.name);
       } catch (e) {
         failed = true;
         throw e;
       } finally {
-        const waiting = wake;
-        wake = [];
-        for (const resolve of waiting) resolve();
+        running--;
+        if (alone) exclusive = false;
+        notify();
       }
     }
   };
-  const threads = sideBySide ? Number(await engine.scalar(trusted(`SELECT current_setting('threads')`))) : 1;
-  const width = Math.max(1, Math.min(threads, models.length));
   await engine.parallel(Array.from({ length: width }, () => worker));
 }
