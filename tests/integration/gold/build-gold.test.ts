@@ -80,6 +80,26 @@ describe('buildGold', () => {
     }, { threads: 3 });
   });
 
+  it('runs a model that half the models wait on alone on every thread, the others on one thread each', async () => {
+    // a_lines: three of the five models wait on it; e_alone and the others do not hold anything up.
+    const threads = "CAST(current_setting('threads') AS BIGINT) AS threads";
+    const dir = await pipeline({
+      a_lines: `SELECT order_id, quantity, ${threads} FROM conformed.orders`,
+      b_sum: `SELECT SUM(quantity) AS units, ${threads} FROM gold.a_lines`,
+      c_max: `SELECT MAX(quantity) AS top, ${threads} FROM gold.a_lines`,
+      d_both: `SELECT b.units, c.top, ${threads} FROM gold.b_sum AS b CROSS JOIN gold.c_max AS c`,
+      e_alone: `SELECT COUNT(*) AS n, ${threads} FROM conformed.returns`,
+    });
+    await withEngine(async (engine) => {
+      await conformed(engine);
+      await buildGold(engine, { pipelineDir: dir, vars: {}, available: ['orders', 'returns'] });
+      const seen = async (model: string) => engine.scalar(trusted(`SELECT DISTINCT threads FROM gold.${model}`));
+      expect(await seen('a_lines')).toBe(3);
+      for (const model of ['b_sum', 'c_max', 'd_both', 'e_alone']) expect(await seen(model)).toBe(1);
+      expect(await engine.scalar(trusted("SELECT current_setting('threads')"))).toBe(3);
+    }, { threads: 3 });
+  });
+
   it('creates a @view model as a view, replacing a table of that name left by an earlier run (and back)', async () => {
     const asView = await pipeline({ lines: 'SELECT order_id, quantity FROM conformed.orders', fact: '-- @view\nSELECT order_id FROM gold.lines' });
     const asTable = await pipeline({ lines: 'SELECT order_id, quantity FROM conformed.orders', fact: 'SELECT order_id FROM gold.lines' });
