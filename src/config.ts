@@ -127,7 +127,11 @@ const PipelineConfigSchema = z
       .object({
         lake: z.record(tableName, z.object({ partition_by: z.array(z.string().min(1)).default([]) }).strict()).default({}),
         aggregates: z.array(tableName).default([]),
-        warehouse: z.array(tableName).default([]),
+        // A table name (one file), or {table, partition_by}: one file per partition value, in hive folders as
+        // the lake's (the warehouse fact by year/month, so that a run that adds a day rewrites one month).
+        warehouse: z
+          .array(z.union([tableName, z.object({ table: tableName, partition_by: z.array(z.string().min(1)).min(1) }).strict()]))
+          .default([]),
         // A table name, or {table, order_by: ["rank", "revenue desc"]}: the row order of the CSV/JSON export
         // (default: its rank column, else a date column, else its key; see src/stages/export-plan.ts).
         exports: z

@@ -1,8 +1,9 @@
 // Incremental runs: a source read from a glob of daily files (`orders/*.csv`) that gained files since the
 // last run is processed for its new files only, through bronze and silver, and appended to the silver
 // state kept beside the output (state.ts); the other datasets' silver comes from the state as it is.
-// Gold is then recomputed in full from the whole silver (no maintained aggregates), and the lake's
-// partitions whose content did not change are linked from the previous output instead of rewritten.
+// Gold is then recomputed in full from the whole silver (no maintained aggregates), and the partitions of
+// the lake and of the warehouse (the fact by year/month) whose content did not change are linked from the
+// previous output instead of rewritten.
 //
 // The result must be what a full rebuild gives, byte for byte, so anything an append cannot reproduce
 // exactly means a full rebuild, with the reason in the log and the run record:
@@ -41,7 +42,7 @@ import { quarantineMalformed, type SilverResult } from './silver.ts';
 import type { DatasetPlan, RunPlan } from './plan.ts';
 import type { Fingerprint } from './fingerprint.ts';
 import type { Move } from './commit.ts';
-import type { PartitionReuse } from './publish.ts';
+import { AREA_DIR, partitionReuse, type PartitionReuse } from './publish.ts';
 import { mergeRowChecks } from './merge-checks.ts';
 import { recheckAsOf } from './recheck-as-of.ts';
 import { packageRoot } from './pipeline-dirs.ts';
@@ -52,7 +53,7 @@ export const COUNTS_SCOPE = 'counts and quarantine are cumulative over every inp
 
 /** Inside the published output: what the state beside it stands for. */
 export const MANIFEST_FILE = join('_incremental', 'manifest.json');
-const MANIFEST_FORMAT = 1;
+const MANIFEST_FORMAT = 2; // 2: the warehouse's partition hashes beside the lake's
 
 export interface InputFile {
   /** Relative to --data. */
@@ -76,6 +77,8 @@ export interface Manifest {
   inputs: Record<string, InputFile[]>;
   /** Lake table → partition (`year=2025/month=06`) → content hash (see publish.ts PartitionReuse). */
   lake: Record<string, Record<string, string>>;
+  /** The same for the warehouse's partitioned tables (the fact by year/month). */
+  warehouse: Record<string, Record<string, string>>;
 }
 
 /** Thrown during an incremental run when an append cannot give a full rebuild's result: the run restarts in full. */
@@ -99,6 +102,7 @@ export interface IncrementalSummary {
   /** Per run: the counts of the records this run processed (cumulative ones are the record's `counts`). */
   this_run: Record<string, SourceCounts>;
   lake: { written: string[]; kept: string[] };
+  warehouse: { written: string[]; kept: string[] };
 }
 
 const ZERO: SourceCounts = { records_in: 0, rows_out: 0, rows_quarantined: 0, duplicates_dropped: 0, rows_excluded: 0, rows_flagged: 0 };
@@ -172,7 +176,7 @@ export class IncrementalRun {
   /** The state's --as-of when this run's differs (its rows are rechecked). */
   private previousAsOf: string | undefined;
   private readonly rechecks: Record<string, { rules: string[]; rechecked: number; to_silver: number }> = {};
-  readonly partitions: PartitionReuse = { hashes: {}, kept: [], written: [] };
+  readonly partitions: PartitionReuse = partitionReuse();
   readonly stagedState: string;
 
   private constructor(args: { out: string; log: Logger; plan: RunPlan; dataDir: string; asOf: string; inputs: Record<string, InputFile[]>; definitions: Record<string, string> }) {
@@ -457,13 +461,13 @@ export class IncrementalRun {
     }
   }
 
-  /** The publish hook for lake partitions: only an incremental run links unchanged ones. */
+  /** The publish hook for lake and warehouse partitions: only an incremental run links unchanged ones. */
   partitionReuse(): PartitionReuse {
     const prev = this.previous;
     if (this.mode === 'incremental' && prev) {
-      this.partitions.previous = (table, partition, hash) => {
-        if (prev.lake[table]?.[partition] !== hash) return undefined;
-        const file = join(this.out, 'data_lake', table, partition, 'data_0.parquet');
+      this.partitions.previous = (area, table, partition, hash) => {
+        if (prev[area][table]?.[partition] !== hash) return undefined;
+        const file = join(this.out, AREA_DIR[area], table, partition, 'data_0.parquet');
         return existsSync(file) ? file : undefined;
       };
     }
@@ -484,7 +488,8 @@ export class IncrementalRun {
       as_of: this.asOf,
       definitions: this.definitions,
       inputs: this.inputs,
-      lake: Object.fromEntries(Object.entries(this.partitions.hashes).sort(([a], [b]) => a.localeCompare(b)).map(([t, p]) => [t, Object.fromEntries(Object.entries(p).sort(([a], [b]) => a.localeCompare(b)))])),
+      lake: sortedHashes(this.partitions.hashes.lake),
+      warehouse: sortedHashes(this.partitions.hashes.warehouse),
     };
     const file = join(stagingOut, MANIFEST_FILE);
     await mkdir(dirname(file), { recursive: true });
@@ -509,7 +514,14 @@ export class IncrementalRun {
       processed: this.processed,
       ...(this.mode === 'incremental' && this.previousAsOf !== undefined ? { as_of_recheck: { from: this.previousAsOf, to: this.asOf, datasets: this.rechecks } } : {}),
       this_run: this.thisRun,
-      lake: { written: this.partitions.written, kept: this.partitions.kept },
+      lake: this.partitions.done.lake,
+      warehouse: this.partitions.done.warehouse,
     };
   }
+}
+
+/** Table → partition → hash, both levels in name order (the manifest's bytes do not follow the scheduling). */
+function sortedHashes(hashes: Record<string, Record<string, string>>): Record<string, Record<string, string>> {
+  const byName = <T>(o: Record<string, T>) => Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
+  return Object.fromEntries(byName(hashes).map(([t, p]) => [t, Object.fromEntries(byName(p))]));
 }

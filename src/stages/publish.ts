@@ -15,17 +15,25 @@ import { exportOrder, exportOrderBy, exportSelect, exportType } from './export-p
 /** Version of output/exports/index.json. */
 export const EXPORTS_INDEX_VERSION = 1;
 
-/** Incremental runs (incremental.ts): each lake partition's content hash is computed in the scan that
- * finds the partitions; a partition whose hash equals the previous run's is linked from the previous
- * output instead of being written again (its bytes are the ones that content gives). */
+/** Where partitioned tables are published: the lake (data_lake/<table>) or the warehouse (data_warehouse/<table>). */
+export type PartitionArea = 'lake' | 'warehouse';
+export const AREA_DIR: Record<PartitionArea, string> = { lake: 'data_lake', warehouse: 'data_warehouse' };
+
+/** Incremental runs (incremental.ts): each partition's content hash (lake and warehouse) is computed in
+ * the scan that finds the partitions; a partition whose hash equals the previous run's is linked from the
+ * previous output instead of being written again (its bytes are the ones that content gives). */
 export interface PartitionReuse {
   /** The previous run's file of this partition when its content hash is `hash`, else undefined. */
-  previous?: (table: string, partition: string, hash: string) => string | undefined;
-  /** Filled in: table → partition path (`year=2025/month=06`) → content hash. */
-  hashes: Record<string, Record<string, string>>;
-  /** Filled in: partition paths (`table/year=…/month=…`) linked from the previous output, and written anew. */
-  kept: string[];
-  written: string[];
+  previous?: (area: PartitionArea, table: string, partition: string, hash: string) => string | undefined;
+  /** Filled in: area → table → partition path (`year=2025/month=06`) → content hash. */
+  hashes: Record<PartitionArea, Record<string, Record<string, string>>>;
+  /** Filled in: per area, partition paths (`table/year=…/month=…`) linked from the previous output, and written anew. */
+  done: Record<PartitionArea, { kept: string[]; written: string[] }>;
+}
+
+/** An empty PartitionReuse (nothing hashed, kept or written yet). */
+export function partitionReuse(): PartitionReuse {
+  return { hashes: { lake: {}, warehouse: {} }, done: { lake: { kept: [], written: [] }, warehouse: { kept: [], written: [] } } };
 }
 
 export interface PublishedFile {
@@ -66,7 +74,7 @@ interface WriteTask {
  * (`<col>=<value>/…/data_0.parquet`), rows fully sorted: DuckDB's PARTITION_BY spreads a partition
  * over files per thread, so file names and row order would follow the scheduling. The partitions are
  * found (and linked, when reused) here; their COPYs are returned as tasks. Returns the table's rows. */
-async function planPartitioned(engine: Engine, relation: Sql, dir: string, partitionBy: string[], key: string[], holds: boolean, tasks: WriteTask[], reuse?: { table: string; hooks: PartitionReuse }): Promise<number> {
+async function planPartitioned(engine: Engine, relation: Sql, dir: string, partitionBy: string[], key: string[], holds: boolean, tasks: WriteTask[], reuse?: { area: PartitionArea; table: string; hooks: PartitionReuse }): Promise<number> {
   const cols = partitionBy.map((c) => ident(c));
   // Each partition's values typed (to filter on, bound as parameters: no cast of the column per row)
   // and as text (to name its folder), its rows; with `reuse`, its content hash in the same scan (row
@@ -93,15 +101,15 @@ async function planPartitioned(engine: Engine, relation: Sql, dir: string, parti
     if (reuse) {
       const partition = parts.join('/');
       const hash = String(row['__h']);
-      (reuse.hooks.hashes[reuse.table] ??= {})[partition] = hash;
-      const previous = reuse.hooks.previous?.(reuse.table, partition, hash);
+      (reuse.hooks.hashes[reuse.area][reuse.table] ??= {})[partition] = hash;
+      const previous = reuse.hooks.previous?.(reuse.area, reuse.table, partition, hash);
       if (previous) {
         // Same filesystem (the staging folder is beside the output): a hard link, else a copy.
         await link(previous, file).catch(() => copyFile(previous, file));
-        reuse.hooks.kept.push(`${reuse.table}/${partition}`);
+        reuse.hooks.done[reuse.area].kept.push(`${reuse.table}/${partition}`);
         continue;
       }
-      reuse.hooks.written.push(`${reuse.table}/${partition}`);
+      reuse.hooks.done[reuse.area].written.push(`${reuse.table}/${partition}`);
     }
     tasks.push({
       weight: rows * width,
@@ -148,7 +156,7 @@ export async function publishOutputs(
     const dir = join(staging, 'data_lake', table);
     await mkdir(dir, { recursive: true });
     if (partition_by.length > 0) {
-      const rows = await planPartitioned(engine, gold(table), dir, partition_by, keys[table] ?? [], holds(table), tasks, opts.partitions ? { table, hooks: opts.partitions } : undefined);
+      const rows = await planPartitioned(engine, gold(table), dir, partition_by, keys[table] ?? [], holds(table), tasks, opts.partitions ? { area: 'lake', table, hooks: opts.partitions } : undefined);
       files.push({ kind: 'lake', table, path: dir, rows });
     } else {
       const file: PublishedFile = { kind: 'lake', table, path: dir, rows: 0 };
@@ -163,7 +171,18 @@ export async function publishOutputs(
     tasks.push({ weight: weightOf('gold', table), run: async (s) => { file.rows = await copy(s, await sorted(s, gold(table), table), file.path, sql`FORMAT parquet`); } });
   };
   for (const table of config.publish.aggregates) if (need(table)) await single('aggregate', table, join(staging, 'data_lake', 'aggregates', table));
-  for (const table of config.publish.warehouse) if (need(table)) await single('warehouse', table, join(staging, 'data_warehouse', table));
+  for (const entry of config.publish.warehouse) {
+    const { table, partition_by } = typeof entry === 'string' ? { table: entry, partition_by: [] } : entry;
+    if (!need(table)) continue;
+    const dir = join(staging, 'data_warehouse', table);
+    if (partition_by.length === 0) {
+      await single('warehouse', table, dir);
+      continue;
+    }
+    await mkdir(dir, { recursive: true });
+    const rows = await planPartitioned(engine, gold(table), dir, partition_by, keys[table] ?? [], holds(table), tasks, opts.partitions ? { area: 'warehouse', table, hooks: opts.partitions } : undefined);
+    files.push({ kind: 'warehouse', table, path: dir, rows });
+  }
   await mkdir(join(staging, 'exports', 'csv'), { recursive: true });
   await mkdir(join(staging, 'exports', 'json'), { recursive: true });
   // Exports a BI tool loads as they are: rank or date order, money in cents, and an index of every file.

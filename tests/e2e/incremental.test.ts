@@ -37,6 +37,7 @@ interface RunRecord {
     processed: Record<string, string[]>;
     this_run: Record<string, { records_in: number; rows_out: number; rows_quarantined: number; duplicates_dropped: number; rows_excluded: number }>;
     lake: { written: string[]; kept: string[] };
+    warehouse: { written: string[]; kept: string[] };
     as_of_recheck?: { from: string; to: string; datasets: Record<string, { rules: string[]; rechecked: number; to_silver: number }> };
   };
   published: { path: string }[];
@@ -101,6 +102,8 @@ describe('incremental runs over daily files', () => {
     const before = records(A.out)[0]!;
     const kept = join(A.out, 'data_lake', 'orders_enriched', 'year=2024', 'month=01', 'data_0.parquet');
     const inode = statSync(kept).ino;
+    const keptFact = join(A.out, 'data_warehouse', 'fact_orders', 'year=2024', 'month=01', 'data_0.parquet');
+    const factInode = statSync(keptFact).ino;
     renameSync(join(hold, '2025-06-30.csv'), join(orders, '2025-06-30.csv'));
     const newLines = dataLines(join(orders, '2025-06-30.csv'));
     const a = run(A);
@@ -123,6 +126,10 @@ describe('incremental runs over daily files', () => {
     expect(rec.incremental.lake.written).toEqual(['orders_enriched/year=2025/month=06']);
     expect(rec.incremental.lake.kept).toContain('orders_enriched/year=2024/month=01');
     expect(statSync(kept).ino).toBe(inode); // the same file, not rewritten
+    // The warehouse fact, partitioned by year/month as the lake: the new day's month written, the others linked.
+    expect(rec.incremental.warehouse.written).toEqual(['fact_orders/year=2025/month=06']);
+    expect(rec.incremental.warehouse.kept).toContain('fact_orders/year=2024/month=01');
+    expect(statSync(keptFact).ino).toBe(factInode);
     const quality = JSON.parse(readFileSync(join(A.reports, 'quality_report.json'), 'utf8')) as { sources: Record<string, { records_in: number }>; counts_scope: string; checks: unknown[] };
     expect(quality.sources['orders']!.records_in).toBe(rec.counts['orders']!.records_in);
     expect(quality.counts_scope).toMatch(/cumulative/);

@@ -90,6 +90,8 @@ describe('etl run on generated data with injected defects', () => {
   it('writes every output of the layout', () => {
     const files = listFiles(out);
     expect(files.some((f) => /^data_lake\/orders_enriched\/year=\d{4}\/month=\d{1,2}\/.+\.parquet$/.test(f))).toBe(true);
+    // The warehouse fact in hive folders by year/month (pipeline/config.yaml), its columns without them.
+    expect(files.filter((f) => f.startsWith('data_warehouse/fact_orders/')).every((f) => /^data_warehouse\/fact_orders\/year=\d{4}\/month=\d{2}\/data_0\.parquet$/.test(f))).toBe(true);
     for (const t of ['fact_orders', 'dim_customers', 'dim_products', 'dim_date', 'agg_daily_sales', 'agg_monthly_sales']) {
       expect(files.some((f) => f.startsWith(`data_warehouse/${t}/`) && f.endsWith('.parquet')), t).toBe(true);
     }
@@ -192,6 +194,8 @@ describe('etl run on generated data with injected defects', () => {
     expect(columns('dim_products')).toEqual(expect.arrayContaining(['brand', 'current_stock', 'warehouses']));
     expect(columns('fact_orders')).toEqual(expect.arrayContaining(['line_number', 'price_source']));
     expect(columns('fact_orders')).not.toContain('shipping_address');
+    // year and month are the fact's hive folders, not columns of its files (as in the lake).
+    expect(columns('fact_orders')).toEqual(['order_id', 'line_number', 'order_line_id', 'product_id', 'customer_id', 'date_key', 'order_ts', 'quantity', 'unit_price', 'price_source', 'unit_cost', 'amount', 'margin']);
   });
 
   it('never publishes a shipping address, only its country', () => {

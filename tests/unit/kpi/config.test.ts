@@ -23,7 +23,7 @@ describe('pipeline config', () => {
     expect(c.forecast).toEqual({ method: 'auto', season_days: 7, horizons: [7, 30, 90], backtest_days: 28, backtest_origins: 6, backtest_step_days: 14 });
     expect(c.forecast.horizons).toEqual([7, 30, 90]);
     expect(c.publish.lake['orders_enriched']?.partition_by).toEqual(['year', 'month']);
-    expect(c.publish.warehouse).toEqual(['fact_orders', 'dim_customers', 'dim_products', 'dim_date', 'agg_daily_sales', 'agg_monthly_sales']);
+    expect(c.publish.warehouse).toEqual([{ table: 'fact_orders', partition_by: ['year', 'month'] }, 'dim_customers', 'dim_products', 'dim_date', 'agg_daily_sales', 'agg_monthly_sales']);
     expect(modelVars(c, '2024-03-10')).toEqual({
       as_of: '2024-03-10', premium_min_revenue: 1000, premium_tiers: ['gold', 'platinum'], low_stock_threshold: 10, cover_window_days: 28,
       clv_lifespan_months: 12, clv_min_tenure_months: 6, basket_min_pair_orders: 2, basket_top_pairs: 20,
