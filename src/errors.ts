@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'OUTPUT_NOT_WRITABLE'
   | 'IO_FAILED'
   | 'DISK_FULL'
+  | 'INTERRUPTED'
   | 'INTERNAL';
 
 /** Exit codes of the public interface (README.md, "Exit codes"): 2 = invalid input, 3 = runtime failure. */
@@ -40,6 +41,7 @@ const EXIT_CODES: Record<ErrorCode, 2 | 3> = {
   OUTPUT_NOT_WRITABLE: 2,
   IO_FAILED: 3,
   DISK_FULL: 3,
+  INTERRUPTED: 3,
   INTERNAL: 3,
 };
 

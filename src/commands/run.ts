@@ -9,6 +9,7 @@ import { loadPipelineConfig } from '../config.ts';
 import { deliverAlerts, deliveryStatus, readAlerts, recordDeliveries, type RunNotice } from '../alerts/deliver.ts';
 import { emitCiError, emitCiReport, resolveCiMode } from './ci-output.ts';
 import { printRunSummary } from './run-summary.ts';
+import { installInterruptHandlers } from '../interrupt.ts';
 
 export interface RunCommandOptions {
   data: string;
@@ -45,6 +46,7 @@ export async function runCommand(opts: RunCommandOptions): Promise<number> {
   const logger = createLogger({ ...(opts.logLevel ? { logLevel: opts.logLevel } : {}), ...(opts.logFormat ? { logFormat: opts.logFormat } : {}) });
   const ci = resolveCiMode(opts.ci);
   const asOf = opts.asOf ?? todayUtc();
+  installInterruptHandlers();
   const outcome = await runPipeline({
     data: opts.data,
     contracts: opts.contracts,

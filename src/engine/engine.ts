@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type * as DuckDBApi from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { EtlError } from '../errors.ts';
+import { interruptedError, interruptSignal, onInterrupt, throwIfInterrupted } from '../interrupt.ts';
 import { trusted, literal, type Sql } from '../sql/sql.ts';
 import { defaultMemoryLimit } from './memory-limit.ts';
 
@@ -108,6 +109,7 @@ function toCell(v: unknown): Cell {
 // and profiling aid; off by default).
 const profileFile = process.env['ETL_PROFILE_SQL'];
 async function profiled<T>(q: Sql, run: () => Promise<T>): Promise<T> {
+  throwIfInterrupted();
   if (!profileFile) return run();
   const t0 = performance.now();
   try {
@@ -117,6 +119,18 @@ async function profiled<T>(q: Sql, run: () => Promise<T>): Promise<T> {
     appendFileSync(profileFile, `${String(ms).padStart(7)} ms  ${q.text.replace(/\s+/g, ' ').slice(0, 160)}\n`);
   }
 }
+
+/** Every open connection: a stop asked by a signal interrupts the statement each is running (interrupt.ts). */
+const live = new Set<DuckDBConnection>();
+onInterrupt(() => {
+  const interruptAll = () => {
+    for (const conn of live) conn.interrupt();
+  };
+  interruptAll();
+  // DuckDB clears a connection's interrupt as a statement starts: one that started between the check
+  // before it (profiled) and the signal is interrupted by the next round.
+  setInterval(interruptAll, 200).unref();
+});
 
 function firstLine(message: string): string {
   return (message.split('\n')[0] ?? message).trim();
@@ -128,7 +142,9 @@ export class Engine {
     private readonly conn: DuckDBConnection,
     /** False for a session of another engine's database (closing it closes only its connection). */
     private readonly ownsInstance = true,
-  ) {}
+  ) {
+    live.add(conn);
+  }
 
   static async open(options: EngineOptions = {}): Promise<Engine> {
     let instance: DuckDBInstance;
@@ -254,6 +270,7 @@ export class Engine {
   }
 
   close(): void {
+    live.delete(this.conn);
     try {
       this.conn.closeSync();
       if (this.ownsInstance) this.instance.closeSync();
@@ -263,6 +280,8 @@ export class Engine {
   }
 
   private wrap(cause: unknown, q: Sql): EtlError {
+    if (cause instanceof EtlError && cause.code === 'INTERRUPTED') return cause;
+    if (interruptSignal()) return interruptedError(cause);
     const message = cause instanceof Error ? cause.message : String(cause);
     return new EtlError('ENGINE_QUERY_FAILED', firstLine(message), {
       hint: 'rerun with --debug to see the statement',

@@ -33,6 +33,7 @@ import { guardRunPaths, guardSources, guardWritable, OUTPUT_MARKERS } from './gu
 import { acquireLock, type OutputLock } from './output-lock.ts';
 import { removeStaleSpills, spillPathOf } from './spill.ts';
 import { reachStep } from './test-hooks.ts';
+import { throwIfInterrupted } from '../interrupt.ts';
 import { fingerprintFile, type Fingerprint } from './fingerprint.ts';
 import { exposeRawSource, readStagingModels, stageBronze } from './staging.ts';
 import { contractPaths, resolvePipelineDirs } from './pipeline-dirs.ts';
@@ -175,6 +176,8 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
   const startedAt = new Date();
   const stages: Record<string, number> = {};
   const timed = async <T>(stage: string, fn: () => Promise<T>): Promise<T> => {
+    await reachStep(`stage:${stage}`);
+    throwIfInterrupted(); // SIGTERM/SIGINT (interrupt.ts): no stage starts after it
     const t0 = performance.now();
     const progress = startProgress(stage);
     try {

@@ -23,13 +23,15 @@ export const RUN_STEPS = [
   'cleaned', // the previous trees are deleted
 ] as const;
 export type RunStep = (typeof RUN_STEPS)[number];
+/** The start of each stage of a run (`stage:gold`, `stage:publish`…), as the steps above (not in the kill test). */
+export type StageStep = `stage:${string}`;
 
 const dir = process.env['ETL_TEST_HOOK_DIR'];
 const pause = process.env['ETL_TEST_HOOK_PAUSE'];
 const fault = process.env['ETL_TEST_FAULT'];
 const active = Boolean(dir || pause || fault);
 
-export async function reachStep(step: RunStep): Promise<void> {
+export async function reachStep(step: RunStep | StageStep): Promise<void> {
   if (!active) return;
   if (dir) writeFileSync(join(dir, `reached-${step}`), `${process.pid}\n`);
   if (pause === step && dir) {
