@@ -721,11 +721,12 @@ async function readCsvRun(engine: Engine, files: string[], schema: string, stem:
   };
   const byRecord = adjSteps.length + files.length <= MAX_LINE_STEPS && multiSteps.length + files.length <= MAX_LINE_STEPS;
   if (byRecord) {
-    const key = (x: Sql) => sql`(g.f::BIGINT * ${literal(RUN_KEY)} + ${x})`;
+    // (Each key is a column of its own: inlined, it was computed again at every node of the search.)
+    const base = sql`g.${fi}::BIGINT * ${literal(RUN_KEY)}`;
     await engine.exec(sql`CREATE OR REPLACE TABLE ${records} AS
-      WITH g AS (SELECT g.*, g.${fi} AS f, g.rowid - fl.start + 1 AS k FROM ${raw} AS g JOIN ${filesTable} fl ON fl.f = g.${fi}),
-           gr AS (SELECT g.*, g.k + ${lineShift(key(trusted('g.k')), keyed(adjSteps))} AS r FROM g)
-      SELECT ${cols}, fl.file AS _source_file, (g.r + ${lineShift(key(trusted('g.r')), keyed(multiSteps))})::BIGINT AS _record_number
+      WITH g AS (SELECT g.*, g.${fi} AS f, ${base} + g.rowid - fl.start + 1 AS fk, ${base} AS fb FROM ${raw} AS g JOIN ${filesTable} fl ON fl.f = g.${fi}),
+           gr AS (SELECT g.*, g.fk + ${lineShift(trusted('g.fk'), keyed(adjSteps))} AS fr FROM g)
+      SELECT ${cols}, fl.file AS _source_file, (g.fr - g.fb${multiSteps.length > 0 ? sql` + ${lineShift(trusted('g.fr'), keyed(multiSteps))}` : trusted('')})::BIGINT AS _record_number
       FROM gr g JOIN ${filesTable} fl ON fl.f = g.f`);
   } else {
     await engine.exec(sql`CREATE OR REPLACE TABLE ${records} AS
