@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { withEngine, type Engine } from '../../../src/engine/engine.ts';
 import { readSource, type ReadSourceResult } from '../../../src/io/read-source.ts';
 import { sql } from '../../../src/sql/sql.ts';
+import type { CsvDialect } from '../../../src/io/csv-header.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'etl-csv-runs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,14 +39,14 @@ async function contents(e: Engine, r: ReadSourceResult): Promise<{ good: Rows; b
 }
 
 /** The glob's files read together, and each file read alone (the reference), under the run's settings. */
-async function both(e: Engine, files: string[]) {
+async function both(e: Engine, files: string[], options: CsvDialect = {}) {
   await e.exec(sql`SET preserve_insertion_order = false; SET threads = 4`);
-  const together = await readSource(e, { files, schema: 'bronze', table: 'g' });
+  const together = await readSource(e, { files, schema: 'bronze', table: 'g', options });
   const got = await contents(e, together);
   const want: { good: Rows; bad: Rows } = { good: [], bad: [] };
   let records = 0;
   for (const [i, file] of files.entries()) {
-    const alone = await readSource(e, { files: [file], schema: 'bronze', table: `alone${i}` });
+    const alone = await readSource(e, { files: [file], schema: 'bronze', table: `alone${i}`, options });
     const c = await contents(e, alone);
     want.good.push(...c.good);
     want.bad.push(...c.bad);
@@ -93,6 +94,20 @@ describe('a glob of CSV files read together', () => {
       expect(got.good).toEqual(want.good);
       expect(got.good.filter((r) => r['id'] === 'c50').map((r) => r['_record_number'])).toEqual([51, 51, 51]);
       checkLines(got.good);
+    });
+  });
+
+  it('numbers files without a header row (record k of a file is line k, then the shifts of its defects)', async () => {
+    const strip = (file: string) => writeFileSync(file, readFileSync(file, 'utf8').split('\n').slice(1).join('\n'));
+    const files = [write('h1.csv', 300), write('h2.csv', 90, { bad: 1_000_000 }), write('h3.csv', 200)];
+    files.forEach(strip);
+    await withEngine(async (e) => {
+      const { together, got, want } = await both(e, files, { header: false });
+      expect(together.relation.text).toContain('g__b0');
+      expect(got.bad.length).toBeGreaterThan(0);
+      expect(got.good).toEqual(want.good);
+      expect(got.bad).toEqual(want.bad);
+      expect(got.good.filter((r) => Object.values(r).includes('h50')).map((r) => r['_record_number'])).toEqual([50, 50, 50]); // h50 in each file, on its line 50
     });
   });
 
