@@ -106,8 +106,10 @@ function toCell(v: unknown): Cell {
 }
 
 // ETL_PROFILE_SQL=<file>: every statement's wall time and opening text appended to <file> (benchmark
-// and profiling aid; off by default).
+// and profiling aid; off by default). ETL_PROFILE_SQL_WIDTH: characters of each statement kept (default
+// 160; 0: the whole statement).
 const profileFile = process.env['ETL_PROFILE_SQL'];
+const profileWidth = Number(process.env['ETL_PROFILE_SQL_WIDTH'] ?? 160) || Infinity;
 async function profiled<T>(q: Sql, run: () => Promise<T>): Promise<T> {
   throwIfInterrupted();
   if (!profileFile) return run();
@@ -116,7 +118,7 @@ async function profiled<T>(q: Sql, run: () => Promise<T>): Promise<T> {
     return await run();
   } finally {
     const ms = Math.round(performance.now() - t0);
-    appendFileSync(profileFile, `${String(ms).padStart(7)} ms  ${q.text.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+    appendFileSync(profileFile, `${String(ms).padStart(7)} ms  ${q.text.replace(/\s+/g, ' ').slice(0, profileWidth)}\n`);
   }
 }
 
