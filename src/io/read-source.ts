@@ -610,7 +610,8 @@ async function csvRuns(files: string[], dialect: CsvDialect, path: 'auto' | 'duc
  * Reads a run of alike CSV files (csvRuns) with one read_csv, under preserved insertion order, with the
  * lineage readCsvFile gives each file: good row k of file f (its rows are contiguous, in file order) is
  * record k + the header, blank and rejected records of f before it, on the line after f's multi-line
- * records before it (both per file, by ASOF joins on the file). Undefined when a file of the run needs
+ * records before it (both per file: binary searches on a (file, record) key, or ASOF joins on the file
+ * when the steps are too many). Undefined when a file of the run needs
  * the per-file reader (DuckDB refuses the run, or a file's rejects call for the second path): the caller
  * then reads the files one by one.
  */
@@ -628,7 +629,9 @@ async function readCsvRun(engine: Engine, files: string[], schema: string, stem:
   try {
     await engine.exec(sql`CREATE OR REPLACE TABLE ${raw} AS SELECT *, file_index::INTEGER AS ${fi} FROM read_csv([${join(files.map((f) => literal(f)), ', ')}],
       ${csvOptions(dialect, header, rejects, longest)})`);
-  } catch {
+  } catch (e) {
+    // A full disk or a stop is not the files' doing: no point reading them one by one.
+    if (isDiskFull(e) || (e instanceof EtlError && e.code === 'INTERRUPTED')) throw e;
     return undefined;
   }
   const giveUp = async () => {
