@@ -589,7 +589,9 @@ async function csvRuns(files: string[], dialect: CsvDialect, path: 'auto' | 'duc
     try {
       const header = await readCsvHeader(file, dialect);
       const layout = scanCsvLayout(file, quote, escape, dialect.delimiter ?? ',');
-      if (header.length > 0 && !header.includes(FILE_INDEX) && !(secondPath && layout.lf && layout.bareCr)) alike = { header, layout };
+      // (A column named file_index would hide read_csv's virtual column of that name; names bind case-blind.)
+      const taken = header.some((h) => [FILE_INDEX, 'file_index'].includes(h.toLowerCase()));
+      if (header.length > 0 && !taken && !(secondPath && layout.lf && layout.bareCr)) alike = { header, layout };
     } catch {
       // Read alone: the per-file reader says what is wrong with it.
     }

@@ -134,6 +134,16 @@ describe('a glob of CSV files read together', () => {
     });
   });
 
+  it('reads files with a column named File_Index one by one (it would hide read_csv\'s own file_index)', async () => {
+    const files = [write('x1.csv', 120, { header: 'id,note,File_Index' }), write('x2.csv', 100, { header: 'id,note,File_Index' })];
+    await withEngine(async (e) => {
+      const { together, got, want } = await both(e, files);
+      expect(together.relation.text).not.toContain('__b0');
+      expect(got.good).toEqual(want.good);
+      expect(got.good.find((r) => r['id'] === 'x5')).toMatchObject({ File_Index: '5', _record_number: 6 });
+    });
+  });
+
   it('falls back to file by file when a file of the run has broken quoting (the second path)', async () => {
     const broken = join(dir, 'q2.csv');
     writeFileSync(broken, 'id,note,amount\nq1,ok,1\nq2,"a"b,2\nq3,ok,3\nq4,"never closed,4\nq5,z,5\n');
