@@ -41,8 +41,12 @@ export function requestInterrupt(signal: NodeJS.Signals): void {
 
 const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 2, SIGTERM: 15 };
 
-/** `etl run` only: the other commands publish nothing and may die at once, as by default. */
+let installed = false;
+
+/** `etl run` only: the other commands publish nothing and may die at once, as by default. Once per process. */
 export function installInterruptHandlers(): void {
+  if (installed) return;
+  installed = true;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.on(signal, () => {
       if (received) process.exit(128 + (SIGNAL_NUMBERS[signal] ?? 0));

@@ -91,7 +91,7 @@ export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<
   await (ordered ? inFileOrder : (_: Engine, body: () => Promise<void>) => body())(engine, async () => {
     // A glob's CSV files: runs of files alike (one header, nothing that needs a file of its own) are read
     // by one read_csv each, the others one by one.
-    const runs = ordered ? await csvRuns(spec.files, spec.options ?? {}, spec.csvPath ?? 'auto') : spec.files.map((_, i) => ({ from: i, to: i + 1 }));
+    const { runs, scans } = ordered ? await csvRuns(spec.files, spec.options ?? {}, spec.csvPath ?? 'auto') : { runs: spec.files.map((_, i) => ({ from: i, to: i + 1 })), scans: [] };
     for (const run of runs) {
       if (run.to - run.from > 1 && 'header' in run) {
         const part = await readCsvRun(engine, spec.files.slice(run.from, run.to), spec.schema, `${spec.table}__b${run.from}`, spec.options ?? {}, spec.csvPath ?? 'auto', run);
@@ -105,7 +105,7 @@ export async function readSource(engine: Engine, spec: ReadSourceSpec): Promise<
         const stem = `${spec.table}__f${i}`;
         const part =
           format === 'csv'
-            ? await readCsvFile(engine, file, spec.schema, stem, spec.options ?? {}, spec.csvPath ?? 'auto', ordered)
+            ? await readCsvFile(engine, file, spec.schema, stem, spec.options ?? {}, spec.csvPath ?? 'auto', ordered, scans[i])
             : format === 'parquet'
               ? await readParquetFile(engine, file, spec.schema, stem)
               : await readJsonFile(engine, file, spec.schema, stem, spec.jsonLayout);
@@ -416,8 +416,8 @@ async function inFileOrder(engine: Engine, body: () => Promise<void>): Promise<v
 
 /** `path`: which reader (auto: DuckDB's, or the second path where DuckDB numbers records apart from lines);
  * `ordered`: the caller reads under preserved insertion order already (a glob's files). */
-async function readCsvFile(engine: Engine, file: string, schema: string, stem: string, dialect: CsvDialect, path: 'auto' | 'duckdb' | 'js', ordered = false) {
-  const header = await readCsvHeader(file, dialect);
+async function readCsvFile(engine: Engine, file: string, schema: string, stem: string, dialect: CsvDialect, path: 'auto' | 'duckdb' | 'js', ordered = false, scanned?: CsvScan) {
+  const header = scanned?.header ?? (await readCsvHeader(file, dialect));
   const hasHeader = dialect.header !== false;
   const quote = dialect.quote ?? '"';
   const escape = dialect.escape ?? quote;
@@ -431,13 +431,13 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   // the multi-line records before it.
   // (A UTF-16 file is scanned as decoded text; its lines are counted in that text.)
   const utf16 = dialect.encoding === 'utf-16';
-  const layout = scanCsvLayout(file, quote, escape, dialect.delimiter ?? ',', utf16);
+  const layout = scanned?.layout ?? scanCsvLayout(file, quote, escape, dialect.delimiter ?? ',', utf16);
   // Where quoting is broken, DuckDB's reader may place a rejected record a byte off and keep an empty text
   // of it; where that or a stray line break meets a CR, it numbers records apart from the file's lines
   // (it counts a lone CR as a line end) or refuses the file. Such files (broken quoting; or a CR and a
   // rejected record or a refusal; or a bare CR, one not ending a line) are read by the second path, which
   // parses them in JS (read-csv-records.ts). Any other file never pays for it.
-  const secondPath = path !== 'duckdb' && layout.lf && parsableInJs(dialect);
+  const secondPath = secondPathOpen(dialect, path, layout);
   const readInJs = async () => {
     await engine.exec(sql`DROP TABLE IF EXISTS ${raw}; DROP TABLE IF EXISTS ${ident(rejects)}; DROP TABLE IF EXISTS ${ident(`${rejects}_scan`)}`);
     const part = await readCsvRecords(engine, file, schema, stem, dialect, header, { rawCap: RAW_CAP, maxRecord: MAX_LINE_SIZE });
@@ -465,12 +465,10 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   const rej = ident(rejects);
   if (secondPath) {
     const why = await engine.rows(sql`SELECT count(*) AS n, count(*) FILTER (error_type = 'UNQUOTED VALUE') AS quoting FROM ${rej}`);
-    if (Number(why[0]?.['quoting'] ?? 0) > 0 || (layout.cr && Number(why[0]?.['n'] ?? 0) > 0)) return readInJs();
+    if (rejectsCallForSecondPath(layout, { n: Number(why[0]?.['n'] ?? 0), quoting: Number(why[0]?.['quoting'] ?? 0) })) return readInJs();
   }
   const small = (name: string, columns: string, rows: number[][]) => smallTable(engine, table(name), columns, rows);
-  const rejected = await engine.rows(sql`SELECT line AS r, min(line_byte_position) AS pos, max(byte_position) AS upto,
-      left(arg_min(csv_line, line_byte_position), 256) AS probe, strlen(arg_min(csv_line, line_byte_position)) AS bytes
-    FROM ${rej} GROUP BY line ORDER BY line`);
+  const rejected = await engine.rows(sql`SELECT line AS r, ${REJECT_PROBE} FROM ${rej} GROUP BY line ORDER BY line`);
   const cols = join(header.map((h) => sql`g.${ident(h)}`), ', ');
   const records = trusted(`${ident(schema).text}.${ident(stem).text}`);
   if (rejected.length === 0 && layout.multi.length === 0 && layout.blanks.length === 0) {
@@ -492,11 +490,8 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   // quoting meets a stray CR it may be empty, or miss its first bytes. Those are read from the file.
   const rawFix = await small('__rawfix', 'r BIGINT, raw VARCHAR', []);
   for (const t of rejected) {
-    const fixed = rawTextFix(file, Number(t['pos']), Number(t['upto']), String(t['probe'] ?? ''), Number(t['bytes'] ?? 0));
-    if (fixed === undefined) continue;
-    // (A string literal cannot hold NUL: the text is spliced around chr(0).)
-    const text = join(fixed.split('\0').flatMap((part, i) => (i ? [trusted('chr(0)'), literal(part)] : [literal(part)])), ' || ');
-    await engine.exec(sql`INSERT INTO ${rawFix} VALUES (${literal(Number(t['r']))}, ${text})`);
+    const text = fixedRawText(file, t);
+    if (text) await engine.exec(sql`INSERT INTO ${rawFix} VALUES (${literal(Number(t['r']))}, ${text})`);
   }
   // Rejected records (one row per error; a record may have several), at the line they start on; the text
   // DuckDB keeps of the record is that of its first error (the one nearest the record's start).
@@ -532,6 +527,26 @@ async function readCsvFile(engine: Engine, file: string, schema: string, stem: s
   await engine.exec(sql`DROP TABLE ${raw}`);
   return { columns: header.map(textColumn), records, malformed: bad, stored: records };
 }
+
+/** Per rejected record (GROUP BY line): where DuckDB placed it and the start of its text, for rawTextFix. */
+const REJECT_PROBE = trusted(`min(line_byte_position) AS pos, max(byte_position) AS upto,
+  left(arg_min(csv_line, line_byte_position), 256) AS probe, strlen(arg_min(csv_line, line_byte_position)) AS bytes`);
+
+/** rawTextFix for one REJECT_PROBE row, as SQL text (a string literal cannot hold NUL: the text is spliced
+ * around chr(0)); undefined when DuckDB's own text is right. */
+function fixedRawText(file: string, t: Record<string, unknown>): Sql | undefined {
+  const fixed = rawTextFix(file, Number(t['pos']), Number(t['upto']), String(t['probe'] ?? ''), Number(t['bytes'] ?? 0));
+  if (fixed === undefined) return undefined;
+  return join(fixed.split('\0').flatMap((part, i) => (i ? [trusted('chr(0)'), literal(part)] : [literal(part)])), ' || ');
+}
+
+/** Whether a file may go to the second path (records parsed in JS) at all. */
+const secondPathOpen = (dialect: CsvDialect, path: 'auto' | 'duckdb' | 'js', layout: CsvLayout): boolean =>
+  path !== 'duckdb' && layout.lf && parsableInJs(dialect);
+
+/** Whether DuckDB's rejects of such a file send it there: broken quoting, or a CR and a rejected record. */
+const rejectsCallForSecondPath = (layout: CsvLayout, rejects: { n: number; quoting: number }): boolean =>
+  rejects.quoting > 0 || (layout.cr && rejects.n > 0);
 
 /** A small table of constants (lineage steps, file lists). */
 async function smallTable(engine: Engine, t: Sql, columns: string, rows: SqlValue[][]): Promise<Sql> {
@@ -571,17 +586,23 @@ interface AlikeCsvRun extends CsvRun {
   layouts: CsvLayout[];
 }
 
+/** What csvRuns read of a file before reading it: readCsvFile takes it instead of reading it again. */
+interface CsvScan {
+  header: string[];
+  layout: CsvLayout;
+}
+
 /**
  * Runs of consecutive files of a glob that one read_csv reads together: the same header, and nothing
  * that needs a file of its own before reading (a bare CR sends a file to the second path; UTF-16 is
  * decoded file by file). A daily export is one run: 390 files read one by one spent 36 s at 1M lines
  * (about 15 statements per file), read together about 3 s.
  */
-async function csvRuns(files: string[], dialect: CsvDialect, path: 'auto' | 'duckdb' | 'js'): Promise<(CsvRun | AlikeCsvRun)[]> {
-  if (path === 'js' || dialect.encoding === 'utf-16') return files.map((_, i) => ({ from: i, to: i + 1 }));
+async function csvRuns(files: string[], dialect: CsvDialect, path: 'auto' | 'duckdb' | 'js'): Promise<{ runs: (CsvRun | AlikeCsvRun)[]; scans: (CsvScan | undefined)[] }> {
+  const scans: (CsvScan | undefined)[] = [];
+  if (path === 'js' || dialect.encoding === 'utf-16') return { runs: files.map((_, i) => ({ from: i, to: i + 1 })), scans };
   const quote = dialect.quote ?? '"';
   const escape = dialect.escape ?? quote;
-  const secondPath = path !== 'duckdb' && parsableInJs(dialect);
   const runs: (CsvRun | AlikeCsvRun)[] = [];
   let run: AlikeCsvRun | undefined;
   for (const [i, file] of files.entries()) {
@@ -589,9 +610,10 @@ async function csvRuns(files: string[], dialect: CsvDialect, path: 'auto' | 'duc
     try {
       const header = await readCsvHeader(file, dialect);
       const layout = scanCsvLayout(file, quote, escape, dialect.delimiter ?? ',');
+      scans[i] = { header, layout };
       // (A column named file_index would hide read_csv's virtual column of that name; names bind case-blind.)
       const taken = header.some((h) => [FILE_INDEX, 'file_index'].includes(h.toLowerCase()));
-      if (header.length > 0 && !taken && !(secondPath && layout.lf && layout.bareCr)) alike = { header, layout };
+      if (header.length > 0 && !taken && !(secondPathOpen(dialect, path, layout) && layout.bareCr)) alike = { header, layout };
     } catch {
       // Read alone: the per-file reader says what is wrong with it.
     }
@@ -605,7 +627,7 @@ async function csvRuns(files: string[], dialect: CsvDialect, path: 'auto' | 'duc
     if (!alike) runs.push({ from: i, to: i + 1 });
   }
   if (run) runs.push(run);
-  return runs;
+  return { runs, scans };
 }
 
 /**
@@ -654,24 +676,15 @@ async function readCsvRun(engine: Engine, files: string[], schema: string, stem:
   await engine.exec(sql`CREATE OR REPLACE TABLE ${rejected} AS
     SELECT fl.f, r.line, r.line_byte_position, r.byte_position, r.csv_line, r.error_type, r.error_message
     FROM ${rej} r JOIN ${scan} s ON s.scan_id = r.scan_id AND s.file_id = r.file_id JOIN ${filesTable} fl ON fl.file = s.file_path`);
-  const why = await engine.rows(sql`SELECT f, count(*) AS n, count(*) FILTER (error_type = 'UNQUOTED VALUE') AS quoting FROM ${rejected} GROUP BY f
-    UNION ALL SELECT -1, (SELECT count(*) FROM ${rej}) - (SELECT count(*) FROM ${rejected}), 0`);
-  for (const w of why) {
-    const f = Number(w['f']);
-    const n = Number(w['n']);
-    if (f === -1) {
-      if (n !== 0) return giveUp(); // a rejected record not placed in a file
-      continue;
-    }
-    const layout = layouts[f]!;
-    // As readCsvFile: broken quoting, or a CR and a rejected record, send the file to the second path.
-    if (path !== 'duckdb' && layout.lf && parsableInJs(dialect) && (Number(w['quoting']) > 0 || (layout.cr && n > 0))) return giveUp();
-  }
+  const why = (await engine.rows(sql`SELECT f, count(*) AS n, count(*) FILTER (error_type = 'UNQUOTED VALUE') AS quoting FROM ${rejected} GROUP BY f`))
+    .map((w) => ({ f: Number(w['f']), n: Number(w['n']), quoting: Number(w['quoting']) }));
+  // Every rejected record placed in a file, and none that sends its file to the second path (as readCsvFile).
+  if (why.reduce((sum, w) => sum + w.n, 0) !== Number(await engine.scalar(sql`SELECT count(*) FROM ${rej}`))) return giveUp();
+  if (why.some((w) => secondPathOpen(dialect, path, layouts[w.f]!) && rejectsCallForSecondPath(layouts[w.f]!, w))) return giveUp();
   const cols = join(header.map((h) => sql`g.${ident(h)}`), ', ');
   const records = trusted(`${ident(schema).text}.${ident(stem).text}`);
   const bad = table('__bad');
-  const anyRejected = why.some((w) => Number(w['f']) >= 0 && Number(w['n']) > 0);
-  if (!anyRejected && layouts.every((l) => l.multi.length === 0 && l.blanks.length === 0)) {
+  if (why.length === 0 && layouts.every((l) => l.multi.length === 0 && l.blanks.length === 0)) {
     await engine.exec(sql`CREATE OR REPLACE TABLE ${bad} (_source_file VARCHAR, _record_number BIGINT, _raw VARCHAR, _error VARCHAR)`);
     await engine.exec(sql`CREATE OR REPLACE TABLE ${records} AS
       SELECT ${cols}, fl.file AS _source_file, (g.rowid - fl.start + ${literal(hasHeader ? 2 : 1)})::BIGINT AS _record_number
@@ -687,15 +700,11 @@ async function readCsvRun(engine: Engine, files: string[], schema: string, stem:
   const long = await smallTable(engine, table('__long'), 'f INTEGER, r BIGINT, bytes BIGINT', perFile((l) => l.long, (f, [r, bytes]) => [f, r, bytes]));
   const blanks = await smallTable(engine, table('__blanks'), 'f INTEGER, r BIGINT', perFile((l) => l.blanks, (f, r) => [f, r]));
   const rawFix = await smallTable(engine, table('__rawfix'), 'f INTEGER, r BIGINT, raw VARCHAR', []);
-  const probes = await engine.rows(sql`SELECT f, line AS r, min(line_byte_position) AS pos, max(byte_position) AS upto,
-      left(arg_min(csv_line, line_byte_position), 256) AS probe, strlen(arg_min(csv_line, line_byte_position)) AS bytes
-    FROM ${rejected} GROUP BY f, line ORDER BY f, line`);
+  const probes = await engine.rows(sql`SELECT f, line AS r, ${REJECT_PROBE} FROM ${rejected} GROUP BY f, line ORDER BY f, line`);
   for (const t of probes) {
     const f = Number(t['f']);
-    const fixed = rawTextFix(files[f]!, Number(t['pos']), Number(t['upto']), String(t['probe'] ?? ''), Number(t['bytes'] ?? 0));
-    if (fixed === undefined) continue;
-    const text = join(fixed.split('\0').flatMap((part, i) => (i ? [trusted('chr(0)'), literal(part)] : [literal(part)])), ' || ');
-    await engine.exec(sql`INSERT INTO ${rawFix} VALUES (${literal(f)}, ${literal(Number(t['r']))}, ${text})`);
+    const text = fixedRawText(files[f]!, t);
+    if (text) await engine.exec(sql`INSERT INTO ${rawFix} VALUES (${literal(f)}, ${literal(Number(t['r']))}, ${text})`);
   }
   await engine.exec(sql`CREATE OR REPLACE TABLE ${bad} AS
     WITH e AS (SELECT rj.f, rj.r, trim(coalesce(x.raw, rj.raw), chr(10) || chr(13)) AS raw, rj.errors
