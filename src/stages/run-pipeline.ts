@@ -34,11 +34,11 @@ import { acquireLock, type OutputLock } from './output-lock.ts';
 import { removeStaleSpills, spillPathOf } from './spill.ts';
 import { reachStep } from './test-hooks.ts';
 import { throwIfInterrupted } from '../interrupt.ts';
-import { fingerprintFile, type Fingerprint } from './fingerprint.ts';
+import { fingerprintFile, readFingerprintCache, writeFingerprintCache, type Fingerprint, type SeenFingerprint } from './fingerprint.ts';
 import { exposeRawSource, readStagingModels, stageBronze } from './staging.ts';
 import { contractPaths, resolvePipelineDirs } from './pipeline-dirs.ts';
 import { checkModelsAgainstContracts } from './check-models.ts';
-import { COUNTS_SCOPE, IncrementalFallback, IncrementalRun, type IncrementalSummary } from './incremental.ts';
+import { COUNTS_SCOPE, IncrementalFallback, IncrementalRun, readsGlob, type IncrementalSummary } from './incremental.ts';
 
 export interface RunOptions {
   data: string;
@@ -209,8 +209,18 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
   await guardSources(plan.datasets.flatMap((d) => d.files ?? [d.file]));
   // The input fingerprints (a full read of every file) are hashed while DuckDB reads and checks the
   // sources; the run id that depends on them is first needed at publish.
-  const fingerprints = Promise.all(plan.datasets.flatMap((d) => (d.files ?? [d.file]).map((f) => fingerprintFile(f))));
+  // A run that keeps a state (a source read from a glob: incremental.ts) reuses the fingerprints of the
+  // files unchanged since they were last read (fingerprint.ts); --full-refresh reads every file.
+  const keepsState = readsGlob(plan) && staging.length === 0;
+  const known = keepsState && !opts.fullRefresh ? await readFingerprintCache(out) : new Map<string, SeenFingerprint>();
+  const fingerprints = Promise.all(plan.datasets.flatMap((d) => (d.files ?? [d.file]).map((f) => fingerprintFile(f, known.get(resolve(f))))));
   fingerprints.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
+  if (keepsState) {
+    // A cache: true of each file's stat whatever becomes of this run, so written as soon as it is known.
+    fingerprints.then((prints) => writeFingerprintCache(out, prints)).catch((e: unknown) => {
+      log.warn({ stage: 'load', error: e instanceof Error ? e.message : String(e) }, 'input fingerprints not kept for the next run');
+    });
+  }
   // A source read from a glob of files: is there a state to append to, or a full rebuild (and why)?
   const incr = await IncrementalRun.begin({
     out, dataDir: opts.data, plan, stagingModels: staging.length, definitionFiles: defFiles, asOf: opts.asOf, fingerprints, log,
@@ -304,7 +314,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
     });
     log.info({ stage: 'gold_checks', checks: plan.gold.length, ms: stages['gold_checks'] }, 'gold checks');
 
-    const inputs = await fingerprints;
+    const inputs: Fingerprint[] = (await fingerprints).map(({ file, bytes, sha256 }) => ({ file, bytes, sha256 }));
     runId = runIdOf(opts.asOf, inputs, definitions, opts.strict);
     log.info({ stage: 'gate', run_id: runId, inputs: inputs.length }, 'inputs fingerprinted');
     const failures = gateFailures(checks);

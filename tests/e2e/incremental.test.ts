@@ -7,6 +7,7 @@
 // commit point leaves the previous output and state usable; one killed after it is finished by the next.
 // A nightly job's --as-of advances every day: the run stays incremental, and orders quarantined as dated
 // after the old date move to silver when the new one allows them.
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -157,7 +158,7 @@ describe('incremental runs over daily files', () => {
     // The next run finishes that publication (state with it), then finds nothing new to do.
     const a = run(A);
     expect(a.code, a.stderr).toBe(0);
-    expect(readdirSync(work).filter((n) => n.startsWith('.a-out.'))).toEqual(['.a-out.state.duckdb']);
+    expect(readdirSync(work).filter((n) => n.startsWith('.a-out.')).sort()).toEqual(['.a-out.fingerprints.json', '.a-out.state.duckdb']);
     const rec = latest(A.out);
     expect(rec.incremental).toMatchObject({ mode: 'incremental', reason: 'no input changed since the last run' });
     expect(records(A.out).at(-2)!.incremental).toMatchObject({ mode: 'incremental', reason: '1 new file in orders' });
@@ -179,6 +180,50 @@ describe('incremental runs over daily files', () => {
     rmSync(join(orders, '2025-06-11.csv'));
     expect(run(A).code).toBe(0);
     expect(latest(A.out).incremental).toMatchObject({ mode: 'full', reason: 'orders/2025-06-11.csv was removed since the last run' });
+    expect(run(B, ['--full-refresh']).code).toBe(0);
+    expectSameAsFullRebuild();
+  }, 300_000);
+
+  it('an unchanged old file is not read again (its fingerprint is kept beside the output); an edit that keeps its size and modification time is still seen', () => {
+    const cachePath = join(work, '.a-out.fingerprints.json');
+    type Cache = { format: number; files: { file: string; sha256: string; stat: string; seen: number }[] };
+    const cache = JSON.parse(readFileSync(cachePath, 'utf8')) as Cache;
+    const name = 'orders/2025-06-15.csv';
+    const entry = cache.files.find((f) => f.file === join(data, name))!;
+    expect(entry.sha256).toBe(sha(join(data, name)));
+    expect(entry.stat).toMatch(/^\d+:\d+:\d+:\d+:\d+$/);
+    // The published output holds no inode or clock: the manifest names each input by its content only.
+    const manifest = readFileSync(join(A.out, '_incremental', 'manifest.json'), 'utf8');
+    expect(manifest).not.toContain(entry.stat);
+    // A planted hash is taken as the file's: the run does not read the file (its stat and times say unchanged).
+    entry.sha256 = 'planted';
+    writeFileSync(cachePath, JSON.stringify(cache));
+    const planted = run(A);
+    expect(planted.code, planted.stderr).toBe(0);
+    const rec = latest(A.out);
+    expect(rec.incremental).toMatchObject({ mode: 'full', reason: `${name} changed since the last run` });
+    expect((rec as unknown as { inputs: { file: string; sha256: string }[] }).inputs.find((f) => f.file === join(data, name))!.sha256).toBe('planted');
+    // That record's run id follows the planted hash: B cannot have its twin. Put the real hash back.
+    rmSync(join(A.out, '_runs', `${rec.run_id}.json`));
+    entry.sha256 = sha(join(data, name));
+    writeFileSync(cachePath, JSON.stringify(cache));
+    expect(run(A).code).toBe(0);
+    expect(latest(A.out).incremental).toMatchObject({ mode: 'full', reason: `${name} changed since the last run` });
+    expect(run(B, ['--full-refresh']).code).toBe(0);
+    expectSameAsFullRebuild();
+
+    // One digit changed in place, the modification time put back to the nanosecond: ctime still moves.
+    const file = join(data, name);
+    const ref = join(work, 'times.ref');
+    writeFileSync(ref, '');
+    execFileSync('touch', ['-r', file, ref]);
+    const text = readFileSync(file, 'utf8');
+    const at = text.search(/,[1-8],2025-06-15T/) + 1;
+    writeFileSync(file, `${text.slice(0, at)}${Number(text[at]) + 1}${text.slice(at + 1)}`);
+    execFileSync('touch', ['-r', ref, file]);
+    expect(statSync(file).size).toBe(Buffer.byteLength(text));
+    expect(run(A).code).toBe(0);
+    expect(latest(A.out).incremental).toMatchObject({ mode: 'full', reason: `${name} changed since the last run` });
     expect(run(B, ['--full-refresh']).code).toBe(0);
     expectSameAsFullRebuild();
   }, 300_000);
