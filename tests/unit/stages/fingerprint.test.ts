@@ -3,10 +3,10 @@
 // and puts the modification time back, moves the status-change time and makes the file read again.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fingerprintFile, RACY_MS } from '../../../src/stages/fingerprint.ts';
+import { fingerprintCachePathOf, fingerprintFile, RACY_MS, readFingerprintCache, writeFingerprintCache } from '../../../src/stages/fingerprint.ts';
 import { tempDir } from '../../helpers/cli.ts';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -58,5 +58,29 @@ describe('fingerprintFile', () => {
     const again = await fingerprintFile(file, known);
     expect(again.sha256).toBe(sha('id\n2\n'));
     expect(again.stat).not.toBe(known.stat);
+  });
+});
+
+describe('the fingerprint cache beside the output', () => {
+  const dir = tempDir('etl-fingerprint-cache-');
+  const out = join(dir, 'output');
+
+  it('round-trips, keyed by absolute path, and is written whole (no temporary file left)', async () => {
+    const file = join(dir, 'a.csv');
+    writeFileSync(file, 'id\n1\n');
+    const print = await fingerprintFile(file);
+    await writeFingerprintCache(out, [print]);
+    expect(fingerprintCachePathOf(out)).toBe(join(dir, '.output.fingerprints.json'));
+    expect(readdirSync(dir).filter((f) => f.includes('fingerprints')).sort()).toEqual(['.output.fingerprints.json']);
+    expect([...(await readFingerprintCache(out)).entries()]).toEqual([[file, print]]);
+  });
+
+  it('a cache that cannot be read, or of another format, or with malformed entries, is ignored', async () => {
+    const path = fingerprintCachePathOf(out);
+    for (const text of ['{not json', JSON.stringify({ format: 99, files: [] }), JSON.stringify({ format: 1, files: [{ file: '/x', bytes: '5', sha256: 'a', stat: 's', seen: 1 }] })]) {
+      writeFileSync(path, text);
+      expect((await readFingerprintCache(out)).size).toBe(0);
+    }
+    expect((await readFingerprintCache(join(dir, 'nowhere'))).size).toBe(0);
   });
 });
