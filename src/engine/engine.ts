@@ -2,6 +2,8 @@
 // and receives plain JSON-like rows back. Only small results should cross into JavaScript.
 import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type * as DuckDBApi from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import { EtlError } from '../errors.ts';
@@ -110,8 +112,24 @@ function toCell(v: unknown): Cell {
 // 160; 0: the whole statement).
 const profileFile = process.env['ETL_PROFILE_SQL'];
 const profileWidth = Number(process.env['ETL_PROFILE_SQL_WIDTH'] ?? 160) || Infinity;
-async function profiled<T>(q: Sql, run: () => Promise<T>): Promise<T> {
+// ETL_PROFILE_PLAN=<regular expression>: each statement whose text matches runs with DuckDB's profiler on,
+// its operator tree written as JSON to $ETL_PROFILE_PLAN_DIR (default: the OS's temp folder)/etl-plan-<pid>-<n>.json.
+const planPattern = process.env['ETL_PROFILE_PLAN'] ? new RegExp(process.env['ETL_PROFILE_PLAN']) : undefined;
+let planCount = 0;
+async function profiled<T>(q: Sql, run: () => Promise<T>, conn?: DuckDBConnection): Promise<T> {
   throwIfInterrupted();
+  if (planPattern && conn && planPattern.test(q.text)) {
+    const file = join(process.env['ETL_PROFILE_PLAN_DIR'] ?? tmpdir(), `etl-plan-${process.pid}-${++planCount}.json`);
+    await conn.run(`PRAGMA enable_profiling = 'json'; PRAGMA profiling_output = ${literal(file).text}`);
+    try {
+      return await profiledTime(q, run);
+    } finally {
+      await conn.run('PRAGMA disable_profiling');
+    }
+  }
+  return profiledTime(q, run);
+}
+async function profiledTime<T>(q: Sql, run: () => Promise<T>): Promise<T> {
   if (!profileFile) return run();
   const t0 = performance.now();
   try {
@@ -167,7 +185,7 @@ export class Engine {
   /** Run one or more statements; nothing is read back. */
   async exec(q: Sql, params?: Params): Promise<void> {
     try {
-      await profiled(q, () => this.conn.run(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined));
+      await profiled(q, () => this.conn.run(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined), this.conn);
     } catch (cause) {
       throw this.wrap(cause, q);
     }
