@@ -1,6 +1,6 @@
 // The engine: the only module that imports DuckDB. Everything else speaks Sql (sql/sql.ts) to it
 // and receives plain JSON-like rows back. Only small results should cross into JavaScript.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,7 +119,9 @@ let planCount = 0;
 async function profiled<T>(q: Sql, run: () => Promise<T>, conn?: DuckDBConnection): Promise<T> {
   throwIfInterrupted();
   if (planPattern && conn && planPattern.test(q.text)) {
-    const file = join(process.env['ETL_PROFILE_PLAN_DIR'] ?? tmpdir(), `etl-plan-${process.pid}-${++planCount}.json`);
+    const dir = process.env['ETL_PROFILE_PLAN_DIR'] ?? tmpdir();
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `etl-plan-${process.pid}-${++planCount}.json`);
     await conn.run(`PRAGMA enable_profiling = 'json'; PRAGMA profiling_output = ${literal(file).text}`);
     try {
       return await profiledTime(q, run);
