@@ -55,6 +55,29 @@ describe('library metrics', () => {
     });
   });
 
+  test('duplicateValues (counted among rows whose key hash repeats) equals an independent count on random keys', async () => {
+    await withEngine(async (e) => {
+      const rand = mulberry32(11);
+      for (let round = 0; round < 25; round++) {
+        const pick = (n: number) => (rand() < 0.15 ? null : String(Math.floor(rand() * n)));
+        const rows = Array.from({ length: 1 + Math.floor(rand() * 60) }, () => [pick(8), pick(3), String(Math.floor(rand() * 9))]);
+        const relation = await makeBronze(e, `orders_r${round}`, ['order_id', 'email', 'amount'], rows);
+        const [single, composite] = await evaluate(e, [
+          lib({ id: 's', metric: 'duplicateValues', property: 'order_id', operator: { op: 'mustBe', value: 0 } }),
+          lib({ id: 'c', metric: 'duplicateValues', operator: { op: 'mustBe', value: 0 }, arguments: { properties: ['order_id', 'email'] } }),
+        ], { relation });
+        // Values that occur more than once, rows with a NULL in the key left out.
+        const repeated = (keys: (string | null)[][]) => {
+          const seen = new Map<string, number>();
+          for (const k of keys) if (k.every((v) => v !== null)) seen.set(JSON.stringify(k), (seen.get(JSON.stringify(k)) ?? 0) + 1);
+          return [...seen.values()].filter((n) => n > 1).length;
+        };
+        expect(single!.value).toBe(repeated(rows.map((r) => [r[0]!])));
+        expect(composite!.value).toBe(repeated(rows.map((r) => [r[0]!, r[1]!])));
+      }
+    });
+  });
+
   test('empty cells are null; nulls are never invalid; composite duplicateValues', async () => {
     await withEngine(async (e) => {
       const relation = await makeBronze(e, 'orders', ['order_id', 'email', 'amount'], [
@@ -207,3 +230,14 @@ describe('SQL rules', () => {
     });
   });
 });
+
+/** A small seeded generator (mulberry32): the same rows on every run. */
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
