@@ -53,7 +53,7 @@ export const COUNTS_SCOPE = 'counts and quarantine are cumulative over every inp
 
 /** Inside the published output: what the state beside it stands for. */
 export const MANIFEST_FILE = join('_incremental', 'manifest.json');
-const MANIFEST_FORMAT = 2; // 2: the warehouse's partition hashes beside the lake's
+const MANIFEST_FORMAT = 3; // 2: the warehouse's partition hashes beside the lake's; 3: the contract files as named
 
 export interface InputFile {
   /** Relative to --data. */
@@ -70,6 +70,8 @@ export interface Manifest {
   state_id: string;
   /** --data as given: the quarantine's `_source_file` names files by it. */
   data: string;
+  /** The contract files as given (sorted): the state's stored checks cite them (`contract.file`). */
+  contract_files: string[];
   as_of: string;
   /** Contract, config and model files → sha256 of their content. */
   definitions: Record<string, string>;
@@ -160,6 +162,7 @@ export class IncrementalRun {
   private appended: Record<string, string[]> = {};
   private readonly inputs: Record<string, InputFile[]>;
   private readonly definitions: Record<string, string>;
+  private readonly contractFiles: string[];
   private readonly asOf: string;
   private readonly plan: RunPlan;
   private readonly dataDir: string;
@@ -179,7 +182,7 @@ export class IncrementalRun {
   readonly partitions: PartitionReuse = partitionReuse();
   readonly stagedState: string;
 
-  private constructor(args: { out: string; log: Logger; plan: RunPlan; dataDir: string; asOf: string; inputs: Record<string, InputFile[]>; definitions: Record<string, string> }) {
+  private constructor(args: { out: string; log: Logger; plan: RunPlan; dataDir: string; asOf: string; inputs: Record<string, InputFile[]>; definitions: Record<string, string>; contractFiles: string[] }) {
     this.out = args.out;
     this.log = args.log;
     this.plan = args.plan;
@@ -187,6 +190,7 @@ export class IncrementalRun {
     this.asOf = args.asOf;
     this.inputs = args.inputs;
     this.definitions = args.definitions;
+    this.contractFiles = [...args.contractFiles].sort();
     this.reason = 'first run';
     this.stagedState = stagedStatePathOf(args.out);
   }
@@ -198,6 +202,8 @@ export class IncrementalRun {
     plan: RunPlan;
     stagingModels: number;
     definitionFiles: string[];
+    /** The contract files as the run names them (its checks cite them). */
+    contractFiles: string[];
     asOf: string;
     fullRefresh?: string;
     fingerprints: Promise<Fingerprint[]>;
@@ -212,7 +218,7 @@ export class IncrementalRun {
         return { file: relative(args.dataDir, f), bytes: p?.bytes ?? -1, sha256: p?.sha256 ?? '' };
       });
     }
-    const run = new IncrementalRun({ out: args.out, log: args.log, plan: args.plan, dataDir: args.dataDir, asOf: args.asOf, inputs, definitions: await hashFiles(args.definitionFiles) });
+    const run = new IncrementalRun({ out: args.out, log: args.log, plan: args.plan, dataDir: args.dataDir, asOf: args.asOf, inputs, definitions: await hashFiles(args.definitionFiles), contractFiles: args.contractFiles });
     run.decide(args.fullRefresh);
     return run;
   }
@@ -239,6 +245,13 @@ export class IncrementalRun {
     const changed = [...defs].filter((f) => prev.definitions[f] !== this.definitions[f]).sort();
     if (changed.length > 0) {
       return full(`contracts, models or config changed since the state was written: ${changed.slice(0, 5).map((f) => `${f} (${!prev.definitions[f] ? 'added' : !this.definitions[f] ? 'removed' : 'changed'})`).join(', ')}${changed.length > 5 ? ` and ${changed.length - 5} more` : ''}`);
+    }
+    // The same contracts named otherwise (--contracts relative one day, absolute the next): the state's
+    // stored checks would cite the old names beside this run's, where a full rebuild cites these only.
+    const renamed = this.contractFiles.findIndex((f, i) => prev.contract_files[i] !== f);
+    if (renamed >= 0 || prev.contract_files.length !== this.contractFiles.length) {
+      const i = renamed >= 0 ? renamed : this.contractFiles.length;
+      return full(`--contracts names the contract files otherwise than the state's checks do (${prev.contract_files[i] ?? 'none'} → ${this.contractFiles[i] ?? 'none'})`);
     }
     const datasets = new Set([...Object.keys(prev.inputs), ...Object.keys(this.inputs)]);
     const canAppend = appendable(this.plan);
@@ -485,6 +498,7 @@ export class IncrementalRun {
       duckdb_version: this.duckdbVersion,
       state_id: runId,
       data: this.dataDir,
+      contract_files: this.contractFiles,
       as_of: this.asOf,
       definitions: this.definitions,
       inputs: this.inputs,

@@ -223,7 +223,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
   }
   // A source read from a glob of files: is there a state to append to, or a full rebuild (and why)?
   const incr = await IncrementalRun.begin({
-    out, dataDir: opts.data, plan, stagingModels: staging.length, definitionFiles: defFiles, asOf: opts.asOf, fingerprints, log,
+    out, dataDir: opts.data, plan, stagingModels: staging.length, definitionFiles: defFiles, contractFiles: contracts.map((c) => c.file), asOf: opts.asOf, fingerprints, log,
     ...(opts.fullRefresh ? { fullRefresh: opts.fullRefresh } : {}),
   });
   log.info({ stage: 'load', contracts: contracts.length, sources: plan.datasets.map((d) => d.dataset), absent: plan.absent, ms: stages['load'] }, 'contracts and config loaded');

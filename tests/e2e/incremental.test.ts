@@ -296,6 +296,25 @@ describe('incremental runs over daily files', () => {
     expectSameAsFullRebuild();
   }, 300_000);
 
+  it('the same contracts named otherwise (--contracts relative, then absolute) rebuild in full, so that the reports cite one name, as a full rebuild does', () => {
+    const relative = (target: { out: string; reports: string }, extra: string[] = []) =>
+      runCli(['run', '--data', data, '--contracts', 'contracts', '--out', target.out, '--reports', target.reports, '--as-of', AS_OF, '--log-level', 'silent', ...extra], { cwd: work });
+    const a = relative(A);
+    expect(a.code, a.stderr).toBe(0);
+    expect(latest(A.out).incremental.mode).toBe('full');
+    expect(latest(A.out).incremental.reason).toBe(`--contracts names the contract files otherwise than the state's checks do (${join(contracts, 'customers.silver.yaml')} → contracts/customers.silver.yaml)`);
+    expect(relative(B, ['--full-refresh']).code).toBe(0);
+    expectSameAsFullRebuild();
+    expect(readFileSync(join(A.reports, 'quality_report.json'), 'utf8')).not.toContain(contracts);
+    // Back to the absolute name: a full rebuild again, then incremental as before.
+    expect(run(A).code).toBe(0);
+    expect(latest(A.out).incremental.reason).toMatch(/^--contracts names the contract files otherwise than the state's checks do \(contracts\//);
+    expect(run(B, ['--full-refresh']).code).toBe(0);
+    expectSameAsFullRebuild();
+    expect(run(A).code).toBe(0);
+    expect(latest(A.out).incremental.mode).toBe('incremental');
+  }, 300_000);
+
   it('changed contracts rebuild in full and say why', () => {
     const silver = join(contracts, 'orders.silver.yaml');
     writeFileSync(silver, `${readFileSync(silver, 'utf8')}\n# edited\n`);
