@@ -196,7 +196,7 @@ export class Engine {
   /** Run a query and read its (small) result as plain rows. */
   async rows<T extends Row = Row>(q: Sql, params?: Params): Promise<T[]> {
     try {
-      const reader = await profiled(q, () => this.conn.runAndReadAll(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined));
+      const reader = await profiled(q, () => this.conn.runAndReadAll(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined), this.conn);
       return reader.getRowObjectsJS().map((r) => {
         const out: Row = {};
         for (const [k, v] of Object.entries(r)) out[k] = toCell(v);
@@ -210,7 +210,7 @@ export class Engine {
   /** The first column of the first row, or null. */
   async scalar(q: Sql, params?: Params): Promise<Cell> {
     try {
-      const reader = await profiled(q, () => this.conn.runAndReadAll(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined));
+      const reader = await profiled(q, () => this.conn.runAndReadAll(q.text, params as DuckDBValue[] | Record<string, DuckDBValue> | undefined), this.conn);
       const rows = reader.getRowsJS();
       return rows.length > 0 && rows[0]!.length > 0 ? toCell(rows[0]![0]) : null;
     } catch (cause) {

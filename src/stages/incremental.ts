@@ -141,6 +141,12 @@ export function readsGlob(plan: RunPlan): boolean {
   return plan.datasets.some((d) => !d.staging && isGlob(d.file));
 }
 
+/** A run keeps a state beside its output (and can be incremental) when a source is read from a glob and no
+ * staging model shapes the sources. */
+export function keepsState(plan: RunPlan, stagingModels: number): boolean {
+  return readsGlob(plan) && stagingModels === 0;
+}
+
 /** Datasets that take new files by appending: read from a glob, with a key to check new records against. */
 function appendable(plan: RunPlan): Map<string, string | undefined> {
   const why = new Map<string, string | undefined>();
@@ -209,7 +215,7 @@ export class IncrementalRun {
     fingerprints: Promise<Fingerprint[]>;
     log: Logger;
   }): Promise<IncrementalRun | undefined> {
-    if (!readsGlob(args.plan) || args.stagingModels > 0) return undefined;
+    if (!keepsState(args.plan, args.stagingModels)) return undefined;
     const prints = new Map((await args.fingerprints).map((f) => [f.file, f]));
     const inputs: Record<string, InputFile[]> = {};
     for (const d of args.plan.datasets) {
@@ -248,10 +254,10 @@ export class IncrementalRun {
     }
     // The same contracts named otherwise (--contracts relative one day, absolute the next): the state's
     // stored checks would cite the old names beside this run's, where a full rebuild cites these only.
-    const renamed = this.contractFiles.findIndex((f, i) => prev.contract_files[i] !== f);
-    if (renamed >= 0 || prev.contract_files.length !== this.contractFiles.length) {
-      const i = renamed >= 0 ? renamed : this.contractFiles.length;
-      return full(`--contracts names the contract files otherwise than the state's checks do (${prev.contract_files[i] ?? 'none'} → ${this.contractFiles[i] ?? 'none'})`);
+    const width = Math.max(prev.contract_files.length, this.contractFiles.length);
+    const renamed = Array.from({ length: width }, (_, i) => i).find((i) => prev.contract_files[i] !== this.contractFiles[i]);
+    if (renamed !== undefined) {
+      return full(`--contracts names the contract files otherwise than the state's checks do (${prev.contract_files[renamed] ?? 'none'} → ${this.contractFiles[renamed] ?? 'none'})`);
     }
     const datasets = new Set([...Object.keys(prev.inputs), ...Object.keys(this.inputs)]);
     const canAppend = appendable(this.plan);

@@ -38,7 +38,7 @@ import { fingerprintFile, readFingerprintCache, writeFingerprintCache, type Fing
 import { exposeRawSource, readStagingModels, stageBronze } from './staging.ts';
 import { contractPaths, resolvePipelineDirs } from './pipeline-dirs.ts';
 import { checkModelsAgainstContracts } from './check-models.ts';
-import { COUNTS_SCOPE, IncrementalFallback, IncrementalRun, readsGlob, type IncrementalSummary } from './incremental.ts';
+import { COUNTS_SCOPE, IncrementalFallback, IncrementalRun, keepsState, type IncrementalSummary } from './incremental.ts';
 
 export interface RunOptions {
   data: string;
@@ -211,11 +211,11 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
   // sources; the run id that depends on them is first needed at publish.
   // A run that keeps a state (a source read from a glob: incremental.ts) reuses the fingerprints of the
   // files unchanged since they were last read (fingerprint.ts); --full-refresh reads every file.
-  const keepsState = readsGlob(plan) && staging.length === 0;
-  const known = keepsState && !opts.fullRefresh ? await readFingerprintCache(out) : new Map<string, SeenFingerprint>();
+  const stateKept = keepsState(plan, staging.length);
+  const known = stateKept && !opts.fullRefresh ? await readFingerprintCache(out) : new Map<string, SeenFingerprint>();
   const fingerprints = Promise.all(plan.datasets.flatMap((d) => (d.files ?? [d.file]).map((f) => fingerprintFile(f, known.get(resolve(f))))));
   fingerprints.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
-  if (keepsState) {
+  if (stateKept) {
     // A cache: true of each file's stat whatever becomes of this run, so written as soon as it is known.
     fingerprints.then((prints) => writeFingerprintCache(out, prints)).catch((e: unknown) => {
       log.warn({ stage: 'load', error: e instanceof Error ? e.message : String(e) }, 'input fingerprints not kept for the next run');
