@@ -86,11 +86,17 @@ async function syncTree(root: string): Promise<void> {
     }
   };
   await walk(root);
-  const queue = [...files, ...dirs.reverse()];
-  const worker = async (): Promise<void> => {
-    for (let p = queue.shift(); p !== undefined; p = queue.shift()) await syncPath(p);
+  // Eight at a time; every file before any folder (one queue for both let a folder's fsync start while a
+  // file in it was still being flushed by another worker).
+  const syncAll = async (paths: string[]): Promise<void> => {
+    const queue = [...paths];
+    const worker = async (): Promise<void> => {
+      for (let p = queue.shift(); p !== undefined; p = queue.shift()) await syncPath(p);
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
   };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  await syncAll(files);
+  await syncAll(dirs.reverse());
 }
 
 /** Flush what the moves will publish: staged folders whole, staged files, and the folders holding them. */
