@@ -8,10 +8,11 @@
 // The result must be what a full rebuild gives, byte for byte, so anything an append cannot reproduce
 // exactly means a full rebuild, with the reason in the log and the run record:
 //   - before the run: --full-refresh; no state, or a state from another etl/DuckDB version or format, or
-//     one that does not match the published output, or --data spelled otherwise; contracts, models or
-//     config changed; staging models; an old file changed or removed; new files in a single-file source, in
-//     a dataset without a primary key, or that sort before a processed file (row-rule samples follow file
-//     order).
+//     one that does not match the published output; contracts, models or config changed; staging models;
+//     an old file changed or removed; new files in a single-file source, in a dataset without a primary
+//     key, or that sort before a processed file (row-rule samples follow file order). (The same files
+//     named otherwise — --data or --contracts relative one day, absolute the next — are renamed in the
+//     state copy instead: renamed-inputs.ts.)
 //   - a dataset whose relationships point at one that changes (returns → orders) is rebuilt from all its
 //     files (a new order can make an earlier return valid); the others come from the state.
 //   - another --as-of (a nightly job's default, today): the state's rows are judged again by the row rules
@@ -45,6 +46,7 @@ import type { Move } from './commit.ts';
 import { AREA_DIR, partitionReuse, type PartitionReuse } from './publish.ts';
 import { mergeRowChecks } from './merge-checks.ts';
 import { recheckAsOf } from './recheck-as-of.ts';
+import { renameInChecks, renameQuarantine, renamesOf, type Renames } from './renamed-inputs.ts';
 import { packageRoot } from './pipeline-dirs.ts';
 import { closeState, finishStateCopy, openStateCopy, removeStateFile, stagedStatePathOf, statePathOf, stateQuarantine, stateSilver, writeState, type DatasetState } from './state.ts';
 
@@ -184,6 +186,8 @@ export class IncrementalRun {
   private readonly settled = new Set<string>();
   /** The state's --as-of when this run's differs (its rows are rechecked). */
   private previousAsOf: string | undefined;
+  /** The state's names of input and contract files → this run's (renamed-inputs.ts). */
+  private renames: Renames = new Map();
   private readonly rechecks: Record<string, { rules: string[]; rechecked: number; to_silver: number }> = {};
   readonly partitions: PartitionReuse = partitionReuse();
   readonly stagedState: string;
@@ -245,20 +249,16 @@ export class IncrementalRun {
     const prev = this.previous;
     if (prev.format !== MANIFEST_FORMAT || prev.etl_version !== etlVersion()) return full(`the state was written by another etl version or format (${prev.etl_version}, format ${prev.format})`);
     if (!existsSync(statePathOf(this.out))) return full(`the state file ${statePathOf(this.out)} is missing`);
-    // The state's quarantine names its files by the --data of the run that read them.
-    if (prev.data !== this.dataDir) return full(`--data names the files otherwise than the state's quarantine does (${prev.data ?? 'unknown'} → ${this.dataDir})`);
     const defs = new Set([...Object.keys(prev.definitions), ...Object.keys(this.definitions)]);
     const changed = [...defs].filter((f) => prev.definitions[f] !== this.definitions[f]).sort();
     if (changed.length > 0) {
       return full(`contracts, models or config changed since the state was written: ${changed.slice(0, 5).map((f) => `${f} (${!prev.definitions[f] ? 'added' : !this.definitions[f] ? 'removed' : 'changed'})`).join(', ')}${changed.length > 5 ? ` and ${changed.length - 5} more` : ''}`);
     }
-    // The same contracts named otherwise (--contracts relative one day, absolute the next): the state's
-    // stored checks would cite the old names beside this run's, where a full rebuild cites these only.
-    const width = Math.max(prev.contract_files.length, this.contractFiles.length);
-    const renamed = Array.from({ length: width }, (_, i) => i).find((i) => prev.contract_files[i] !== this.contractFiles[i]);
-    if (renamed !== undefined) {
-      return full(`--contracts names the contract files otherwise than the state's checks do (${prev.contract_files[renamed] ?? 'none'} → ${this.contractFiles[renamed] ?? 'none'})`);
-    }
+    // The same files named otherwise (--data or --contracts relative one day, absolute the next): the
+    // state's quarantine and stored checks cite the old names; they are renamed in the state copy (open).
+    const renames = renamesOf(prev, { dataDir: this.dataDir, contractFiles: this.contractFiles });
+    if (typeof renames === 'string') return full(renames);
+    this.renames = renames;
     const datasets = new Set([...Object.keys(prev.inputs), ...Object.keys(this.inputs)]);
     const canAppend = appendable(this.plan);
     const appended: Record<string, string[]> = {};
@@ -287,7 +287,12 @@ export class IncrementalRun {
     if (prev.as_of !== this.asOf) this.previousAsOf = prev.as_of;
     const n = Object.values(appended).reduce((s, f) => s + f.length, 0);
     const files = n === 0 ? 'no input changed since the last run' : `${n} new file${n === 1 ? '' : 's'} in ${Object.keys(appended).join(', ')}`;
-    this.reason = this.previousAsOf ? `${n === 0 ? 'no new input' : files}; --as-of ${prev.as_of} → ${this.asOf}: rows rechecked by the rules that read it` : files;
+    const spelled = [
+      ...(prev.data !== this.dataDir ? [`--data ${prev.data} → ${this.dataDir}`] : []),
+      ...(prev.contract_files.join('\n') !== this.contractFiles.join('\n') ? ['--contracts named otherwise'] : []),
+    ];
+    const renamed = spelled.length > 0 ? `; ${spelled.join(', ')}: file names rewritten in the state` : '';
+    this.reason = `${this.previousAsOf ? `${n === 0 ? 'no new input' : files}; --as-of ${prev.as_of} → ${this.asOf}: rows rechecked by the rules that read it` : files}${renamed}`;
   }
 
   get incremental(): boolean {
@@ -314,6 +319,11 @@ export class IncrementalRun {
             await closeState(engine);
             this.mode = 'full';
             this.reason = `the state holds no ${missing.dataset}`;
+          } else if (this.renames.size > 0) {
+            for (const d of Object.keys(this.stored)) {
+              this.stored[d] = renameInChecks(this.stored[d]!, this.renames);
+              await renameQuarantine(engine, stateQuarantine(d), this.renames);
+            }
           }
         }
       }

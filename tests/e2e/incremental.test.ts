@@ -13,6 +13,8 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir, treeHashes } from '../helpers/cli.ts';
+import { withEngine } from '../../src/engine/engine.ts';
+import { sql } from '../../src/sql/sql.ts';
 // @ts-expect-error a plain ES module shared with bench/incremental.sh
 import { splitOrders } from '../../bench/split-orders.mjs';
 
@@ -296,23 +298,37 @@ describe('incremental runs over daily files', () => {
     expectSameAsFullRebuild();
   }, 300_000);
 
-  it('the same contracts named otherwise (--contracts relative, then absolute) rebuild in full, so that the reports cite one name, as a full rebuild does', () => {
+  it('the same files named otherwise (--data and --contracts relative, then absolute) stay incremental: the state\'s names are rewritten, and the result equals a full rebuild under this run\'s names', async () => {
     const relative = (target: { out: string; reports: string }, extra: string[] = []) =>
-      runCli(['run', '--data', data, '--contracts', 'contracts', '--out', target.out, '--reports', target.reports, '--as-of', AS_OF, '--log-level', 'silent', ...extra], { cwd: work });
+      runCli(['run', '--data', 'data', '--contracts', 'contracts', '--out', target.out, '--reports', target.reports, '--as-of', AS_OF, '--log-level', 'silent', ...extra], { cwd: work });
+    // A new day with a clean line and a quarantined one (quantity 0), read under the relative names.
+    const [header, ...rest] = readFileSync(join(orders, '2025-06-28.csv'), 'utf8').split('\n');
+    const clean = rest.find((l) => /^O\d+,C\d+,P\d+,\d+,2025-06-28T/.test(l))!;
+    const day = '2025-07-05.csv';
+    writeFileSync(join(orders, day), `${header}\n${clean.replace(/^[^,]*/, 'ORENAME1')}\n${clean.replace(/^[^,]*/, 'ORENAME2').replace(/^([^,]*,[^,]*,[^,]*,)\d+/, '$10')}\n`);
     const a = relative(A);
     expect(a.code, a.stderr).toBe(0);
-    expect(latest(A.out).incremental.mode).toBe('full');
-    expect(latest(A.out).incremental.reason).toBe(`--contracts names the contract files otherwise than the state's checks do (${join(contracts, 'customers.silver.yaml')} → contracts/customers.silver.yaml)`);
+    expect(latest(A.out).incremental).toMatchObject({ mode: 'incremental', reason: `1 new file in orders; --data ${data} → data, --contracts named otherwise: file names rewritten in the state` });
     expect(relative(B, ['--full-refresh']).code).toBe(0);
     expectSameAsFullRebuild();
-    expect(readFileSync(join(A.reports, 'quality_report.json'), 'utf8')).not.toContain(contracts);
-    // Back to the absolute name: a full rebuild again, then incremental as before.
-    expect(run(A).code).toBe(0);
-    expect(latest(A.out).incremental.reason).toMatch(/^--contracts names the contract files otherwise than the state's checks do \(contracts\//);
+    const quality = readFileSync(join(A.reports, 'quality_report.json'), 'utf8');
+    expect(quality).not.toContain(contracts);
+    expect(quality).not.toContain(data);
+    expect(quality).toContain('"contracts/orders.silver.yaml"');
+    // The quarantine's lineage: every file by the relative name, the new day's line among them.
+    const q = join(A.out, 'quarantine', 'orders', '*.parquet');
+    const [lineage] = await withEngine((e) => e.rows(sql`SELECT count(*) FILTER (WHERE _source_file LIKE 'data/orders/%') AS rel, count(*) FILTER (WHERE _source_file NOT LIKE 'data/%') AS other,
+      count(*) FILTER (WHERE _source_file = ${`data/orders/${day}`}) AS new_day FROM read_parquet(${q})`));
+    expect(Number(lineage!['other'])).toBe(0);
+    expect(Number(lineage!['new_day'])).toBe(1);
+    expect(Number(lineage!['rel'])).toBeGreaterThan(1);
+    // Back to the absolute names: incremental again, a full rebuild's bytes under those names.
+    const again = run(A);
+    expect(again.code, again.stderr).toBe(0);
+    expect(latest(A.out).incremental).toMatchObject({ mode: 'incremental', reason: `no input changed since the last run; --data data → ${data}, --contracts named otherwise: file names rewritten in the state` });
     expect(run(B, ['--full-refresh']).code).toBe(0);
     expectSameAsFullRebuild();
-    expect(run(A).code).toBe(0);
-    expect(latest(A.out).incremental.mode).toBe('incremental');
+    expect(readFileSync(join(A.reports, 'quality_report.json'), 'utf8')).not.toContain('"contracts/orders.silver.yaml"');
   }, 300_000);
 
   it('changed contracts rebuild in full and say why', () => {
