@@ -4,7 +4,8 @@
 // change a run's verdict or exit code. Secrets (${NAME} in the URL or header values) are read from the
 // environment at send time and never written anywhere.
 import { randomUUID } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../io/atomic-write.ts';
 import { createConnection } from 'node:net';
 import type { Logger } from '../log.ts';
 import type { CheckResult, SourceCounts } from '../checks/result.ts';
@@ -277,9 +278,7 @@ export async function deliverAlerts(cfg: AlertsConfig | undefined, notice: RunNo
 export async function recordDeliveries(recordPath: string, deliveries: readonly Delivery[]): Promise<void> {
   const record = JSON.parse(await readFile(recordPath, 'utf8')) as Record<string, unknown>;
   record['deliveries'] = deliveries;
-  const tmp = `${recordPath}.deliveries-${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(tmp, recordPath);
+  await writeFileAtomic(recordPath, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 /** reports/alerts.json of the run that just published, or null when absent or unreadable. */

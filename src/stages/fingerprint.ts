@@ -9,7 +9,8 @@
 // (a write in the same clock tick as that look leaves the same times: git's "racily clean" entries).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '../io/atomic-write.ts';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export interface Fingerprint {
@@ -86,7 +87,5 @@ export async function readFingerprintCache(out: string): Promise<Map<string, See
 export async function writeFingerprintCache(out: string, prints: SeenFingerprint[]): Promise<void> {
   const path = fingerprintCachePathOf(out);
   const files = prints.map((p) => ({ file: resolve(p.file), bytes: p.bytes, sha256: p.sha256, stat: p.stat, seen: p.seen })).sort((a, b) => a.file.localeCompare(b.file));
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify({ format: CACHE_FORMAT, files })}\n`);
-  await rename(tmp, path);
+  await writeFileAtomic(path, `${JSON.stringify({ format: CACHE_FORMAT, files })}\n`);
 }

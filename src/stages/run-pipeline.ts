@@ -31,7 +31,7 @@ import { publishOutputs, type PublishedFile } from './publish.ts';
 import { commitPublish, createStaging, journalPathOf, recoverPublish, stagingOf, type Journal, type Move } from './commit.ts';
 import { guardRunPaths, guardSources, guardWritable, OUTPUT_MARKERS } from './guard-paths.ts';
 import { acquireLock, type OutputLock } from './output-lock.ts';
-import { removeStaleSpills, spillPathOf } from './spill.ts';
+import { removeStaleSpills, removeStaleTempFiles, spillPathOf } from './spill.ts';
 import { reachStep } from './test-hooks.ts';
 import { throwIfInterrupted } from '../interrupt.ts';
 import { fingerprintFile, readFingerprintCache, writeFingerprintCache, type Fingerprint, type SeenFingerprint } from './fingerprint.ts';
@@ -147,6 +147,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunOutcome> {
     // Holding both locks: whatever a killed run left beside them is ours to finish or delete.
     await recoverPublish({ out, reports: reportsDir }, log);
     await removeStaleSpills(out, log);
+    await removeStaleTempFiles(out, log);
     await reachStep('recovered');
     let outcome: RunOutcome;
     try {

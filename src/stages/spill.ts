@@ -1,11 +1,14 @@
 // DuckDB's spill folder for one run: `.etl-spill-<pid>` beside --out (same disk as the output, never
 // inside a folder the run reads or publishes). A run killed hard leaves its folder behind; the next
-// run beside the same output removes the folders whose process is gone.
+// run beside the same output removes the folders whose process is gone, and the temporary files of
+// atomic writes such a run left.
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../log.ts';
 import { isAlive } from './output-lock.ts';
+import { fingerprintCachePathOf } from './fingerprint.ts';
+import { staleTempFiles } from '../io/atomic-write.ts';
 
 export function spillPathOf(out: string, pid = process.pid): string {
   return join(dirname(out), `.etl-spill-${pid}`);
@@ -22,5 +25,28 @@ export async function removeStaleSpills(out: string, log: Logger): Promise<strin
     removed.push(join(parent, name));
   }
   if (removed.length > 0) log.warn({ removed }, 'removed the spill folders of runs that are no longer running');
+  return removed;
+}
+
+/** The temporary files of atomic writes (io/atomic-write.ts) that runs killed between writing and renaming
+ * left beside the output (the fingerprint cache) and in output/_runs (a run record's deliveries). */
+export async function removeStaleTempFiles(out: string, log: Logger): Promise<string[]> {
+  const removed: string[] = [];
+  const targets = [fingerprintCachePathOf(out)];
+  const runs = join(out, '_runs');
+  if (existsSync(runs)) {
+    for (const name of await readdir(runs)) {
+      const m = /^(.+\.json)\.\d+\.tmp$/.exec(name);
+      if (m) targets.push(join(runs, m[1]!));
+    }
+  }
+  for (const target of new Set(targets)) {
+    for (const [file, pid] of await staleTempFiles(target)) {
+      if (isAlive(pid)) continue;
+      await rm(file, { force: true });
+      removed.push(file);
+    }
+  }
+  if (removed.length > 0) log.warn({ removed }, 'removed the temporary files of runs that are no longer running');
   return removed;
 }

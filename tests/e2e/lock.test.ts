@@ -62,7 +62,7 @@ describe('two runs on one output', () => {
     }, 180_000);
   }
 
-  it('a stale lock (dead pid) is taken over with a warning; stale spill folders of dead runs are removed', () => {
+  it('a stale lock (dead pid) is taken over with a warning; stale spill folders and temporary files of dead runs are removed', () => {
     const out = join(work, 'out-stale');
     const reports = join(work, 'reports-stale');
     const dead = deadPid();
@@ -72,12 +72,20 @@ describe('two runs on one output', () => {
     writeFileSync(join(spill, 'duckdb_temp_block-1.block'), 'x'.repeat(1000));
     const alive = join(work, `.etl-spill-${process.pid}`); // this test process is alive: its folder stays
     mkdirSync(alive);
+    // Atomic writes a killed run left half done: the fingerprint cache beside the output, a run record's deliveries.
+    const staleCache = join(work, `.out-stale.fingerprints.json.${dead}.tmp`);
+    const liveCache = join(work, `.out-stale.fingerprints.json.${process.pid}.tmp`);
+    const staleRecord = join(out, '_runs', `20250701-0000000000.json.${dead}.tmp`);
+    mkdirSync(join(out, '_runs'), { recursive: true });
+    for (const f of [staleCache, liveCache, staleRecord]) writeFileSync(f, '{"half":');
     const r = runCli(args(out, reports));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`took over the lock of a run that is no longer running \\(pid ${dead} `));
     expect(r.stderr).toMatch(/removed the spill folders of runs that are no longer running/);
     expect(existsSync(spill)).toBe(false);
     expect(existsSync(alive)).toBe(true);
+    expect(r.stderr).toMatch(/removed the temporary files of runs that are no longer running/);
+    expect([existsSync(staleCache), existsSync(liveCache), existsSync(staleRecord)]).toEqual([false, true, false]);
     expect(existsSync(join(work, '.out-stale.lock'))).toBe(false);
     expect(JSON.parse(readFileSync(join(reports, 'quality_report.json'), 'utf8')).status).toBe('SUCCESS');
   }, 120_000);
