@@ -4,7 +4,8 @@
 // under a fixed name, so that two runs on the same input give the same bytes whatever the thread count
 // or the machine's load. The files are independent: their COPYs run side by side (Engine.parallel).
 import { copyFile, link, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import type { Logger } from '../log.ts';
 import type { Engine, Params } from '../engine/engine.ts';
 import type { PipelineConfig } from '../config.ts';
 import { EtlError } from '../errors.ts';
@@ -67,6 +68,8 @@ async function fullOrder(engine: Engine, relation: Sql, key: string[], except: s
 /** One file to write: `weight` (rows × columns) puts the largest first, so that the sessions finish together. */
 interface WriteTask {
   weight: number;
+  /** What it writes (the debug log's name for it). */
+  name: string;
   run(session: Engine): Promise<void>;
 }
 
@@ -113,6 +116,7 @@ async function planPartitioned(engine: Engine, relation: Sql, dir: string, parti
     }
     tasks.push({
       weight: rows * width,
+      name: file,
       run: async (s) => {
         order ??= fullOrder(s, relation, key, partitionBy, holds);
         await copy(s, sql`SELECT * EXCLUDE (${joinSql(cols, ', ')}) FROM ${relation} WHERE ${where} ORDER BY ${await order}`, file, sql`FORMAT parquet`, params);
@@ -135,6 +139,8 @@ export async function publishOutputs(
     partitions?: PartitionReuse;
     /** Read-only work that shares the sessions with the writes (the KPI reports' queries), started first. */
     alongside?: (session: Engine) => Promise<void>;
+    /** Each file's time at debug level. */
+    logger?: Logger;
   },
 ): Promise<PublishedFile[]> {
   const { staging, config } = opts;
@@ -161,14 +167,14 @@ export async function publishOutputs(
     } else {
       const file: PublishedFile = { kind: 'lake', table, path: dir, rows: 0 };
       files.push(file);
-      tasks.push({ weight: weightOf('gold', table), run: async (s) => { file.rows = await copy(s, await sorted(s, gold(table), table), join(dir, 'data.parquet'), sql`FORMAT parquet`); } });
+      tasks.push({ weight: weightOf('gold', table), name: join(dir, 'data.parquet'), run: async (s) => { file.rows = await copy(s, await sorted(s, gold(table), table), join(dir, 'data.parquet'), sql`FORMAT parquet`); } });
     }
   }
   const single = async (kind: PublishedFile['kind'], table: string, dir: string) => {
     await mkdir(dir, { recursive: true });
     const file: PublishedFile = { kind, table, path: join(dir, 'data.parquet'), rows: 0 };
     files.push(file);
-    tasks.push({ weight: weightOf('gold', table), run: async (s) => { file.rows = await copy(s, await sorted(s, gold(table), table), file.path, sql`FORMAT parquet`); } });
+    tasks.push({ weight: weightOf('gold', table), name: file.path, run: async (s) => { file.rows = await copy(s, await sorted(s, gold(table), table), file.path, sql`FORMAT parquet`); } });
   };
   for (const table of config.publish.aggregates) if (need(table)) await single('aggregate', table, join(staging, 'data_lake', 'aggregates', table));
   for (const entry of config.publish.warehouse) {
@@ -204,6 +210,7 @@ export async function publishOutputs(
     // Text costs more to write than Parquet: two files of it.
     tasks.push({
       weight: 3 * weightOf('gold', table),
+      name: csv.path.replace(/\.csv$/, '.{csv,json}'),
       run: async (s) => {
         const columns = await s.describe(gold(table));
         const order = exportOrder(spec, columns, keys[table] ?? []);
@@ -221,6 +228,7 @@ export async function publishOutputs(
     const rel = sql`quarantine.${ident(dataset)}`;
     tasks.push({
       weight: weightOf('quarantine', dataset),
+      name: file.path,
       run: async (s) => {
         // Lineage first (where the record is in its file), then every column: one order whatever the threads.
         file.rows = await copy(s, sql`SELECT * FROM ${rel} ORDER BY ${await fullOrder(s, rel, ['_source_file', '_record_number'])}`, file.path, sql`FORMAT parquet`);
@@ -235,7 +243,12 @@ export async function publishOutputs(
   }
   // Largest first (a stable sort: equal weights keep the plan's order).
   const byWeight = [...tasks].sort((a, b) => b.weight - a.weight);
-  await engine.parallel([...(opts.alongside ? [opts.alongside] : []), ...byWeight.map((t) => (s: Engine) => t.run(s))]);
+  const timed = (t: WriteTask) => async (s: Engine) => {
+    const started = performance.now();
+    await t.run(s);
+    opts.logger?.debug({ stage: 'publish', file: relative(staging, t.name), weight: t.weight, ms: Math.round(performance.now() - started) }, 'file written');
+  };
+  await engine.parallel([...(opts.alongside ? [opts.alongside] : []), ...byWeight.map(timed)]);
 
   if (config.publish.exports.length > 0) {
     const path = join(staging, 'exports', 'index.json');

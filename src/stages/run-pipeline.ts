@@ -354,7 +354,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
           const alongside = async (session: Engine) => {
             kpiReports = await renderKpiReports(session, { asOf: opts.asOf, config, available, skipped, status, gateFailures: failures });
           };
-          const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys, keysHold: provenKeys(plan.gold, checks), alongside, ...(incr ? { partitions: incr.partitionReuse() } : {}) });
+          const files = await publishOutputs(engine, { staging, config, quarantined: Object.keys(counts), builtModels: built, keys, keysHold: provenKeys(plan.gold, checks), alongside, logger: log, ...(incr ? { partitions: incr.partitionReuse() } : {}) });
           await carryRunHistory(out, staging);
           // The silver state (staged beside the output) and its manifest (in the output) go with this publication.
           if (incr) await timed('state', () => incr.finish(engine, staging, runId));
