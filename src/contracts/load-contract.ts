@@ -83,7 +83,7 @@ export function expandContractPaths(paths: readonly string[]): { files: string[]
     try {
       isDir = statSync(p).isDirectory();
     } catch {
-      problems.push({ code: 'CONTRACT_NOT_FOUND', severity: 'error', message: 'no such file or directory', hint: 'check the path; the default contracts directory is contracts/', file: p });
+      problems.push({ code: 'CONTRACT_NOT_FOUND', severity: 'error', message: 'no such file or directory', hint: 'check the path; the default is contracts/ in the current folder (the package\'s own: --contracts node_modules/etl/contracts)', file: p });
       continue;
     }
     if (!isDir) add(p);
@@ -129,7 +129,8 @@ export async function loadContracts(paths: string[], options: LoadOptions = {}):
 export async function loadContractsOrThrow(paths: string[]): Promise<Contract[]> {
   const { contracts, problems } = await loadContracts(paths);
   const errors = problems.filter((p) => p.severity === 'error');
-  const first = errors[0];
+  // A contracts folder that is not there explains the rest (gold contracts citing datasets nobody declares).
+  const first = errors.find((p) => p.code === 'CONTRACT_NOT_FOUND') ?? errors[0];
   if (!first) return contracts;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more problem${errors.length > 2 ? 's' : ''}; run \`etl contracts lint\`)` : '';
   throw new EtlError(first.code, `${first.message}${more}`, {

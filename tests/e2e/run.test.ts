@@ -1,6 +1,6 @@
 // End to end through the real CLI: generate defective demo data, run the pipeline, and check every
 // output against the quality report, the injected defects and an independent reader.
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -254,6 +254,19 @@ describe('bad input ends in one clear line and exit code 2', () => {
     expect(r.stderr).toMatch(/^SOURCE_NOT_FOUND: the data directory .*nope does not exist/m);
     expect(r.stderr).toMatch(/hint:/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a missing contracts folder: the default contracts/ run from a folder without one, or a typo in --contracts', () => {
+    const elsewhere = join(work, 'no-contracts-here');
+    mkdirSync(elsewhere, { recursive: true });
+    for (const [args, cwd] of [[['run', '--data', join(work, 'nope'), '--out', join(work, 'o5'), '--reports', join(work, 'r5')], elsewhere], [['run', '--contracts', join(work, 'contrcts'), '--out', join(work, 'o5'), '--reports', join(work, 'r5')], ROOT]] as const) {
+      const r = runCli([...args], { cwd });
+      expect(r.code, r.stderr).toBe(2);
+      // Not the gold contracts' complaints about datasets that nobody declares: the folder that is not there.
+      expect(r.stderr).toMatch(/^CONTRACT_NOT_FOUND: no such file or directory .*\((contracts|.*contrcts)\)$/m);
+      expect(r.stderr).toMatch(/hint: .*--contracts node_modules\/etl\/contracts/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(2);
+    }
   });
 
   it('a missing orders file (the one source a run cannot do without)', () => {

@@ -50,7 +50,7 @@ describe('etl contracts lint', () => {
     expect(await lint([join(dir, 'missing.yaml')], dir)).toEqual({
       code: 2,
       lines: [
-        `${join(dir, 'missing.yaml')} CONTRACT_NOT_FOUND no such file or directory\n  hint: check the path; the default contracts directory is contracts/`,
+        `${join(dir, 'missing.yaml')} CONTRACT_NOT_FOUND no such file or directory\n  hint: check the path; the default is contracts/ in the current folder (the package's own: --contracts node_modules/etl/contracts)`,
         '0 contracts, 1 problem (1 error, 0 warnings)',
       ],
     });
