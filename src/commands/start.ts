@@ -1,5 +1,8 @@
-// `npm start`: the demo. Generates demo data when data/ has none, runs the pipeline, prints a summary.
+// `npm start` (`etl start`): the demo. Generates demo data when data/ has none, runs the pipeline, prints a
+// summary; in a folder without contracts/ (a production install's), on the package's own contracts.
 import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../stages/pipeline-dirs.ts';
 import { createLogger } from '../log.ts';
 import { generateCommand } from './generate.ts';
 import { runCommand } from './run.ts';
@@ -14,9 +17,13 @@ export async function startCommand(opts: { logLevel?: string; logFormat?: string
     const code = await generateCommand({ out: 'data', orders: 20_000, seed: 42, defectRate: 0.01, asOf: DEMO_AS_OF, optional: true, ...opts });
     if (code !== 0) return code;
   }
+  // A folder of its own (the repository, a shop's project) has contracts/; anywhere else (after `npm install
+  // etl`), the demo runs on the package's own contracts, as it does on its own models and config.
+  const contracts = existsSync('contracts') ? 'contracts' : join(packageRoot(), 'contracts');
+  if (contracts !== 'contracts') logger.info({ contracts }, 'no contracts/ here: the package\'s own contracts');
   return runCommand({
     data: 'data',
-    contracts: 'contracts',
+    contracts,
     pipeline: 'pipeline',
     out: 'output',
     reports: 'reports',
