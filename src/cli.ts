@@ -31,7 +31,9 @@ export function buildProgram(): { program: Command; result: { code: number } } {
     .option('--log-level <level>', 'trace | debug | info | warn | error | silent', 'info')
     .option('--log-format <format>', 'json | pretty (default: pretty on a TTY, json otherwise)')
     .addHelpText('after', `\nDuckDB's memory is bounded: by default the smaller of half the RAM and 8 GB (here ${defaultMemoryLimit()}); etl run --memory-limit sets it.`)
-    .showHelpAfterError()
+    // Usage errors read like every other error: `USAGE_INVALID: …` and a hint line (exit 2, see main).
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'USAGE_INVALID: ')) })
+    .showHelpAfterError('  hint: add --help for the usage')
     .exitOverride();
 
   program

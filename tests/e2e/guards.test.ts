@@ -129,4 +129,17 @@ describe('invalid input ends in exit 2 with one clear line, not 3 INTERNAL', () 
     expect(r.stderr.split('\n')[0]).toMatch(/--as-of .*'2026-02-30' is invalid\. expected a calendar date YYYY-MM-DD/);
     expect(r.stderr).not.toMatch(/INTERNAL|ENGINE/);
   });
+  it('usage errors (a bad value, an unknown option or command, a missing argument) read like every other error', () => {
+    for (const [args, message] of [
+      [['run', '--threads', '0'], "option '--threads <n>' argument '0' is invalid. expected a positive integer"],
+      [['run', '--bogus'], "unknown option '--bogus'"],
+      [['frob'], "unknown command 'frob'"],
+      [['runs', 'show'], "missing required argument 'id'"],
+    ] as const) {
+      const r = runCli([...args]);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trimEnd().split('\n')).toEqual([`USAGE_INVALID: ${message}`, '  hint: add --help for the usage']);
+    }
+  });
 });
