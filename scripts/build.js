@@ -33,8 +33,9 @@ let tsc;
 try {
   tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 } catch {
-  process.stderr.write('INTERNAL: cannot build etl: TypeScript is not installed\n  hint: run `npm ci` (with the dev dependencies) first\n');
-  process.exit(3);
+  // A source checkout installed without its dev dependencies (`npm ci --omit=dev`): a setup error, not a bug.
+  process.stderr.write('USAGE_INVALID: cannot build etl from src/: TypeScript, a dev dependency, is not installed\n  hint: in a source checkout run `npm ci` (with the dev dependencies); for a production install use the packed package (`npm pack`, then `npm install ./etl-<version>.tgz --omit=dev`), which holds dist/\n');
+  process.exit(2);
 }
 // Built beside dist/ and swapped in at the end, so that a CLI running meanwhile (a test, a bench) never
 // sees half a dist/.
