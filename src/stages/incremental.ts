@@ -291,7 +291,7 @@ export class IncrementalRun {
       ...(prev.data !== this.dataDir ? [`--data ${prev.data} → ${this.dataDir}`] : []),
       ...(prev.contract_files.join('\n') !== this.contractFiles.join('\n') ? ['--contracts named otherwise'] : []),
     ];
-    const renamed = spelled.length > 0 ? `; ${spelled.join(', ')}: file names rewritten in the state` : '';
+    const renamed = this.renames.size > 0 ? `; ${spelled.join(', ')}: file names rewritten in the state` : '';
     this.reason = `${this.previousAsOf ? `${n === 0 ? 'no new input' : files}; --as-of ${prev.as_of} → ${this.asOf}: rows rechecked by the rules that read it` : files}${renamed}`;
   }
 
