@@ -5,6 +5,7 @@
 import type { Engine } from '../engine/engine.ts';
 import { relationWeights } from '../engine/relation-weights.ts';
 import type { Contract } from '../contracts/model.ts';
+import type { Logger } from '../log.ts';
 import { ident, sql, type Sql } from '../sql/sql.ts';
 import type { CheckResult } from './result.ts';
 import { evaluateDatasetRules } from './dataset-rules.ts';
@@ -18,6 +19,8 @@ export interface GoldChecksInput {
   /** Every dataset a rule may reference: silver relations and the built gold tables. */
   refs: Record<string, Sql>;
   asOf: string;
+  /** Each table's check time at debug level. */
+  logger?: Logger;
 }
 
 export async function evaluateGoldChecks(engine: Engine, input: GoldChecksInput): Promise<CheckResult[]> {
@@ -27,9 +30,12 @@ export async function evaluateGoldChecks(engine: Engine, input: GoldChecksInput)
   const runnable = input.contracts.map((c, i) => ({ c, i })).filter(({ c }) => built.has(c.dataset));
   // Largest first (stable: equal sizes keep the contracts' order).
   runnable.sort((a, b) => size(b.c.dataset) - size(a.c.dataset));
-  const checked = await engine.parallel(runnable.map(({ c }) => (session: Engine) =>
-    evaluateDatasetRules(session, { dataset: c.dataset, layer: 'gold', relation: sql`gold.${ident(c.dataset)}`, contracts: [c], refs: input.refs, asOf: input.asOf, withPropertyRules: true }),
-  ));
+  const checked = await engine.parallel(runnable.map(({ c }) => async (session: Engine) => {
+    const started = performance.now();
+    const results = await evaluateDatasetRules(session, { dataset: c.dataset, layer: 'gold', relation: sql`gold.${ident(c.dataset)}`, contracts: [c], refs: input.refs, asOf: input.asOf, withPropertyRules: true });
+    input.logger?.debug({ stage: 'gold_checks', dataset: c.dataset, checks: results.length, weight: size(c.dataset), ms: Math.round(performance.now() - started) }, 'gold table checked');
+    return results;
+  }));
   const byContract = new Map(runnable.map(({ i }, k) => [i, checked[k]!]));
   return input.contracts.flatMap((c, i) => byContract.get(i) ?? [skippedContract(c, `model ${c.dataset} was not built (${input.whyNotBuilt(c.dataset)})`)]);
 }
