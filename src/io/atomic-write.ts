@@ -3,9 +3,9 @@
 // killed between the two steps is found by staleTempFiles and removed by the next run (stages/spill.ts).
 import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 
-export const tempPathOf = (file: string, pid = process.pid): string => `${file}.${pid}.tmp`;
+const tempPathOf = (file: string, pid = process.pid): string => `${file}.${pid}.tmp`;
 
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
   const tmp = tempPathOf(file);
@@ -18,16 +18,14 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   }
 }
 
-/** The temporary files writeFileAtomic left beside `file` in processes other than this one: [path, pid]. */
-export async function staleTempFiles(file: string): Promise<[string, number][]> {
-  const dir = dirname(file);
+/** The temporary files writeFileAtomic left in `dir` in processes other than this one, for the targets
+ * `wanted` accepts (by name): [path, pid]. */
+export async function staleTempFiles(dir: string, wanted: (target: string) => boolean): Promise<[string, number][]> {
   if (!existsSync(dir)) return [];
-  const prefix = `${basename(file)}.`;
   const found: [string, number][] = [];
   for (const name of await readdir(dir)) {
-    if (!name.startsWith(prefix)) continue;
-    const m = /^(\d+)\.tmp$/.exec(name.slice(prefix.length));
-    if (m && Number(m[1]) !== process.pid) found.push([join(dir, name), Number(m[1])]);
+    const m = /^(.+)\.(\d+)\.tmp$/.exec(name);
+    if (m && wanted(m[1]!) && Number(m[2]) !== process.pid) found.push([join(dir, name), Number(m[2])]);
   }
   return found;
 }

@@ -27,7 +27,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Engine } from '../engine/engine.ts';
 import type { Logger } from '../log.ts';
 import type { Contract } from '../contracts/model.ts';
@@ -46,7 +46,7 @@ import type { Move } from './commit.ts';
 import { AREA_DIR, partitionReuse, type PartitionReuse } from './publish.ts';
 import { mergeRowChecks } from './merge-checks.ts';
 import { recheckAsOf } from './recheck-as-of.ts';
-import { renameInChecks, renameQuarantine, renamesOf, type Renames } from './renamed-inputs.ts';
+import { commonDir, renameInChecks, renameQuarantine, renamesOf, type Renames } from './renamed-inputs.ts';
 import { packageRoot } from './pipeline-dirs.ts';
 import { closeState, finishStateCopy, openStateCopy, removeStateFile, stagedStatePathOf, statePathOf, stateQuarantine, stateSilver, writeState, type DatasetState } from './state.ts';
 
@@ -131,8 +131,7 @@ function etlVersion(): string {
  * given relative or absolute paths, and wherever the project folder lives. */
 async function hashFiles(files: string[]): Promise<Record<string, string>> {
   const paths = [...new Set(files.map((f) => resolve(f)))].sort();
-  let common = paths.length > 0 ? dirname(paths[0]!) : '/';
-  while (!paths.every((p) => p.startsWith(common.endsWith(sep) ? common : `${common}${sep}`)) && dirname(common) !== common) common = dirname(common);
+  const common = commonDir(paths);
   const out: Record<string, string> = {};
   for (const f of paths) out[relative(common, f)] = createHash('sha256').update(await readFile(f)).digest('hex');
   return out;

@@ -12,14 +12,20 @@ import type { DatasetState } from './state.ts';
 /** Old name → new name of every input and contract file whose name changed. */
 export type Renames = Map<string, string>;
 
-/** The longest directory prefix the names share, as written (`contracts` for `contracts/a.yaml`,
- * `contracts/gold/b.yaml`); each name is then keyed by its path below it. */
+/** The longest folder the paths share, as written (`contracts` for `contracts/a.yaml`, `contracts/gold/b.yaml`;
+ * `.` for relative paths with no folder in common, `/` for absolute ones). */
+export function commonDir(paths: readonly string[]): string {
+  if (paths.length === 0) return '/';
+  const under = (d: string, p: string) => d === '.' ? !p.startsWith(sep) : p.startsWith(d.endsWith(sep) ? d : `${d}${sep}`);
+  let common = dirname(paths[0]!);
+  while (!paths.every((p) => under(common, p)) && dirname(common) !== common) common = dirname(common);
+  return common;
+}
+
+/** Each name keyed by its path below the folder the names share. */
 function keyedByCommonDir(names: string[]): Map<string, string> {
-  if (names.length === 0) return new Map();
-  let common = dirname(names[0]!);
-  const under = (d: string, n: string) => d === '.' ? !n.startsWith('/') : n.startsWith(d.endsWith(sep) ? d : `${d}${sep}`);
-  while (!names.every((n) => under(common, n)) && dirname(common) !== common) common = dirname(common);
-  return new Map(names.map((n) => [common === '.' ? n : relative(common, n), n]));
+  const common = commonDir(names);
+  return new Map(names.map((n) => [relative(common, n), n]));
 }
 
 /**
@@ -32,21 +38,23 @@ export function renamesOf(
   now: { dataDir: string; contractFiles: string[] },
 ): Renames | string {
   const renames: Renames = new Map();
+  const rename = (from: string, to: string) => {
+    if (from !== to) renames.set(from, to);
+  };
   if (previous.data !== now.dataDir) {
-    for (const files of Object.values(previous.inputs)) {
-      for (const f of files) renames.set(join(previous.data, f.file), join(now.dataDir, f.file));
-    }
+    for (const files of Object.values(previous.inputs)) for (const f of files) rename(join(previous.data, f.file), join(now.dataDir, f.file));
   }
   const before = keyedByCommonDir(previous.contract_files);
   const after = keyedByCommonDir(now.contractFiles);
   for (const [key, name] of before) {
     const renamed = after.get(key);
-    if (renamed === undefined || before.size !== after.size) {
-      return `--contracts names the contract files otherwise than the state's checks do, and not one for one (${name} → ${renamed ?? 'none'})`;
-    }
-    if (renamed !== name) renames.set(name, renamed);
+    if (renamed === undefined) return `--contracts names the contract files otherwise than the state's checks do, and not one for one (${name} → none)`;
+    rename(name, renamed);
   }
-  for (const [from, to] of [...renames]) if (from === to) renames.delete(from);
+  if (after.size !== before.size) {
+    const extra = [...after].find(([key]) => !before.has(key))!;
+    return `--contracts names the contract files otherwise than the state's checks do, and not one for one (none → ${extra[1]})`;
+  }
   return renames;
 }
 

@@ -4,7 +4,7 @@
 // atomic writes such a run left.
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Logger } from '../log.ts';
 import { isAlive } from './output-lock.ts';
 import { fingerprintCachePathOf } from './fingerprint.ts';
@@ -32,20 +32,15 @@ export async function removeStaleSpills(out: string, log: Logger): Promise<strin
  * left beside the output (the fingerprint cache) and in output/_runs (a run record's deliveries). */
 export async function removeStaleTempFiles(out: string, log: Logger): Promise<string[]> {
   const removed: string[] = [];
-  const targets = [fingerprintCachePathOf(out)];
-  const runs = join(out, '_runs');
-  if (existsSync(runs)) {
-    for (const name of await readdir(runs)) {
-      const m = /^(.+\.json)\.\d+\.tmp$/.exec(name);
-      if (m) targets.push(join(runs, m[1]!));
-    }
-  }
-  for (const target of new Set(targets)) {
-    for (const [file, pid] of await staleTempFiles(target)) {
-      if (isAlive(pid)) continue;
-      await rm(file, { force: true });
-      removed.push(file);
-    }
+  const cache = fingerprintCachePathOf(out);
+  const stale = [
+    ...(await staleTempFiles(dirname(cache), (target) => target === basename(cache))),
+    ...(await staleTempFiles(join(out, '_runs'), (target) => target.endsWith('.json'))),
+  ];
+  for (const [file, pid] of stale) {
+    if (isAlive(pid)) continue;
+    await rm(file, { force: true });
+    removed.push(file);
   }
   if (removed.length > 0) log.warn({ removed }, 'removed the temporary files of runs that are no longer running');
   return removed;
