@@ -16,7 +16,7 @@ import { EtlError } from '../errors.ts';
 import { buildPredictiveClv } from '../kpi/build-predictive-clv.ts';
 import { buildSeriesKpis } from '../kpi/build-series-kpis.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { ident, qualified, sql, trusted, type Sql } from '../sql/sql.ts';
+import { ident, join, qualified, sql, trusted, type Sql } from '../sql/sql.ts';
 import { createAbsentConformedView } from './conform.ts';
 import { orderModels, readModels, renderModel, type GoldModel, type ModelVar } from './gold-models.ts';
 
@@ -31,6 +31,11 @@ export interface GoldOptions {
   /** Build models side by side, one thread each (default); false: one at a time on every thread (large
    * inputs, where a 100M-line model on one thread would hold up the rest). */
   sideBySide?: boolean;
+  /** Per model, the columns its table is stored in the order of (publish's partition columns, then the key):
+   * publish writes one file per partition, each a filtered scan of the table sorted by the key; stored in
+   * that order, a partition's scan skips every row group outside it (DuckDB's min/max per row group) and
+   * its sort meets rows already in order. Columns the model does not have are left out; views are not stored. */
+  storeOrder?: Record<string, readonly string[]>;
 }
 
 export interface GoldModelResult {
@@ -100,9 +105,9 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
   }
 
   await buildModels(engine, runnable, async (session, model) => {
-    const query = queries.get(model.name)!;
     const started = performance.now();
     try {
+      const query = await storedInOrder(session, queries.get(model.name)!, model.view ? undefined : opts.storeOrder?.[model.name]);
       await session.exec(sql`CREATE OR REPLACE ${trusted(model.view ? 'VIEW' : 'TABLE')} ${qualified('gold', model.name)} AS ${query}`);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -135,6 +140,14 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
     }
   }
   return { models };
+}
+
+/** The model's query sorted on `order` (the columns of it that the query returns), or as it is. */
+async function storedInOrder(session: Engine, query: Sql, order: readonly string[] | undefined): Promise<Sql> {
+  if (!order || order.length === 0) return query;
+  const names = new Set((await session.describe(sql`SELECT * FROM (${query})`)).map((c) => c.name));
+  const columns = order.filter((c) => names.has(c));
+  return columns.length === 0 ? query : sql`SELECT * FROM (${query}) ORDER BY ${join(columns.map((c) => ident(c)), ', ')}`;
 }
 
 /** Every model's transitive dependents, counted: the models that wait, directly or not, on it. */
