@@ -150,6 +150,14 @@ async function storedInOrder(session: Engine, query: Sql, order: readonly string
   return columns.length === 0 ? query : sql`SELECT * FROM (${query}) ORDER BY ${join(columns.map((c) => ident(c)), ', ')}`;
 }
 
+/** The rows of every conformed source the models read (a count over a table: milliseconds at 10M rows). */
+async function sourceRows(engine: Engine, models: readonly GoldModel[]): Promise<Map<string, number>> {
+  const sources = [...new Set(models.flatMap((m) => m.sources))].sort();
+  if (sources.length === 0) return new Map();
+  const [row] = await engine.rows(sql`SELECT ${join(sources.map((s, i) => sql`(SELECT COUNT(*) FROM ${qualified('conformed', s)}) AS ${ident(`n${i}`)}`), ', ')}`);
+  return new Map(sources.map((s, i) => [s, Number(row?.[`n${i}`] ?? 0)]));
+}
+
 /** Every model's transitive dependents, counted: the models that wait, directly or not, on it. */
 function downstreamCounts(models: GoldModel[]): Map<string, number> {
   const dependents = new Map<string, string[]>(models.map((m) => [m.name, []]));
@@ -162,15 +170,50 @@ function downstreamCounts(models: GoldModel[]): Map<string, number> {
 }
 
 /**
+ * Each model's upward rank: the work it starts, as rows read — its own (the rows of the sources and models
+ * it reads, a model's output estimated as its largest input) plus the largest rank among its readers. A
+ * free session takes the ready model of the highest rank (longest chain first, the classic list-scheduling
+ * rule). At 10M order lines the former rule (the most models downstream first) left suspicious_orders
+ * (14 s on one thread) for last, behind 20 s of small models; replayed on the durations measured in that
+ * run, this rule ends the gold stage 7 s earlier (82.8 → 76.0 s; ranking by the measured durations
+ * themselves: 75.9 s), and at 1M lines 4.94 → 4.66 s.
+ */
+export function upwardRanks(models: readonly GoldModel[], sourceRows: ReadonlyMap<string, number>): Map<string, number> {
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const readers = new Map<string, GoldModel[]>(models.map((m) => [m.name, []]));
+  for (const m of models) for (const d of m.dependsOn) readers.get(d)?.push(m);
+  const output = new Map<string, number>();
+  const rowsOf = (name: string): number => {
+    const known = output.get(name);
+    if (known !== undefined) return known;
+    const m = byName.get(name);
+    const rows = m ? Math.max(0, ...m.dependsOn.map(rowsOf), ...m.sources.map((s) => sourceRows.get(s) ?? 0)) : 0;
+    output.set(name, rows);
+    return rows;
+  };
+  const ranks = new Map<string, number>();
+  const rankOf = (m: GoldModel): number => {
+    const known = ranks.get(m.name);
+    if (known !== undefined) return known;
+    const cost = m.dependsOn.reduce((a, d) => a + rowsOf(d), 0) + m.sources.reduce((a, s) => a + (sourceRows.get(s) ?? 0), 0);
+    const rank = cost + Math.max(0, ...readers.get(m.name)!.map(rankOf));
+    ranks.set(m.name, rank);
+    return rank;
+  };
+  for (const m of models) rankOf(m);
+  return ranks;
+}
+
+/**
  * Build `models` (in dependency order, none of them skipped) on the engine's sessions side by side: a
- * free session takes a model whose inputs are all built — the one with the most models downstream, then
- * the first in dependency order, so that the long chain to the order lines starts early — or waits for
- * one to finish. A model that half the models wait on starts once the other sessions are idle and runs
+ * free session takes a model whose inputs are all built — the one of the highest upward rank (above;
+ * ties: the first in dependency order) — or waits for one to finish. A model that half the models wait on starts once the other sessions are idle and runs
  * alone on every thread. After a failure no model starts; the first error is thrown once every session is idle.
  */
 async function buildModels(engine: Engine, models: GoldModel[], build: (session: Engine, model: GoldModel) => Promise<void>, sideBySide = true): Promise<void> {
   const downstream = downstreamCounts(models);
-  const pending = models.map((m, i) => ({ m, i })).sort((a, b) => downstream.get(b.m.name)! - downstream.get(a.m.name)! || a.i - b.i).map(({ m }) => m);
+  const ranks = upwardRanks(models, await sourceRows(engine, models));
+  const pending = models.map((m, i) => ({ m, i })).sort((a, b) => ranks.get(b.m.name)! - ranks.get(a.m.name)! || a.i - b.i).map(({ m }) => m);
   const done = new Set<string>();
   const threads = Number(await engine.scalar(trusted(`SELECT current_setting('threads')`)));
   const width = sideBySide ? Math.max(1, Math.min(threads, models.length)) : 1;
