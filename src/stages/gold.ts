@@ -34,8 +34,10 @@ export interface GoldOptions {
   /** Per model, the columns its table is stored in the order of (publish's partition columns, then the key):
    * publish writes one file per partition, each a filtered scan of the table sorted by the key; stored in
    * that order, a partition's scan skips every row group outside it (DuckDB's min/max per row group) and
-   * its sort meets rows already in order. Columns the model does not have are left out; views are not stored. */
+   * its sort meets rows already in order. Columns the model does not have are left out; views are not
+   * stored; a table estimated below `storeOrderMinRows` (default STORE_ORDER_MIN_ROWS) is not sorted. */
   storeOrder?: Record<string, readonly string[]>;
+  storeOrderMinRows?: number;
 }
 
 export interface GoldModelResult {
@@ -104,10 +106,13 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
     queries.set(model.name, renderModel(model, opts.vars));
   }
 
-  await buildModels(engine, runnable, async (session, model) => {
+  const sizes = await sourceRows(engine, runnable);
+  const estimated = estimatedRows(runnable, sizes);
+  const storeOrderOf = (model: GoldModel) => (model.view || estimated.get(model.name)! < (opts.storeOrderMinRows ?? STORE_ORDER_MIN_ROWS) ? undefined : opts.storeOrder?.[model.name]);
+  await buildModels(engine, runnable, upwardRanks(runnable, sizes), async (session, model) => {
     const started = performance.now();
     try {
-      const query = await storedInOrder(session, queries.get(model.name)!, model.view ? undefined : opts.storeOrder?.[model.name]);
+      const query = await storedInOrder(session, queries.get(model.name)!, storeOrderOf(model));
       await session.exec(sql`CREATE OR REPLACE ${trusted(model.view ? 'VIEW' : 'TABLE')} ${qualified('gold', model.name)} AS ${query}`);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -142,6 +147,12 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
   return { models };
 }
 
+/** Below this many rows (estimated: estimatedRows) a table is not sorted for publish. Measured on the order
+ * lines (orders_enriched: its sort against the 50 partition files' time, lake and warehouse): at 1M lines the
+ * sort cost 0.7–1.1 s more than the files saved, at 3M the two were within the machine's noise, at 10M the
+ * files took 24–37 s less of the sessions' time for 8–12 s more of sorting. */
+export const STORE_ORDER_MIN_ROWS = 5_000_000;
+
 /** The model's query sorted on `order` (the columns of it that the query returns), or as it is. */
 async function storedInOrder(session: Engine, query: Sql, order: readonly string[] | undefined): Promise<Sql> {
   if (!order || order.length === 0) return query;
@@ -169,6 +180,22 @@ function downstreamCounts(models: GoldModel[]): Map<string, number> {
   return new Map(models.map((m) => [m.name, below(m.name, new Set()).size]));
 }
 
+/** Each model's output rows, estimated before it runs: the largest of its inputs (sources: their rows). */
+export function estimatedRows(models: readonly GoldModel[], sourceRows: ReadonlyMap<string, number>): Map<string, number> {
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const output = new Map<string, number>();
+  const rowsOf = (name: string): number => {
+    const known = output.get(name);
+    if (known !== undefined) return known;
+    const m = byName.get(name);
+    const rows = m ? Math.max(0, ...m.dependsOn.map(rowsOf), ...m.sources.map((s) => sourceRows.get(s) ?? 0)) : 0;
+    output.set(name, rows);
+    return rows;
+  };
+  for (const m of models) rowsOf(m.name);
+  return output;
+}
+
 /**
  * Each model's upward rank: the work it starts, as rows read — its own (the rows of the sources and models
  * it reads, a model's output estimated as its largest input) plus the largest rank among its readers. A
@@ -179,18 +206,10 @@ function downstreamCounts(models: GoldModel[]): Map<string, number> {
  * themselves: 75.9 s), and at 1M lines 4.94 → 4.66 s.
  */
 export function upwardRanks(models: readonly GoldModel[], sourceRows: ReadonlyMap<string, number>): Map<string, number> {
-  const byName = new Map(models.map((m) => [m.name, m]));
   const readers = new Map<string, GoldModel[]>(models.map((m) => [m.name, []]));
   for (const m of models) for (const d of m.dependsOn) readers.get(d)?.push(m);
-  const output = new Map<string, number>();
-  const rowsOf = (name: string): number => {
-    const known = output.get(name);
-    if (known !== undefined) return known;
-    const m = byName.get(name);
-    const rows = m ? Math.max(0, ...m.dependsOn.map(rowsOf), ...m.sources.map((s) => sourceRows.get(s) ?? 0)) : 0;
-    output.set(name, rows);
-    return rows;
-  };
+  const output = estimatedRows(models, sourceRows);
+  const rowsOf = (name: string): number => output.get(name) ?? 0;
   const ranks = new Map<string, number>();
   const rankOf = (m: GoldModel): number => {
     const known = ranks.get(m.name);
@@ -210,9 +229,8 @@ export function upwardRanks(models: readonly GoldModel[], sourceRows: ReadonlyMa
  * ties: the first in dependency order) — or waits for one to finish. A model that half the models wait on starts once the other sessions are idle and runs
  * alone on every thread. After a failure no model starts; the first error is thrown once every session is idle.
  */
-async function buildModels(engine: Engine, models: GoldModel[], build: (session: Engine, model: GoldModel) => Promise<void>, sideBySide = true): Promise<void> {
+async function buildModels(engine: Engine, models: GoldModel[], ranks: ReadonlyMap<string, number>, build: (session: Engine, model: GoldModel) => Promise<void>, sideBySide = true): Promise<void> {
   const downstream = downstreamCounts(models);
-  const ranks = upwardRanks(models, await sourceRows(engine, models));
   const pending = models.map((m, i) => ({ m, i })).sort((a, b) => ranks.get(b.m.name)! - ranks.get(a.m.name)! || a.i - b.i).map(({ m }) => m);
   const done = new Set<string>();
   const threads = Number(await engine.scalar(trusted(`SELECT current_setting('threads')`)));

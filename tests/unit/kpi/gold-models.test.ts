@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EtlError } from '../../../src/errors.ts';
 import { orderModels, parseModel, renderModel, type GoldModel } from '../../../src/stages/gold-models.ts';
-import { upwardRanks } from '../../../src/stages/gold.ts';
+import { estimatedRows, upwardRanks } from '../../../src/stages/gold.ts';
 
 const model = (name: string, text: string): GoldModel => parseModel(name, `models/${name}.sql`, text);
 
@@ -135,5 +135,15 @@ describe('upwardRanks', () => {
       model('big', 'SELECT * FROM conformed.orders'),
     ], sources);
     expect(ranks.get('head')!).toBeGreaterThan(ranks.get('big')!);
+  });
+
+  it('estimates a model\'s rows as its largest input, through the models it reads', () => {
+    const rows = estimatedRows([
+      model('head', 'SELECT * FROM conformed.customers'),
+      model('mid', 'SELECT * FROM gold.head JOIN conformed.orders ON TRUE'),
+      model('tail', 'SELECT * FROM gold.mid'),
+      model('alone', 'SELECT 1 AS x'),
+    ], sources);
+    expect(Object.fromEntries(rows)).toEqual({ head: 10, mid: 1000, tail: 1000, alone: 0 });
   });
 });
