@@ -16,7 +16,7 @@ import { EtlError } from '../errors.ts';
 import { buildPredictiveClv } from '../kpi/build-predictive-clv.ts';
 import { buildSeriesKpis } from '../kpi/build-series-kpis.ts';
 import { silentLogger, type Logger } from '../log.ts';
-import { ident, join, qualified, sql, trusted, type Sql } from '../sql/sql.ts';
+import { ident, qualified, sql, trusted, type Sql } from '../sql/sql.ts';
 import { createAbsentConformedView } from './conform.ts';
 import { orderModels, readModels, renderModel, type GoldModel, type ModelVar } from './gold-models.ts';
 
@@ -31,13 +31,6 @@ export interface GoldOptions {
   /** Build models side by side, one thread each (default); false: one at a time on every thread (large
    * inputs, where a 100M-line model on one thread would hold up the rest). */
   sideBySide?: boolean;
-  /** Per model, the columns its table is stored in the order of (publish's partition columns, then the key):
-   * publish writes one file per partition, each a filtered scan of the table sorted by the key; stored in
-   * that order, a partition's scan skips every row group outside it (DuckDB's min/max per row group) and
-   * its sort meets rows already in order. Columns the model does not have are left out; views are not
-   * stored; a table estimated below `storeOrderMinRows` (default STORE_ORDER_MIN_ROWS) is not sorted. */
-  storeOrder?: Record<string, readonly string[]>;
-  storeOrderMinRows?: number;
 }
 
 export interface GoldModelResult {
@@ -106,13 +99,10 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
     queries.set(model.name, renderModel(model, opts.vars));
   }
 
-  const sizes = await sourceRows(engine, runnable);
-  const estimated = estimatedRows(runnable, sizes);
-  const storeOrderOf = (model: GoldModel) => (model.view || estimated.get(model.name)! < (opts.storeOrderMinRows ?? STORE_ORDER_MIN_ROWS) ? undefined : opts.storeOrder?.[model.name]);
-  await buildModels(engine, runnable, upwardRanks(runnable, sizes), async (session, model) => {
+  await buildModels(engine, runnable, async (session, model) => {
+    const query = queries.get(model.name)!;
     const started = performance.now();
     try {
-      const query = await storedInOrder(session, queries.get(model.name)!, storeOrderOf(model));
       await session.exec(sql`CREATE OR REPLACE ${trusted(model.view ? 'VIEW' : 'TABLE')} ${qualified('gold', model.name)} AS ${query}`);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -147,28 +137,6 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
   return { models };
 }
 
-/** Below this many rows (estimated: estimatedRows) a table is not sorted for publish. Measured on the order
- * lines (orders_enriched: its sort against the 50 partition files' time, lake and warehouse): at 1M lines the
- * sort cost 0.7–1.1 s more than the files saved, at 3M the two were within the machine's noise, at 10M the
- * files took 24–37 s less of the sessions' time for 8–12 s more of sorting. */
-export const STORE_ORDER_MIN_ROWS = 5_000_000;
-
-/** The model's query sorted on `order` (the columns of it that the query returns), or as it is. */
-async function storedInOrder(session: Engine, query: Sql, order: readonly string[] | undefined): Promise<Sql> {
-  if (!order || order.length === 0) return query;
-  const names = new Set((await session.describe(sql`SELECT * FROM (${query})`)).map((c) => c.name));
-  const columns = order.filter((c) => names.has(c));
-  return columns.length === 0 ? query : sql`SELECT * FROM (${query}) ORDER BY ${join(columns.map((c) => ident(c)), ', ')}`;
-}
-
-/** The rows of every conformed source the models read (a count over a table: milliseconds at 10M rows). */
-async function sourceRows(engine: Engine, models: readonly GoldModel[]): Promise<Map<string, number>> {
-  const sources = [...new Set(models.flatMap((m) => m.sources))].sort();
-  if (sources.length === 0) return new Map();
-  const [row] = await engine.rows(sql`SELECT ${join(sources.map((s, i) => sql`(SELECT COUNT(*) FROM ${qualified('conformed', s)}) AS ${ident(`n${i}`)}`), ', ')}`);
-  return new Map(sources.map((s, i) => [s, Number(row?.[`n${i}`] ?? 0)]));
-}
-
 /** Every model's transitive dependents, counted: the models that wait, directly or not, on it. */
 function downstreamCounts(models: GoldModel[]): Map<string, number> {
   const dependents = new Map<string, string[]>(models.map((m) => [m.name, []]));
@@ -180,58 +148,16 @@ function downstreamCounts(models: GoldModel[]): Map<string, number> {
   return new Map(models.map((m) => [m.name, below(m.name, new Set()).size]));
 }
 
-/** Each model's output rows, estimated before it runs: the largest of its inputs (sources: their rows). */
-export function estimatedRows(models: readonly GoldModel[], sourceRows: ReadonlyMap<string, number>): Map<string, number> {
-  const byName = new Map(models.map((m) => [m.name, m]));
-  const output = new Map<string, number>();
-  const rowsOf = (name: string): number => {
-    const known = output.get(name);
-    if (known !== undefined) return known;
-    const m = byName.get(name);
-    const rows = m ? Math.max(0, ...m.dependsOn.map(rowsOf), ...m.sources.map((s) => sourceRows.get(s) ?? 0)) : 0;
-    output.set(name, rows);
-    return rows;
-  };
-  for (const m of models) rowsOf(m.name);
-  return output;
-}
-
-/**
- * Each model's upward rank: the work it starts, as rows read — its own (the rows of the sources and models
- * it reads, a model's output estimated as its largest input) plus the largest rank among its readers. A
- * free session takes the ready model of the highest rank (longest chain first, the classic list-scheduling
- * rule). At 10M order lines the former rule (the most models downstream first) left suspicious_orders
- * (14 s on one thread) for last, behind 20 s of small models; replayed on the durations measured in that
- * run, this rule ends the gold stage 7 s earlier (82.8 → 76.0 s; ranking by the measured durations
- * themselves: 75.9 s), and at 1M lines 4.94 → 4.66 s.
- */
-export function upwardRanks(models: readonly GoldModel[], sourceRows: ReadonlyMap<string, number>): Map<string, number> {
-  const readers = new Map<string, GoldModel[]>(models.map((m) => [m.name, []]));
-  for (const m of models) for (const d of m.dependsOn) readers.get(d)?.push(m);
-  const output = estimatedRows(models, sourceRows);
-  const rowsOf = (name: string): number => output.get(name) ?? 0;
-  const ranks = new Map<string, number>();
-  const rankOf = (m: GoldModel): number => {
-    const known = ranks.get(m.name);
-    if (known !== undefined) return known;
-    const cost = m.dependsOn.reduce((a, d) => a + rowsOf(d), 0) + m.sources.reduce((a, s) => a + (sourceRows.get(s) ?? 0), 0);
-    const rank = cost + Math.max(0, ...readers.get(m.name)!.map(rankOf));
-    ranks.set(m.name, rank);
-    return rank;
-  };
-  for (const m of models) rankOf(m);
-  return ranks;
-}
-
 /**
  * Build `models` (in dependency order, none of them skipped) on the engine's sessions side by side: a
- * free session takes a model whose inputs are all built — the one of the highest upward rank (above;
- * ties: the first in dependency order) — or waits for one to finish. A model that half the models wait on starts once the other sessions are idle and runs
+ * free session takes a model whose inputs are all built — the one with the most models downstream, then
+ * the first in dependency order, so that the long chain to the order lines starts early — or waits for
+ * one to finish. A model that half the models wait on starts once the other sessions are idle and runs
  * alone on every thread. After a failure no model starts; the first error is thrown once every session is idle.
  */
-async function buildModels(engine: Engine, models: GoldModel[], ranks: ReadonlyMap<string, number>, build: (session: Engine, model: GoldModel) => Promise<void>, sideBySide = true): Promise<void> {
+async function buildModels(engine: Engine, models: GoldModel[], build: (session: Engine, model: GoldModel) => Promise<void>, sideBySide = true): Promise<void> {
   const downstream = downstreamCounts(models);
-  const pending = models.map((m, i) => ({ m, i })).sort((a, b) => ranks.get(b.m.name)! - ranks.get(a.m.name)! || a.i - b.i).map(({ m }) => m);
+  const pending = models.map((m, i) => ({ m, i })).sort((a, b) => downstream.get(b.m.name)! - downstream.get(a.m.name)! || a.i - b.i).map(({ m }) => m);
   const done = new Set<string>();
   const threads = Number(await engine.scalar(trusted(`SELECT current_setting('threads')`)));
   const width = sideBySide ? Math.max(1, Math.min(threads, models.length)) : 1;

@@ -536,11 +536,6 @@ export class IncrementalRun {
     await removeStateFile(this.stagedState);
   }
 
-  /** True when this run appends to the state (false: a full rebuild, which keeps a state for the next). */
-  get appends(): boolean {
-    return this.mode === 'incremental';
-  }
-
   summary(): IncrementalSummary {
     return {
       mode: this.mode,

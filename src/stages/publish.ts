@@ -73,18 +73,6 @@ interface WriteTask {
   run(session: Engine): Promise<void>;
 }
 
-/** Per table published in partitions (lake, then warehouse), its partition columns then its key
- * (`keys`: the gold contracts' primary keys): the order publish reads it in, which gold.ts stores it in. */
-export function partitionStoreOrder(config: PipelineConfig, keys: Readonly<Record<string, readonly string[]>>): Record<string, string[]> {
-  const order: Record<string, string[]> = {};
-  const add = (table: string, partitionBy: readonly string[]) => {
-    if (partitionBy.length > 0 && !order[table]) order[table] = [...partitionBy, ...(keys[table] ?? []).filter((k) => !partitionBy.includes(k))];
-  };
-  for (const [table, { partition_by }] of Object.entries(config.publish.lake)) add(table, partition_by);
-  for (const entry of config.publish.warehouse) if (typeof entry !== 'string') add(entry.table, entry.partition_by);
-  return order;
-}
-
 /** Hive partitions written one COPY per partition value, into one file of a fixed name
  * (`<col>=<value>/…/data_0.parquet`), rows fully sorted: DuckDB's PARTITION_BY spreads a partition
  * over files per thread, so file names and row order would follow the scheduling. The partitions are

@@ -27,7 +27,7 @@ import { ingestBronze, releaseBronze } from './bronze.ts';
 import { buildSilver, type SilverResult } from './silver.ts';
 import { createConformedView } from './conform.ts';
 import { buildGold } from './gold.ts';
-import { partitionStoreOrder, publishOutputs, type PublishedFile } from './publish.ts';
+import { publishOutputs, type PublishedFile } from './publish.ts';
 import { commitPublish, createStaging, journalPathOf, recoverPublish, stagingOf, type Journal, type Move } from './commit.ts';
 import { guardRunPaths, guardSources, guardWritable, OUTPUT_MARKERS } from './guard-paths.ts';
 import { acquireLock, type OutputLock } from './output-lock.ts';
@@ -303,13 +303,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
     }
 
     const available = plan.datasets.map((d) => d.dataset);
-    // A full run in memory stores the large tables published in partitions in partition-then-key order
-    // (gold.ts, storeOrder: 5M rows and more): at 10M lines the 50 partition files (lake and warehouse)
-    // took 55–68 s of the sessions' time from unordered tables, 31–37 s from ordered ones, for 8–12 s more
-    // to build orders_enriched. Not in an incremental run, which writes the new days' partitions only, nor
-    // in a database file (the 100M-line case: a sort of that table out of core was not measured).
-    const storeOrder = storage === 'memory' && !incr?.appends ? partitionStoreOrder(config, Object.fromEntries(plan.gold.map((c) => [c.dataset, c.primaryKey]))) : undefined;
-    const gold = await timed('gold', () => buildGold(engine, { pipelineDir: dirs.models, vars: modelVars(config, opts.asOf), available, logger: log, config, sideBySide: storage === 'memory', ...(storeOrder ? { storeOrder } : {}) }));
+    const gold = await timed('gold', () => buildGold(engine, { pipelineDir: dirs.models, vars: modelVars(config, opts.asOf), available, logger: log, config, sideBySide: storage === 'memory' }));
     const built = gold.models.filter((m) => !m.skipped).map((m) => m.name);
     log.info({ stage: 'gold', models: built.length, skipped: gold.models.filter((m) => m.skipped).map((m) => m.name), ms: stages['gold'] }, 'gold');
 

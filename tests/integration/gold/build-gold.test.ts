@@ -214,36 +214,4 @@ describe('buildGold', () => {
       expect(e.location?.file).toBe(join(dir, 'models', 'broken.sql'));
     });
   });
-
-  it('stores a large model in the order asked (storeOrder: partition columns, then the key), leaving out columns it lacks', async () => {
-    // Rows generated in reverse; a leading comment and a WITH (the shape of orders_enriched.sql) inside the sort.
-    const dir = await pipeline({
-      // Estimated at 2 rows (conformed.orders' 2, its largest input), built with 2000.
-      lines: '-- one row per i\nWITH g AS (SELECT 2000 - i AS i FROM range(2000) t(i))\nSELECT i, CAST(i % 3 AS INTEGER) AS year, i * 2 AS k FROM g WHERE EXISTS (SELECT 1 FROM conformed.orders)',
-      fact: '-- @view\nSELECT i, year FROM gold.lines',
-      plain: 'SELECT 2000 - i AS i FROM range(2000) t(i)',
-    });
-    const broken = await pipeline({ broken: 'SELECT no_such_column FROM conformed.orders' });
-    await withEngine(async (engine) => {
-      await conformed(engine);
-      // Sorted with a threshold of 2 (estimated) rows, not with the default (5M).
-      await buildGold(engine, { pipelineDir: dir, vars: {}, available: ['orders'], storeOrder: { lines: ['year', 'k'] } });
-      expect((await engine.rows(trusted('SELECT i FROM gold.lines ORDER BY rowid LIMIT 2'))).map((r) => Number(r['i']))).toEqual([2000, 1999]);
-      await buildGold(engine, { pipelineDir: dir, vars: {}, available: ['orders'], storeOrder: { lines: ['year', 'no_such', 'k'], fact: ['year'] }, storeOrderMinRows: 2 });
-      // rowid is the storage position: the partition column first, then the key.
-      const stored = (await engine.rows(trusted('SELECT year, k FROM gold.lines ORDER BY rowid'))).map((r) => [Number(r['year']), Number(r['k'])]);
-      expect(stored).toHaveLength(2000);
-      expect(stored).toEqual([...stored].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!));
-      expect(stored.slice(0, 2)).toEqual([[0, 6], [0, 12]]);
-      expect(await engine.scalar(trusted("SELECT table_type FROM information_schema.tables WHERE table_schema = 'gold' AND table_name = 'fact'"))).toBe('VIEW');
-      // Without a storeOrder a model keeps its own order (the generated reverse).
-      const plain = (await engine.rows(trusted('SELECT i FROM gold.plain ORDER BY rowid LIMIT 3'))).map((r) => Number(r['i']));
-      expect(plain).toEqual([2000, 1999, 1998]);
-      // A model that fails, fails with its file as it does without a storeOrder (the sort looks its columns up first).
-      const e = await failure(buildGold(engine, { pipelineDir: broken, vars: {}, available: ['orders'], storeOrder: { broken: ['i'] }, storeOrderMinRows: 0 }));
-      expect(e.code).toBe('ENGINE_QUERY_FAILED');
-      expect(e.message).toMatch(/^model broken: /);
-      expect(e.location?.file).toBe(join(broken, 'models', 'broken.sql'));
-    }, { threads: 1 });
-  });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EtlError } from '../../../src/errors.ts';
 import { orderModels, parseModel, renderModel, type GoldModel } from '../../../src/stages/gold-models.ts';
-import { estimatedRows, upwardRanks } from '../../../src/stages/gold.ts';
 
 const model = (name: string, text: string): GoldModel => parseModel(name, `models/${name}.sql`, text);
 
@@ -106,44 +105,5 @@ describe('renderModel', () => {
     expect(e.message).toContain('{{ nope }}');
     expect(e.location).toEqual({ file: 'models/a.sql', line: 2 });
     expect(e.hint).toContain('as_of');
-  });
-});
-
-describe('upwardRanks', () => {
-  const sources = new Map([['orders', 1000], ['customers', 10]]);
-  it('ranks a model by the rows it reads plus the longest chain of its readers', () => {
-    // chain_a → chain_b → chain_c over the orders (each reads 1000 estimated rows); leaf reads the orders once;
-    // tiny reads the customers; both reads a model (1000) and the customers (10).
-    const ranks = upwardRanks([
-      model('chain_a', 'SELECT * FROM conformed.orders'),
-      model('chain_b', 'SELECT * FROM gold.chain_a'),
-      model('chain_c', 'SELECT * FROM gold.chain_b'),
-      model('leaf', 'SELECT * FROM conformed.orders'),
-      model('tiny', 'SELECT * FROM conformed.customers'),
-      model('both', 'SELECT * FROM gold.tiny JOIN gold.chain_c ON TRUE JOIN conformed.customers ON TRUE'),
-    ], sources);
-    // both: tiny's 10 + chain_c's 1000 + customers' 10; chain_c: 1000 + both; …
-    expect(Object.fromEntries(ranks)).toEqual({ both: 1020, chain_c: 2020, chain_b: 3020, chain_a: 4020, leaf: 1000, tiny: 1030 });
-  });
-
-  it('puts a long chain behind a small model before a large model that nothing reads', () => {
-    // suspicious (reads summary) is a leaf as expensive as the others; head is cheap but starts the chain.
-    const ranks = upwardRanks([
-      model('head', 'SELECT * FROM conformed.customers'),
-      model('mid', 'SELECT * FROM gold.head JOIN conformed.orders ON TRUE'),
-      model('tail', 'SELECT * FROM gold.mid'),
-      model('big', 'SELECT * FROM conformed.orders'),
-    ], sources);
-    expect(ranks.get('head')!).toBeGreaterThan(ranks.get('big')!);
-  });
-
-  it('estimates a model\'s rows as its largest input, through the models it reads', () => {
-    const rows = estimatedRows([
-      model('head', 'SELECT * FROM conformed.customers'),
-      model('mid', 'SELECT * FROM gold.head JOIN conformed.orders ON TRUE'),
-      model('tail', 'SELECT * FROM gold.mid'),
-      model('alone', 'SELECT 1 AS x'),
-    ], sources);
-    expect(Object.fromEntries(rows)).toEqual({ head: 10, mid: 1000, tail: 1000, alone: 0 });
   });
 });
