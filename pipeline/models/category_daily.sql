@@ -1,3 +1,4 @@
+-- @incremental: order_date, category from gold.orders_enriched
 -- Sales per day × category (days and categories with sales): the one scan of the order lines by category
 -- that daily_sales_by_category, category_sales and promotion_impact read.
 --   order_count = distinct orders of the day in the category; revenue_with_cost = Σ amount of the lines

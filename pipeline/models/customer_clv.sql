@@ -1,3 +1,4 @@
+-- @incremental: customer_id from gold.customer_orders
 -- Customer lifetime value by the seed's formula, one row per customer with at least one valid order (guest orders left out):
 --   aov                = revenue / orders                                              (currency per order)
 --   tenure_months      = max(clv_min_tenure_months, (as_of − first_order_date + 1) / 30.4375)

@@ -1,3 +1,4 @@
+-- @incremental: customer_id from gold.order_summary
 -- One row per customer with at least one valid order (guest orders belong to no customer): the order facts
 -- that customer_clv, rfm, dim_customers and the cohorts read, computed once.
 --   order_count = distinct orders (COUNT(*) of order_summary rows when gold.order_totals says each order

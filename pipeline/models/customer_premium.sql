@@ -1,4 +1,6 @@
 -- @optional: customers, products, promotions
+-- @incremental: customer_id from conformed.orders
+-- @lookup: conformed.products, gold.best_promotion by product_id
 -- Premium customers (is_premium_customer), one rule for the whole run:
 --   where the shop has loyalty tiers (conformed.customers.loyalty_tier present and not all NULL):
 --     premium = the customer's tier is one of premium.tiers (case-insensitive); no tier → not premium;

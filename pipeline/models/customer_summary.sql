@@ -1,3 +1,4 @@
+-- @incremental: customer_id from gold.order_summary
 -- Per-customer purchase summary for the predictive CLV models (BG/NBD, Gamma-Gamma), in the usual
 -- convention (Fader, Hardie & Lee; the lifetimes package): a purchase is a customer's day with orders
 -- (several orders on one day count once, their revenue summed); times are in weeks (days / 7) from

@@ -1,3 +1,5 @@
+-- @incremental: customer_id from conformed.customers
+-- @lookup: gold.customer_orders, gold.customer_premium by customer_id
 -- One row per customer (name/email already masked by the conformed view), with order activity and the
 -- premium flag of gold.customer_premium. Guest orders (no customer_id) belong to no customer.
 WITH activity AS (

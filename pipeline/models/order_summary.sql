@@ -1,3 +1,4 @@
+-- @incremental: order_id from gold.orders_enriched
 -- One row per order (per order date and customer, should an order ever span several): the order-level
 -- measures that the daily/weekly/monthly and customer models aggregate, so that they scan orders
 -- instead of order lines. Guest orders (customer_id NULL) are orders like any other here; the customer

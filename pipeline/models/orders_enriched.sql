@@ -1,4 +1,7 @@
 -- @optional: customers, products, promotions
+-- @incremental: order_id from conformed.orders
+-- @lookup: gold.customer_premium, conformed.customers by customer_id
+-- @lookup: conformed.products, gold.product_stock, gold.best_promotion by product_id
 -- One row per valid order line (conformed.orders holds only lines that passed the silver contract).
 -- Grain: the order line, keyed (order_id, line_number): line_number numbers the lines of an order
 -- deterministically (by order_line_id where the shop has a line key, then product_id, …), so the key

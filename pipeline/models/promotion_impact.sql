@@ -39,8 +39,7 @@ windows AS (
 -- Per day × product and per day × category first (small), so that the windows join on equality
 -- instead of scanning every order line once per promotion window.
 product_daily AS (
-  SELECT order_date, product_id, SUM(amount) AS revenue, SUM(quantity) AS units, SUM(margin) AS margin, COUNT(*) AS lines, COUNT(margin) AS margin_lines
-  FROM gold.orders_enriched GROUP BY order_date, product_id
+  SELECT order_date, product_id, revenue, units, margin, order_lines AS lines, margin_lines FROM gold.product_daily
 ),
 category_daily AS (
   SELECT order_date, category, revenue, units, margin, order_lines AS lines, margin_lines FROM gold.category_daily

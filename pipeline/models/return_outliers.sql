@@ -20,7 +20,7 @@ order_customer AS (
   WHERE customer_id IS NOT NULL AND NOT (SELECT one_row_per_order FROM gold.order_totals)
 ),
 product_sold AS (
-  SELECT product_id AS entity_id, SUM(quantity) AS sold_units, COUNT(*) AS sold_lines FROM gold.orders_enriched GROUP BY product_id
+  SELECT product_id AS entity_id, SUM(units) AS sold_units, CAST(SUM(order_lines) AS BIGINT) AS sold_lines FROM gold.product_daily GROUP BY product_id
 ),
 product_returned AS (
   SELECT product_id AS entity_id, SUM(quantity) AS returned_units, COUNT(*) AS returned_lines FROM returned GROUP BY product_id

@@ -32,6 +32,8 @@ export interface ConformInput {
   silver: Sql;
   contracts: Contract[];
   salt: string;
+  /** The schema of the view (default conformed; an incremental run also conforms an append's new rows). */
+  schema?: string;
 }
 
 /** Create conformed.<dataset>; returns the names of the masked columns. */
@@ -57,8 +59,9 @@ export async function createConformedView(engine: Engine, input: ConformInput): 
   for (const c of CANONICAL_COLUMNS[input.dataset] ?? []) {
     if (!present.has(c.name)) select.push(sql`CAST(NULL AS ${trusted(c.type)}) AS ${ident(c.name)}`);
   }
-  await engine.exec(sql`CREATE SCHEMA IF NOT EXISTS conformed`);
-  await engine.exec(sql`CREATE OR REPLACE VIEW conformed.${ident(input.dataset)} AS SELECT ${join(select, ', ')} FROM ${input.silver}`);
+  const schema = ident(input.schema ?? 'conformed');
+  await engine.exec(sql`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  await engine.exec(sql`CREATE OR REPLACE VIEW ${schema}.${ident(input.dataset)} AS SELECT ${join(select, ', ')} FROM ${input.silver}`);
   return columns.filter((c) => masks.has(c)).sort();
 }
 

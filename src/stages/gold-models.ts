@@ -21,6 +21,18 @@ export interface GoldModel {
   /** Kept as a view, not a table (`-- @view`): a projection of another model that its readers scan
    * once each costs less read through than written out. */
   view: boolean;
+  /** Maintained by key in incremental runs (`-- @incremental: order_id from conformed.orders`, with
+   * `-- @lookup: gold.customer_premium by customer_id` lines): see gold-incremental.ts. */
+  incremental?: IncrementalSpec;
+}
+
+/** A model whose rows with key k are computed from the driver's rows with key k (the key columns have the
+ * same names in both), and from the lookups' rows that match those driver rows on the `by` columns. */
+export interface IncrementalSpec {
+  key: string[];
+  /** `gold.<model>` or `conformed.<dataset>`, lower case. */
+  driver: string;
+  lookups: { relation: string; by: string[] }[];
 }
 
 export type ModelVar = string | number | boolean | readonly string[];
@@ -31,6 +43,10 @@ const REFERENCE = /(?<![\w"])"?(gold|conformed|silver|bronze)"?\s*\.\s*"?([A-Za-
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 const DIRECTIVE = /^\s*--\s*@(optional|requires)\s*:(.*)$/gm;
 const VIEW_DIRECTIVE = /^\s*--\s*@view\s*$/m;
+const INCREMENTAL_DIRECTIVE = /^\s*--\s*@incremental\s*:(.*)$/gm;
+const LOOKUP_DIRECTIVE = /^\s*--\s*@lookup\s*:(.*)$/gm;
+const COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const RELATION = /^(gold|conformed)\.([a-z_][a-z0-9_]*)$/;
 
 /** Text with comments and string literals blanked out, so that they never count as references. */
 export function stripCommentsAndStrings(text: string): string {
@@ -80,11 +96,57 @@ export function parseModel(name: string, file: string, text: string): GoldModel 
       directives[m[1] as 'optional' | 'requires'].add(d);
     }
   }
+  const view = VIEW_DIRECTIVE.test(text);
+  const incremental = parseIncremental(name, file, text, view, new Set([...[...gold].map((g) => `gold.${g}`), ...[...sources].map((s) => `conformed.${s.toLowerCase()}`)]));
   return {
     name, file, text, dependsOn: [...gold].sort(), sources: [...sources].sort(),
     optional: [...directives.optional].sort(), requires: [...directives.requires].sort(),
-    view: VIEW_DIRECTIVE.test(text),
+    view, ...(incremental ? { incremental } : {}),
   };
+}
+
+/** `-- @incremental: k1, k2 from gold.x` and `-- @lookup: gold.y, conformed.z by c1, c2` lines. */
+function parseIncremental(name: string, file: string, text: string, view: boolean, reads: Set<string>): IncrementalSpec | undefined {
+  const heads = [...text.matchAll(INCREMENTAL_DIRECTIVE)];
+  const lookupLines = [...text.matchAll(LOOKUP_DIRECTIVE)];
+  if (heads.length === 0) {
+    if (lookupLines.length > 0) throw new EtlError('MODEL_INVALID', `model ${name} has @lookup lines but no @incremental line`, { location: { file, line: lineOf(text, lookupLines[0]!.index) }, hint: 'write -- @incremental: <key columns> from <gold.model | conformed.dataset> first' });
+    return undefined;
+  }
+  const bad = (m: RegExpMatchArray, message: string, hint: string): never => {
+    throw new EtlError('MODEL_INVALID', `model ${name}: ${message}`, { location: { file, line: lineOf(text, m.index!) }, hint });
+  };
+  const head = heads[0]!;
+  if (heads.length > 1) bad(heads[1]!, 'more than one @incremental line', 'keep one: -- @incremental: <key columns> from <relation>');
+  if (view) bad(head, 'a view (@view) cannot be @incremental', 'drop one of the two lines');
+  const columns = (list: string, m: RegExpMatchArray, what: string) => {
+    const cols = list.split(',').map((c) => c.trim().toLowerCase());
+    const wrong = cols.find((c) => !COLUMN.test(c));
+    if (wrong !== undefined) bad(m, `"${wrong}" in ${what} is not a column name`, 'name columns as plain identifiers, comma-separated');
+    return cols;
+  };
+  const relation = (r: string, m: RegExpMatchArray) => {
+    const rel = r.trim().toLowerCase();
+    if (!RELATION.test(rel)) bad(m, `"${r.trim()}" is not gold.<model> or conformed.<dataset>`, 'name a relation the model reads, e.g. conformed.orders');
+    if (!reads.has(rel)) bad(m, `the model does not read ${rel}`, `name one of: ${[...reads].sort().join(', ')}`);
+    return rel;
+  };
+  const hm = /^(.*)\bfrom\b(.*)$/i.exec(head[1]!.trim());
+  if (!hm) return bad(head, '@incremental needs "<key columns> from <relation>"', 'e.g. -- @incremental: order_id from conformed.orders');
+  const key = columns(hm[1]!, head, '@incremental');
+  const driver = relation(hm[2]!, head);
+  const lookups: IncrementalSpec['lookups'] = [];
+  for (const m of lookupLines) {
+    const lm = /^(.*)\bby\b(.*)$/i.exec(m[1]!.trim());
+    if (!lm) bad(m, '@lookup needs "<relations> by <columns>"', 'e.g. -- @lookup: gold.customer_premium by customer_id');
+    const by = columns(lm![2]!, m, '@lookup');
+    for (const r of lm![1]!.split(',')) {
+      const rel = relation(r, m);
+      if (rel === driver || lookups.some((l) => l.relation === rel)) bad(m, `${rel} is named twice`, 'name each relation once, in @incremental or in one @lookup');
+      lookups.push({ relation: rel, by });
+    }
+  }
+  return { key, driver, lookups };
 }
 
 /** Read every pipeline/models/*.sql (sorted by name). */

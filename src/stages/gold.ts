@@ -18,6 +18,7 @@ import { buildSeriesKpis } from '../kpi/build-series-kpis.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { ident, qualified, sql, trusted, type Sql } from '../sql/sql.ts';
 import { createAbsentConformedView } from './conform.ts';
+import { modelHash, type GoldIncremental } from './gold-incremental.ts';
 import { orderModels, readModels, renderModel, type GoldModel, type ModelVar } from './gold-models.ts';
 
 export interface GoldOptions {
@@ -31,6 +32,8 @@ export interface GoldOptions {
   /** Build models side by side, one thread each (default); false: one at a time on every thread (large
    * inputs, where a 100M-line model on one thread would hold up the rest). */
   sideBySide?: boolean;
+  /** An incremental run: models reused, maintained by key or recomputed (gold-incremental.ts). */
+  incremental?: GoldIncremental;
 }
 
 export interface GoldModelResult {
@@ -59,7 +62,7 @@ async function createAbsentViews(engine: Engine, models: GoldModel[], available:
 /** The JS-built tables and the model they read. */
 const SERIES_KPIS_INPUT = 'agg_daily_sales';
 
-export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ models: GoldModelResult[] }> {
+export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ models: GoldModelResult[]; hashes: Record<string, string> }> {
   const logger = opts.logger ?? silentLogger;
   const ordered = orderModels(await readModels(opts.pipelineDir));
   const available = new Set(opts.available);
@@ -99,11 +102,17 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
     queries.set(model.name, renderModel(model, opts.vars));
   }
 
+  // The tables a state keeps (incremental runs), with the SQL they were built with.
+  const hashes = Object.fromEntries(runnable.filter((m) => !m.view).map((m) => [m.name, modelHash(queries.get(m.name)!)]));
+  const incremental = opts.incremental;
+  if (incremental) await engine.exec(trusted('CREATE SCHEMA IF NOT EXISTS delta'));
   await buildModels(engine, runnable, async (session, model) => {
     const query = queries.get(model.name)!;
     const started = performance.now();
+    let how: string | undefined;
     try {
-      await session.exec(sql`CREATE OR REPLACE ${trusted(model.view ? 'VIEW' : 'TABLE')} ${qualified('gold', model.name)} AS ${query}`);
+      if (incremental) how = await incremental.build(session, model, query, (text) => renderModel({ ...model, text }, opts.vars));
+      else await session.exec(sql`CREATE OR REPLACE ${trusted(model.view ? 'VIEW' : 'TABLE')} ${qualified('gold', model.name)} AS ${query}`);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       throw new EtlError('ENGINE_QUERY_FAILED', `model ${model.name}: ${message}`, {
@@ -115,7 +124,7 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
     const rows = Number(await session.scalar(sql`SELECT COUNT(*) FROM ${ident('gold')}.${ident(model.name)}`));
     const ms = Math.round(performance.now() - started);
     results.set(model.name, { name: model.name, rows, ms });
-    logger.debug({ model: model.name, rows, ms }, 'gold model built');
+    logger.debug({ model: model.name, rows, ms, ...(how ? { how } : {}) }, 'gold model built');
   }, opts.sideBySide ?? true);
   const built = (name: string) => ordered.some((m) => m.name === name) && !skipped.has(name);
   const models = ordered.map((m) => results.get(m.name)!);
@@ -134,7 +143,7 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
       models.push({ name: t.name, rows: t.rows, ms: Math.round(performance.now() - started) });
     }
   }
-  return { models };
+  return { models, hashes };
 }
 
 /** Every model's transitive dependents, counted: the models that wait, directly or not, on it. */

@@ -48,7 +48,8 @@ import { mergeRowChecks } from './merge-checks.ts';
 import { recheckAsOf } from './recheck-as-of.ts';
 import { commonDir, renameInChecks, renameQuarantine, renamesOf, type Renames } from './renamed-inputs.ts';
 import { packageRoot } from './pipeline-dirs.ts';
-import { closeState, finishStateCopy, openStateCopy, removeStateFile, stagedStatePathOf, statePathOf, stateQuarantine, stateSilver, writeState, type DatasetState } from './state.ts';
+import { GoldIncremental } from './gold-incremental.ts';
+import { CATALOG as STATE_CATALOG, closeState, finishStateCopy, openStateCopy, removeStateFile, stagedStatePathOf, statePathOf, stateQuarantine, stateSilver, writeState, type DatasetState } from './state.ts';
 
 /** The quality report's statement of what its counts cover (the same in an incremental and a full run). */
 export const COUNTS_SCOPE = 'counts and quarantine are cumulative over every input file processed so far; this run\'s new records are counted in output/_runs/<run_id>.json, incremental.this_run';
@@ -107,6 +108,10 @@ export interface IncrementalSummary {
   this_run: Record<string, SourceCounts>;
   lake: { written: string[]; kept: string[] };
   warehouse: { written: string[]; kept: string[] };
+  /** Incremental runs: the other published files linked from the previous output (their table did not change). */
+  files_kept?: string[];
+  /** Incremental runs: how each gold model was built (reused, maintained by key, recomputed, view). */
+  gold?: Record<string, string>;
 }
 
 const ZERO: SourceCounts = { records_in: 0, rows_out: 0, rows_quarantined: 0, duplicates_dropped: 0, rows_excluded: 0, rows_flagged: 0 };
@@ -190,6 +195,14 @@ export class IncrementalRun {
   private readonly rechecks: Record<string, { rules: string[]; rechecked: number; to_silver: number }> = {};
   readonly partitions: PartitionReuse = partitionReuse();
   readonly stagedState: string;
+  /** The state's gold: model → hash of the SQL its table was built with, and the models with a table. */
+  private storedModels: Record<string, string> = {};
+  private storedGold = new Set<string>();
+  /** Datasets whose state rows a recheck under another --as-of changed (their change is not a plain append). */
+  private readonly rechecked = new Set<string>();
+  /** This run's gold: the models whose tables the state keeps (→ hash), and the incremental build. */
+  private goldHashes: Record<string, string> = {};
+  private goldRun: GoldIncremental | undefined;
 
   private constructor(args: { out: string; log: Logger; plan: RunPlan; dataDir: string; asOf: string; inputs: Record<string, InputFile[]>; definitions: Record<string, string>; contractFiles: string[] }) {
     this.out = args.out;
@@ -313,6 +326,8 @@ export class IncrementalRun {
           this.reason = content ? `the state file beside the output belongs to run ${content.stateId}, the output to ${this.previous.state_id}` : 'the state file cannot be read';
         } else {
           this.stored = content.datasets;
+          this.storedModels = content.models;
+          this.storedGold = content.goldTables;
           const missing = this.plan.datasets.find((d) => !this.stored[d.dataset]);
           if (missing) {
             await closeState(engine);
@@ -375,6 +390,7 @@ export class IncrementalRun {
     if (!outcome.changed) return;
     this.stored[ds] = { ...this.stored[ds]!, counts: outcome.counts, rowChecks: outcome.rowChecks };
     this.changed.add(ds);
+    this.rechecked.add(ds);
     this.log.info({ stage: 'incremental', dataset: ds, ...this.rechecks[ds] }, `${ds}: ${outcome.rechecked} quarantined rows rechecked at --as-of ${this.asOf}, ${outcome.toSilver} moved to silver`);
   }
 
@@ -438,7 +454,8 @@ export class IncrementalRun {
     }
     await engine.exec(sql`INSERT INTO ${stateSilver(ds)} SELECT * FROM ${newSilver}`);
     await engine.exec(sql`INSERT INTO ${stateQuarantine(ds)} SELECT * FROM ${newQuarantine}`);
-    await engine.exec(sql`DROP TABLE ${newSilver}; DROP TABLE ${newQuarantine}`);
+    // The new silver rows stay (incr.<dataset>): gold reads what changed through them (appendedSilver).
+    await engine.exec(sql`DROP TABLE ${newQuarantine}`);
     await this.expose(engine, ds);
     // Relationship messages count over the whole quarantine (on a scratch copy: the reasons are final).
     if (merged.some((c) => c.rule === 'relationship' && c.failed_rows > 0)) {
@@ -480,6 +497,34 @@ export class IncrementalRun {
     return Number(n);
   }
 
+  /** An appended dataset's new silver rows (their conformed view tells gold what changed); undefined when
+   * the dataset changed otherwise or not at all. */
+  appendedSilver(dataset: string): Sql | undefined {
+    if (this.mode !== 'incremental' || this.modes.get(dataset) !== 'append' || this.rechecked.has(dataset)) return undefined;
+    return sql`incr.${ident(dataset)}`;
+  }
+
+  /** An incremental run's gold build (gold-incremental.ts), told what changed in each dataset; undefined in a
+   * full run. `appended` names the schema of the appended datasets' conformed views of their new rows. */
+  gold(appended: string): GoldIncremental | undefined {
+    if (this.mode !== 'incremental') return undefined;
+    const run = new GoldIncremental(STATE_CATALOG, this.storedModels, this.storedGold);
+    for (const d of this.plan.datasets) {
+      const ds = d.dataset;
+      const mode = this.modeOf(ds);
+      run.setSource(ds, mode === 'append' && this.appendedSilver(ds)
+        ? { kind: 'rows', added: sql`${ident(appended)}.${ident(ds)}` }
+        : mode === 'full' || this.changed.has(ds) ? { kind: 'all' } : { kind: 'none' });
+    }
+    this.goldRun = run;
+    return run;
+  }
+
+  /** The gold models whose tables the state keeps, with the hash of their SQL (gold.ts). */
+  keepGold(hashes: Record<string, string>): void {
+    this.goldHashes = hashes;
+  }
+
   /** Remember what each dataset's silver rows stand for (written into the state at publish). */
   keep(dataset: string, silver: SilverResult, files: string[]): void {
     this.states[dataset] = { counts: silver.counts, rowChecks: silver.checks.slice(0, silver.checks.length - silver.datasetChecks.length), datasetChecks: silver.datasetChecks };
@@ -498,15 +543,25 @@ export class IncrementalRun {
         const file = join(this.out, AREA_DIR[area], table, partition, 'data_0.parquet');
         return existsSync(file) ? file : undefined;
       };
+      this.partitions.unchanged = (kind, table, path) => {
+        const same = kind === 'gold'
+          ? this.goldRun?.unchanged(table) === true
+          : this.modes.get(table) === 'restore' && !this.changed.has(table) && this.renames.size === 0;
+        const file = join(this.out, path);
+        return same && existsSync(file) ? file : undefined;
+      };
     }
     return this.partitions;
   }
 
   /** Write the state (staged beside the output) and the manifest (into the staged output). */
   async finish(engine: Engine, stagingOut: string, runId: string): Promise<void> {
-    const content = { stateId: runId, datasets: this.states };
-    if (this.mode === 'incremental') await finishStateCopy(engine, content, [...this.modes].filter(([, m]) => m === 'full').map(([d]) => d));
-    else await writeState(engine, this.stagedState, content);
+    const content = { stateId: runId, datasets: this.states, models: this.goldHashes };
+    if (this.mode === 'incremental') {
+      const recomputed = [...(this.goldRun?.recomputed ?? [])].filter((m) => this.goldHashes[m] !== undefined);
+      const stale = [...this.storedGold].filter((m) => this.goldHashes[m] === undefined);
+      await finishStateCopy(engine, content, [...this.modes].filter(([, m]) => m === 'full').map(([d]) => d), recomputed, stale);
+    } else await writeState(engine, this.stagedState, content);
     const manifest: Manifest = {
       format: MANIFEST_FORMAT,
       etl_version: etlVersion(),
@@ -545,6 +600,7 @@ export class IncrementalRun {
       this_run: this.thisRun,
       lake: this.partitions.done.lake,
       warehouse: this.partitions.done.warehouse,
+      ...(this.mode === 'incremental' ? { files_kept: [...this.partitions.files].sort(), gold: { ...this.goldRun?.builds } } : {}),
     };
   }
 }

@@ -30,11 +30,16 @@ export interface PartitionReuse {
   hashes: Record<PartitionArea, Record<string, Record<string, string>>>;
   /** Filled in: per area, partition paths (`table/year=…/month=…`) linked from the previous output, and written anew. */
   done: Record<PartitionArea, { kept: string[]; written: string[] }>;
+  /** The previous run's file at this path (relative to the output) when the gold table or quarantine it was
+   * written from is unchanged since that run (incremental gold: the same rows give the same bytes). */
+  unchanged?: (kind: 'gold' | 'quarantine', table: string, path: string) => string | undefined;
+  /** Filled in: the files (relative to the output) linked from the previous output because their table did not change. */
+  files: string[];
 }
 
 /** An empty PartitionReuse (nothing hashed, kept or written yet). */
 export function partitionReuse(): PartitionReuse {
-  return { hashes: { lake: {}, warehouse: {} }, done: { lake: { kept: [], written: [] }, warehouse: { kept: [], written: [] } } };
+  return { hashes: { lake: {}, warehouse: {} }, done: { lake: { kept: [], written: [] }, warehouse: { kept: [], written: [] } }, files: [] };
 }
 
 export interface PublishedFile {
@@ -156,6 +161,17 @@ export async function publishOutputs(
   const files: PublishedFile[] = [];
   const tasks: WriteTask[] = [];
   const gold = (t: string) => sql`gold.${ident(t)}`;
+  // A file whose table did not change since the previous run: linked from that run's output, not written.
+  const reused = async (kind: 'gold' | 'quarantine', table: string, files: string[]): Promise<boolean> => {
+    const previous = files.map((f) => opts.partitions?.unchanged?.(kind, table, relative(staging, f)));
+    if (previous.length === 0 || previous.some((p) => p === undefined)) return false;
+    for (const [i, f] of files.entries()) {
+      await link(previous[i]!, f).catch(() => copyFile(previous[i]!, f));
+      opts.partitions!.files.push(relative(staging, f));
+    }
+    return true;
+  };
+  const countRows = async (relation: Sql) => Number(await engine.scalar(sql`SELECT count(*) FROM ${relation}`));
 
   for (const [table, { partition_by }] of Object.entries(config.publish.lake)) {
     if (!need(table)) continue;
@@ -167,13 +183,18 @@ export async function publishOutputs(
     } else {
       const file: PublishedFile = { kind: 'lake', table, path: dir, rows: 0 };
       files.push(file);
-      tasks.push({ weight: weightOf('gold', table), name: join(dir, 'data.parquet'), run: async (s) => { file.rows = await copy(s, await sorted(s, gold(table), table), join(dir, 'data.parquet'), sql`FORMAT parquet`); } });
+      if (await reused('gold', table, [join(dir, 'data.parquet')])) file.rows = await countRows(gold(table));
+      else tasks.push({ weight: weightOf('gold', table), name: join(dir, 'data.parquet'), run: async (s) => { file.rows = await copy(s, await sorted(s, gold(table), table), join(dir, 'data.parquet'), sql`FORMAT parquet`); } });
     }
   }
   const single = async (kind: PublishedFile['kind'], table: string, dir: string) => {
     await mkdir(dir, { recursive: true });
     const file: PublishedFile = { kind, table, path: join(dir, 'data.parquet'), rows: 0 };
     files.push(file);
+    if (await reused('gold', table, [file.path])) {
+      file.rows = await countRows(gold(table));
+      return;
+    }
     tasks.push({ weight: weightOf('gold', table), name: file.path, run: async (s) => { file.rows = await copy(s, await sorted(s, gold(table), table), file.path, sql`FORMAT parquet`); } });
   };
   for (const table of config.publish.aggregates) if (need(table)) await single('aggregate', table, join(staging, 'data_lake', 'aggregates', table));
@@ -207,6 +228,12 @@ export async function publishOutputs(
     const listed: IndexEntry = { name: table, csv: `csv/${table}.csv`, json: `json/${table}.json`, rows: 0, order_by: [], columns: [] };
     files.push(csv, json);
     index.push(listed);
+    if (await reused('gold', table, [csv.path, json.path])) {
+      const columns = await engine.describe(gold(table));
+      csv.rows = json.rows = await countRows(gold(table));
+      Object.assign(listed, { rows: csv.rows, order_by: exportOrder(spec, columns, keys[table] ?? []), columns: columns.map((c) => ({ name: c.name, type: exportType(c.type) })) });
+      continue;
+    }
     // Text costs more to write than Parquet: two files of it.
     tasks.push({
       weight: 3 * weightOf('gold', table),
@@ -226,6 +253,11 @@ export async function publishOutputs(
     await mkdir(dir, { recursive: true });
     const file: PublishedFile = { kind: 'quarantine', table: dataset, path: join(dir, 'data.parquet'), rows: 0 };
     const rel = sql`quarantine.${ident(dataset)}`;
+    files.push(file);
+    if (await reused('quarantine', dataset, [file.path])) {
+      file.rows = await countRows(rel);
+      continue;
+    }
     tasks.push({
       weight: weightOf('quarantine', dataset),
       name: file.path,
@@ -234,7 +266,6 @@ export async function publishOutputs(
         file.rows = await copy(s, sql`SELECT * FROM ${rel} ORDER BY ${await fullOrder(s, rel, ['_source_file', '_record_number'])}`, file.path, sql`FORMAT parquet`);
       },
     });
-    files.push(file);
   }
   if (files.length === 0) {
     throw new EtlError('CONFIG_INVALID', 'the publish plan names no table that the models built', {

@@ -294,16 +294,22 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
       counts[d.dataset] = silver.counts;
       checks.push(...silver.checks);
       log.info({ stage: 'silver', dataset: d.dataset, ...silver.counts, ms: stages[`silver:${d.dataset}`] }, 'silver');
-      await createConformedView(engine, {
+      const conform = {
         dataset: d.dataset,
-        silver: silver.relation,
         contracts: [d.source, d.silver].filter((c): c is Contract => c !== undefined),
         salt: process.env['ETL_PII_SALT'] ?? config.pii.salt,
-      });
+      };
+      await createConformedView(engine, { ...conform, silver: silver.relation });
+      // An append's new rows, conformed alike: what changed, for the incremental gold.
+      const appended = incr?.appendedSilver(d.dataset);
+      if (appended) await createConformedView(engine, { ...conform, silver: appended, schema: APPENDED_SCHEMA });
     }
 
     const available = plan.datasets.map((d) => d.dataset);
-    const gold = await timed('gold', () => buildGold(engine, { pipelineDir: dirs.models, vars: modelVars(config, opts.asOf), available, logger: log, config, sideBySide: storage === 'memory' }));
+    const goldIncremental = incr?.gold(APPENDED_SCHEMA);
+    const gold = await timed('gold', () => buildGold(engine, { pipelineDir: dirs.models, vars: modelVars(config, opts.asOf), available, logger: log, config, sideBySide: storage === 'memory', ...(goldIncremental ? { incremental: goldIncremental } : {}) }));
+    incr?.keepGold(gold.hashes);
+    if (goldIncremental) log.info({ stage: 'gold', ...countBuilds(goldIncremental.builds) }, 'gold models reused, maintained by key or recomputed');
     const built = gold.models.filter((m) => !m.skipped).map((m) => m.name);
     log.info({ stage: 'gold', models: built.length, skipped: gold.models.filter((m) => m.skipped).map((m) => m.name), ms: stages['gold'] }, 'gold');
 
@@ -442,6 +448,15 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
       await rm(stagingOf(reportsDir, runId), { recursive: true, force: true });
     }
   }
+}
+
+/** The conformed views of appended datasets' new rows (incremental runs). */
+const APPENDED_SCHEMA = 'conformed_added';
+
+function countBuilds(builds: Record<string, string>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const how of Object.values(builds)) counts[how] = (counts[how] ?? 0) + 1;
+  return counts;
 }
 
 /** Staging failures leave the published state as it was; a full disk says so plainly (exit 3). */

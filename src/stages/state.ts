@@ -13,11 +13,12 @@ import type { Engine } from '../engine/engine.ts';
 import type { CheckResult, SourceCounts } from '../checks/result.ts';
 import { ident, qualified, sql, type Sql } from '../sql/sql.ts';
 import { stagingOf } from './commit.ts';
+import { stateGold } from './gold-incremental.ts';
 
 /** The catalog the state file is attached as during a run. */
-const CATALOG = 'etl_state';
-/** Version of the state file's layout; another one means a full rebuild. */
-export const STATE_FORMAT = 1;
+export const CATALOG = 'etl_state';
+/** Version of the state file's layout; another one means a full rebuild. 2: the gold models' tables. */
+export const STATE_FORMAT = 2;
 
 /** What a dataset's silver rows stand for: their counts and the results of the row rules and dataset rules. */
 export interface DatasetState {
@@ -31,6 +32,13 @@ export interface DatasetState {
 export interface StateContent {
   stateId: string;
   datasets: Record<string, DatasetState>;
+  /** Gold model → the hash of the SQL its table (`gold__<model>`) was built with (gold-incremental.ts). */
+  models: Record<string, string>;
+}
+
+/** What an incremental run reads back: the content, and the models whose table the state holds. */
+export interface StoredState extends StateContent {
+  goldTables: Set<string>;
 }
 
 export const statePathOf = (out: string): string => join(dirname(out), `.${basename(out)}.state.duckdb`);
@@ -47,6 +55,7 @@ async function writeMeta(engine: Engine, content: StateContent): Promise<void> {
     ['format', String(STATE_FORMAT)],
     ['state_id', content.stateId],
     ...Object.entries(content.datasets).map(([d, s]): [string, string] => [`dataset:${d}`, JSON.stringify(s)]),
+    ...Object.entries(content.models).map(([m, h]): [string, string] => [`model:${m}`, h]),
   ];
   for (const [key, value] of rows) await engine.exec(sql`INSERT INTO ${meta} VALUES (${key}, ${value})`);
 }
@@ -56,7 +65,9 @@ async function detach(engine: Engine): Promise<void> {
   await engine.exec(sql`DETACH ${ident(CATALOG)}`);
 }
 
-/** A full run: a new state file from the in-memory silver and quarantine tables. */
+export const stateGoldTable = (model: string): Sql => stateGold(CATALOG, model);
+
+/** A full run: a new state file from the in-memory silver, quarantine and gold tables (content.models). */
 export async function writeState(engine: Engine, file: string, content: StateContent): Promise<void> {
   await removeStateFile(file);
   await engine.exec(sql`ATTACH ${file} AS ${ident(CATALOG)}`);
@@ -64,12 +75,15 @@ export async function writeState(engine: Engine, file: string, content: StateCon
     await engine.exec(sql`CREATE TABLE ${stateSilver(d)} AS SELECT * FROM silver.${ident(d)}`);
     await engine.exec(sql`CREATE TABLE ${stateQuarantine(d)} AS SELECT * FROM quarantine.${ident(d)}`);
   }
+  for (const m of Object.keys(content.models).sort()) {
+    await engine.exec(sql`CREATE TABLE ${stateGold(CATALOG, m)} AS SELECT * FROM ${qualified('gold', m)}`);
+  }
   await writeMeta(engine, content);
   await detach(engine);
 }
 
 /** An incremental run: a copy of the published state, attached read-write; undefined when it is unreadable. */
-export async function openStateCopy(engine: Engine, published: string, copy: string): Promise<StateContent | undefined> {
+export async function openStateCopy(engine: Engine, published: string, copy: string): Promise<StoredState | undefined> {
   await removeStateFile(copy);
   await copyFile(published, copy, constants.COPYFILE_FICLONE); // a reflink where the filesystem has them
   try {
@@ -86,20 +100,29 @@ export async function openStateCopy(engine: Engine, published: string, copy: str
     return undefined;
   }
   const datasets: Record<string, DatasetState> = {};
+  const models: Record<string, string> = {};
   for (const r of rows) {
     const key = String(r['key']);
     if (key.startsWith('dataset:')) datasets[key.slice('dataset:'.length)] = JSON.parse(String(r['value'])) as DatasetState;
+    if (key.startsWith('model:')) models[key.slice('model:'.length)] = String(r['value']);
   }
-  return { stateId: String(get('state_id')), datasets };
+  const tables = await engine.rows(sql`SELECT table_name AS t FROM information_schema.tables WHERE table_catalog = ${CATALOG} AND table_type = 'BASE TABLE'`);
+  const goldTables = new Set(tables.map((t) => String(t['t'])).filter((t) => t.startsWith('gold__')).map((t) => t.slice('gold__'.length)));
+  return { stateId: String(get('state_id')), datasets, models, goldTables };
 }
 
-/** An incremental run's state, its tables already appended to: the datasets rebuilt in full replaced, the
- * new counts and checks, then detached. */
-export async function finishStateCopy(engine: Engine, content: StateContent, rebuilt: string[]): Promise<void> {
+/** An incremental run's state, its tables already appended to (silver) and maintained (gold): the datasets
+ * rebuilt in full and the models recomputed in full replaced, the tables of models no longer built dropped,
+ * the new counts, checks and model hashes, then detached. */
+export async function finishStateCopy(engine: Engine, content: StateContent, rebuilt: string[], recomputed: string[], stale: string[]): Promise<void> {
   for (const d of rebuilt) {
     await engine.exec(sql`CREATE OR REPLACE TABLE ${stateSilver(d)} AS SELECT * FROM silver.${ident(d)}`);
     await engine.exec(sql`CREATE OR REPLACE TABLE ${stateQuarantine(d)} AS SELECT * FROM quarantine.${ident(d)}`);
   }
+  for (const m of [...recomputed].sort()) {
+    await engine.exec(sql`CREATE OR REPLACE TABLE ${stateGold(CATALOG, m)} AS SELECT * FROM ${qualified('gold', m)}`);
+  }
+  for (const m of [...stale].sort()) await engine.exec(sql`DROP TABLE IF EXISTS ${stateGold(CATALOG, m)}`);
   await writeMeta(engine, content);
   await detach(engine);
 }

@@ -1,0 +1,212 @@
+// Gold in an incremental run (issue 13): each model's table is kept in the silver state (state.ts,
+// `gold__<model>`) with the hash of its rendered SQL, and an incremental run builds each model in one of
+// three ways, decided from what changed in what it reads:
+//   - reused: none of the columns it reads changed in any relation it reads, and its SQL is the same
+//     (an --as-of placeholder renders differently on another day): gold.<model> is a view of the state's table;
+//   - maintained: the model is declared `-- @incremental: <key> from <driver>` (with `-- @lookup: <relations>
+//     by <columns>` lines) and only its driver and lookups changed: the keys touched by the change are
+//     collected, the state's rows of those keys deleted and computed again by the model's own SQL, whose
+//     driver reads only the rows of those keys (the model's other inputs are read whole);
+//   - recomputed: anything else (another input changed, the SQL differs, no table in the state): the model
+//     runs in full, as in a full run, and its table is compared with the state's to know which rows changed.
+// What changed is tracked per relation (conformed.<dataset>, gold.<model>) as the rows removed and the rows
+// added, in the `delta` schema; a model's readers then look only at the columns they name (a customer's
+// premium flag changing on their old order lines touches the models that read is_premium_customer, not the
+// daily revenue). The declaration is the steward's promise (pipeline/README.md, "Incremental models"); the
+// tests compare every published file with a full rebuild's, byte for byte.
+import { createHash } from 'node:crypto';
+import type { Engine } from '../engine/engine.ts';
+import { ident, join, qualified, sql, trusted, type Sql } from '../sql/sql.ts';
+import { stripCommentsAndStrings, type GoldModel } from './gold-models.ts';
+
+/** The rows of a relation that differ from the last run's: none, unknown (all), or these. */
+export type Delta = { kind: 'none' } | { kind: 'all' } | { kind: 'rows'; removed?: Sql; added?: Sql };
+
+export type ModelBuild = 'reused' | 'maintained' | 'recomputed' | 'view';
+
+/** The state's table of a model (in the attached state catalog). */
+export const stateGold = (catalog: string, model: string): Sql => qualified(catalog, `gold__${model}`);
+
+/** The hash a model's table is stored with: its SQL as rendered for this run. */
+export const modelHash = (query: Sql): string => createHash('sha256').update(query.text).digest('hex');
+
+const REFERENCE = /(?<![\w"])"?(gold|conformed)"?\s*\.\s*"?([A-Za-z_][A-Za-z0-9_]*)"?/gi;
+const WORD = /"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_]*)/g;
+// `*` or `x.*` in a select list, or COLUMNS(…): every column of what it reads.
+const EVERY_COLUMN = /(\bselect|\bdistinct|,|\.)\s*\*|\bcolumns\s*\(/i;
+
+export class GoldIncremental {
+  private readonly deltas = new Map<string, Delta>();
+  private readonly columns = new Map<string, string[]>();
+  readonly builds: Record<string, ModelBuild> = {};
+  /** Models run in full in this run: their tables are written into the state at the end. */
+  readonly recomputed = new Set<string>();
+  /** Model → hash of its rendered SQL, for every model built (the state's meta at the end). */
+  readonly hashes: Record<string, string> = {};
+
+  constructor(
+    private readonly catalog: string,
+    /** Model → the hash its state table was built with. */
+    private readonly stored: Record<string, string>,
+    /** Models with a table in the state. */
+    private readonly tables: Set<string>,
+  ) {}
+
+  /** What changed in conformed.<dataset> in this run (set for every dataset before gold runs). */
+  setSource(dataset: string, delta: Delta): void {
+    this.deltas.set(`conformed.${dataset.toLowerCase()}`, delta);
+  }
+
+  private deltaOf(relation: string): Delta {
+    // An absent source's empty view, or a model not built: nothing to compare with, nothing changed.
+    return this.deltas.get(relation) ?? { kind: 'none' };
+  }
+
+  /** The columns of `relation` that the model's text names (all of them where it expands `*`). */
+  private async columnsRead(session: Engine, model: GoldModel, relation: string): Promise<string[]> {
+    let all = this.columns.get(relation);
+    if (!all) {
+      const [schema, name] = relation.split('.') as [string, string];
+      all = (await session.describe(qualified(schema, name))).map((c) => c.name);
+      this.columns.set(relation, all);
+    }
+    const code = stripCommentsAndStrings(model.text);
+    if (EVERY_COLUMN.test(code.replace(/\bcount\s*\(\s*\*\s*\)/gi, 'count()'))) return all;
+    const words = new Set([...code.matchAll(WORD)].map((m) => (m[1] !== undefined ? m[1].replaceAll('""', '"') : m[2]!).toLowerCase()));
+    return all.filter((c) => words.has(c.toLowerCase()));
+  }
+
+  /** The rows (projected on `columns`) that differ between the last run's relation and this run's. */
+  private changedRows(delta: Extract<Delta, { kind: 'rows' }>, columns: string[]): Sql {
+    const cols = columns.length > 0 ? join(columns.map((c) => ident(c)), ', ') : trusted('1 AS "__row"');
+    const empty = (d: Sql | undefined) => d ?? delta.removed ?? delta.added!;
+    const of = (d: Sql | undefined) => (d ? sql`SELECT ${cols} FROM ${d}` : sql`SELECT ${cols} FROM ${empty(d)} WHERE FALSE`);
+    return sql`(${of(delta.removed)} EXCEPT ALL ${of(delta.added)}) UNION ALL (${of(delta.added)} EXCEPT ALL ${of(delta.removed)})`;
+  }
+
+  private async changes(session: Engine, model: GoldModel, relation: string): Promise<boolean> {
+    const delta = this.deltaOf(relation);
+    if (delta.kind !== 'rows') return delta.kind === 'all';
+    const cols = await this.columnsRead(session, model, relation);
+    return Boolean(await session.scalar(sql`SELECT EXISTS (${this.changedRows(delta, cols)})`));
+  }
+
+  /**
+   * Build one model on `session` (its inputs are built): reused, maintained or recomputed (see the head of
+   * this file). `render` renders a model's text as this run does (placeholders replaced).
+   */
+  async build(session: Engine, model: GoldModel, query: Sql, render: (text: string) => Sql): Promise<ModelBuild> {
+    const name = model.name;
+    const reads = [...model.dependsOn.map((d) => `gold.${d}`), ...model.sources.map((s) => `conformed.${s.toLowerCase()}`)];
+    const hash = modelHash(query);
+    this.hashes[name] = hash;
+    const target = qualified('gold', name);
+    if (model.view) {
+      await session.exec(sql`CREATE OR REPLACE VIEW ${target} AS ${query}`);
+      this.deltas.set(`gold.${name}`, reads.some((r) => this.deltaOf(r).kind !== 'none') ? { kind: 'all' } : { kind: 'none' });
+      return this.done(name, 'view');
+    }
+    const stored = stateGold(this.catalog, name);
+    if (this.stored[name] !== hash || !this.tables.has(name)) return this.recompute(session, name, query, false);
+    const changed: string[] = [];
+    for (const r of reads) if (await this.changes(session, model, r)) changed.push(r);
+    if (changed.length === 0) {
+      await session.exec(sql`CREATE OR REPLACE VIEW ${target} AS SELECT * FROM ${stored}`);
+      this.deltas.set(`gold.${name}`, { kind: 'none' });
+      return this.done(name, 'reused');
+    }
+    const spec = model.incremental;
+    const maintainable = spec !== undefined && changed.every((r) => (r === spec.driver || spec.lookups.some((l) => l.relation === r)) && this.deltaOf(r).kind === 'rows');
+    if (!maintainable) return this.recompute(session, name, query, true);
+    return this.maintain(session, model, render, changed);
+  }
+
+  /** The model's table is the one the last run published (reused: nothing it reads changed). */
+  unchanged(name: string): boolean {
+    return this.builds[name] === 'reused';
+  }
+
+  private done(name: string, how: ModelBuild): ModelBuild {
+    this.builds[name] = how;
+    return how;
+  }
+
+  private async recompute(session: Engine, name: string, query: Sql, compare: boolean): Promise<ModelBuild> {
+    const target = qualified('gold', name);
+    await session.exec(sql`CREATE OR REPLACE TABLE ${target} AS ${query}`);
+    this.recomputed.add(name);
+    if (!compare) {
+      this.deltas.set(`gold.${name}`, { kind: 'all' });
+      return this.done(name, 'recomputed');
+    }
+    const stored = stateGold(this.catalog, name);
+    const removed = qualified('delta', `${name}__removed`);
+    const added = qualified('delta', `${name}__added`);
+    await session.exec(sql`CREATE OR REPLACE TABLE ${removed} AS SELECT * FROM ${stored} EXCEPT ALL SELECT * FROM ${target}`);
+    await session.exec(sql`CREATE OR REPLACE TABLE ${added} AS SELECT * FROM ${target} EXCEPT ALL SELECT * FROM ${stored}`);
+    this.deltas.set(`gold.${name}`, { kind: 'rows', removed, added });
+    return this.done(name, 'recomputed');
+  }
+
+  private async maintain(session: Engine, model: GoldModel, render: (text: string) => Sql, changed: string[]): Promise<ModelBuild> {
+    const spec = model.incremental!;
+    const name = model.name;
+    const [driverSchema, driverName] = spec.driver.split('.') as [string, string];
+    const driver = qualified(driverSchema, driverName);
+    const keyCols = join(spec.key.map((k) => ident(k)), ', ');
+    const keys = qualified('delta', `${name}__keys`);
+    // The keys touched: the driver's changed rows (on the columns the model reads), and the driver rows that
+    // match a lookup's changed rows on its `by` columns.
+    const parts: Sql[] = [];
+    for (const r of changed) {
+      const delta = this.deltaOf(r) as Extract<Delta, { kind: 'rows' }>;
+      const cols = await this.columnsRead(session, model, r);
+      if (r === spec.driver) {
+        parts.push(sql`SELECT ${keyCols} FROM (${this.changedRows(delta, [...new Set([...cols, ...spec.key])])})`);
+      } else {
+        const by = spec.lookups.find((l) => l.relation === r)!.by;
+        const byCols = join(by.map((b) => ident(b)), ', ');
+        parts.push(sql`SELECT ${keyCols} FROM ${driver} WHERE (${byCols}) IN (SELECT ${byCols} FROM (${this.changedRows(delta, [...new Set([...cols, ...by])])}))`);
+      }
+    }
+    await session.exec(sql`CREATE OR REPLACE TABLE ${keys} AS SELECT DISTINCT * FROM (${join(parts, ' UNION ALL ')})`);
+    const withNull = Boolean(await session.scalar(sql`SELECT EXISTS (SELECT 1 FROM ${keys} WHERE ${join(spec.key.map((k) => sql`${ident(k)} IS NULL`), ' OR ')})`));
+    // (k) IN (…) runs as a filtered scan; a NULL key (which IN never matches) takes the slower exact join.
+    const match = (alias: string) => {
+      const cols = join(spec.key.map((k) => qualified(alias, k)), ', ');
+      const exact = sql`(${cols}) IN (SELECT ${keyCols} FROM ${keys})`;
+      if (!withNull) return exact;
+      const same = join(spec.key.map((k) => sql`${qualified('__k', k)} IS NOT DISTINCT FROM ${qualified(alias, k)}`), ' AND ');
+      return sql`(${exact} OR EXISTS (SELECT 1 FROM ${keys} AS "__k" WHERE ${same}))`;
+    };
+    // The driver as the model reads it, restricted to the touched keys: a view of the same name in a schema
+    // of this model's own, which the model's text is pointed at.
+    const scope = `incr__${name}`;
+    await session.exec(sql`CREATE SCHEMA IF NOT EXISTS ${ident(scope)}`);
+    await session.exec(sql`CREATE OR REPLACE VIEW ${qualified(scope, driverName)} AS SELECT * FROM ${driver} AS "__d" WHERE ${match('__d')}`);
+    const query = render(redirect(model.text, spec.driver, scope));
+    const stored = stateGold(this.catalog, name);
+    const removed = qualified('delta', `${name}__removed`);
+    const added = qualified('delta', `${name}__added`);
+    await session.exec(sql`CREATE OR REPLACE TABLE ${removed} AS SELECT * FROM ${stored} AS "__s" WHERE ${match('__s')}`);
+    await session.exec(sql`CREATE OR REPLACE TABLE ${added} AS SELECT * FROM (${query}) AS "__m" WHERE ${match('__m')}`);
+    await session.exec(sql`DELETE FROM ${stored} AS "__s" WHERE ${match('__s')}`);
+    await session.exec(sql`INSERT INTO ${stored} SELECT * FROM ${added}`);
+    await session.exec(sql`CREATE OR REPLACE VIEW ${qualified('gold', name)} AS SELECT * FROM ${stored}`);
+    this.deltas.set(`gold.${name}`, { kind: 'rows', removed, added });
+    return this.done(name, 'maintained');
+  }
+}
+
+/** The model's text with every reference to `relation` (outside comments and strings) pointed at `schema`. */
+export function redirect(text: string, relation: string, schema: string): string {
+  const code = stripCommentsAndStrings(text);
+  let out = '';
+  let at = 0;
+  for (const m of code.matchAll(REFERENCE)) {
+    if (`${m[1]!.toLowerCase()}.${m[2]!.toLowerCase()}` !== relation) continue;
+    out += `${text.slice(at, m.index)}${ident(schema).text}.${ident(m[2]!).text}`;
+    at = m.index + m[0].length;
+  }
+  return out + text.slice(at);
+}
