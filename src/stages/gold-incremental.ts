@@ -33,7 +33,30 @@ export const modelHash = (query: Sql): string => createHash('sha256').update(que
 const REFERENCE = /(?<![\w"])"?(gold|conformed)"?\s*\.\s*"?([A-Za-z_][A-Za-z0-9_]*)"?/gi;
 const WORD = /"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_]*)/g;
 // `*` or `x.*` in a select list, or COLUMNS(…): every column of what it reads.
-const EVERY_COLUMN = /(\bselect|\bdistinct|,|\.)\s*\*|\bcolumns\s*\(/i;
+// What makes a view more than a row-wise projection or filter of what it reads.
+const ROW_WISE_NOT = /\b(group\s+by|distinct|over|join|union|except|intersect|limit|having|qualify|window|order\s+by|unnest|range)\b|,\s*(gold|conformed)\s*\.|\b(sum|count|avg|min|max|list|string_agg|array_agg|median|mode|first|last|any_value|histogram|entropy|kurtosis|skewness|product|fsum|favg|sumkahan|(?:approx|arg|bit|bool|quantile|percentile|stddev|var|regr|covar|corr)\w*)\s*\(/i;
+// An unqualified `*` in a select list, or COLUMNS(…): every column of everything the model reads.
+const EVERY_COLUMN = /(\bselect|\bdistinct|,)\s*\*|\bcolumns\s*\(/i;
+// `x.*`: every column of the relation named or aliased x (a CTE's `x.*` expands columns named elsewhere).
+const QUALIFIED_STAR = /(?<![\w"])("?)([A-Za-z_][A-Za-z0-9_]*)\1\s*\.\s*\*/g;
+// A relation reference and the alias after it (`gold.x AS o`, `gold.x o`).
+const ALIASED = /(?<![\w"])"?(gold|conformed)"?\s*\.\s*"?([A-Za-z_][A-Za-z0-9_]*)"?(?:\s+(?:as\s+)?("?)([A-Za-z_][A-Za-z0-9_]*)\3)?/gi;
+const NOT_ALIAS = new Set(['on', 'using', 'where', 'group', 'order', 'having', 'limit', 'join', 'left', 'right', 'inner', 'outer', 'full', 'cross', 'natural', 'union', 'except', 'intersect', 'window', 'qualify', 'semi', 'anti', 'asof', 'positional', 'lateral']);
+
+/** The relations whose every column the model may read through a star: 'all' for an unqualified one. */
+export function starredRelations(text: string): Set<string> | 'all' {
+  const code = stripCommentsAndStrings(text).replace(/\bcount\s*\(\s*\*\s*\)/gi, 'count()');
+  if (EVERY_COLUMN.test(code)) return 'all';
+  const names = new Map<string, Set<string>>(); // name or alias → relations
+  for (const m of code.matchAll(ALIASED)) {
+    const relation = `${m[1]!.toLowerCase()}.${m[2]!.toLowerCase()}`;
+    const alias = m[4]?.toLowerCase();
+    for (const n of [m[2]!.toLowerCase(), ...(alias && !NOT_ALIAS.has(alias) ? [alias] : [])]) (names.get(n) ?? names.set(n, new Set()).get(n)!).add(relation);
+  }
+  const starred = new Set<string>();
+  for (const m of code.matchAll(QUALIFIED_STAR)) for (const r of names.get(m[2]!.toLowerCase()) ?? []) starred.add(r);
+  return starred;
+}
 
 export class GoldIncremental {
   private readonly deltas = new Map<string, Delta>();
@@ -50,6 +73,8 @@ export class GoldIncremental {
     private readonly stored: Record<string, string>,
     /** Models with a table in the state. */
     private readonly tables: Set<string>,
+    /** Each model's build time in the last run (ms): the longest start first. */
+    readonly lastMs: Record<string, number> = {},
   ) {}
 
   /** What changed in conformed.<dataset> in this run (set for every dataset before gold runs). */
@@ -71,7 +96,8 @@ export class GoldIncremental {
       this.columns.set(relation, all);
     }
     const code = stripCommentsAndStrings(model.text);
-    if (EVERY_COLUMN.test(code.replace(/\bcount\s*\(\s*\*\s*\)/gi, 'count()'))) return all;
+    const starred = starredRelations(model.text);
+    if (starred === 'all' || starred.has(relation)) return all;
     const words = new Set([...code.matchAll(WORD)].map((m) => (m[1] !== undefined ? m[1].replaceAll('""', '"') : m[2]!).toLowerCase()));
     return all.filter((c) => words.has(c.toLowerCase()));
   }
@@ -103,7 +129,7 @@ export class GoldIncremental {
     const target = qualified('gold', name);
     if (model.view) {
       await session.exec(sql`CREATE OR REPLACE VIEW ${target} AS ${query}`);
-      this.deltas.set(`gold.${name}`, reads.some((r) => this.deltaOf(r).kind !== 'none') ? { kind: 'all' } : { kind: 'none' });
+      this.deltas.set(`gold.${name}`, await this.viewDelta(session, model, reads, render));
       return this.done(name, 'view');
     }
     const stored = stateGold(this.catalog, name);
@@ -119,6 +145,35 @@ export class GoldIncremental {
     const maintainable = spec !== undefined && changed.every((r) => (r === spec.driver || spec.lookups.some((l) => l.relation === r)) && this.deltaOf(r).kind === 'rows');
     if (!maintainable) return this.recompute(session, name, query, true);
     return this.maintain(session, model, render, changed);
+  }
+
+  /** What changed in a view: nothing when nothing it reads changed; for a row-wise view (a projection or
+   * filter of one relation: no join, grouping, window or set operation) the view of the rows that changed
+   * in that relation; else unknown. */
+  private async viewDelta(session: Engine, model: GoldModel, reads: string[], render: (text: string) => Sql): Promise<Delta> {
+    const changed = reads.filter((r) => this.deltaOf(r).kind !== 'none');
+    if (changed.length === 0) return { kind: 'none' };
+    const input = this.deltaOf(changed[0]!);
+    if (reads.length !== 1 || input.kind !== 'rows' || ROW_WISE_NOT.test(stripCommentsAndStrings(model.text))) return { kind: 'all' };
+    const [, inputName] = reads[0]!.split('.') as [string, string];
+    const side = async (rows: Sql | undefined, which: 'removed' | 'added'): Promise<Sql | undefined> => {
+      if (!rows) return undefined;
+      const scope = `incr_${which}__${model.name}`;
+      await session.exec(sql`CREATE SCHEMA IF NOT EXISTS ${ident(scope)}`);
+      await session.exec(sql`CREATE OR REPLACE VIEW ${qualified(scope, inputName)} AS SELECT * FROM ${rows}`);
+      const view = qualified('delta', `${model.name}__${which}`);
+      await session.exec(sql`CREATE OR REPLACE VIEW ${view} AS ${render(redirect(model.text, reads[0]!, scope))}`);
+      return view;
+    };
+    const removed = await side(input.removed, 'removed');
+    const added = await side(input.added, 'added');
+    return { kind: 'rows', ...(removed ? { removed } : {}), ...(added ? { added } : {}) };
+  }
+
+  /** The rows removed and added in a model's table or view since the last run ({}: none; undefined: unknown). */
+  rowsChanged(name: string): { removed?: Sql; added?: Sql } | undefined {
+    const d = this.deltas.get(`gold.${name}`);
+    return d?.kind === 'rows' ? d : d?.kind === 'none' ? {} : undefined;
   }
 
   /** The model's table is the one the last run published (reused: nothing it reads changed). */

@@ -125,7 +125,7 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
     const ms = Math.round(performance.now() - started);
     results.set(model.name, { name: model.name, rows, ms });
     logger.debug({ model: model.name, rows, ms, ...(how ? { how } : {}) }, 'gold model built');
-  }, opts.sideBySide ?? true);
+  }, opts.sideBySide ?? true, incremental?.lastMs);
   const built = (name: string) => ordered.some((m) => m.name === name) && !skipped.has(name);
   const models = ordered.map((m) => results.get(m.name)!);
 
@@ -164,9 +164,12 @@ function downstreamCounts(models: GoldModel[]): Map<string, number> {
  * one to finish. A model that half the models wait on starts once the other sessions are idle and runs
  * alone on every thread. After a failure no model starts; the first error is thrown once every session is idle.
  */
-async function buildModels(engine: Engine, models: GoldModel[], build: (session: Engine, model: GoldModel) => Promise<void>, sideBySide = true): Promise<void> {
+async function buildModels(engine: Engine, models: GoldModel[], build: (session: Engine, model: GoldModel) => Promise<void>, sideBySide = true, lastMs?: Record<string, number>): Promise<void> {
   const downstream = downstreamCounts(models);
-  const pending = models.map((m, i) => ({ m, i })).sort((a, b) => downstream.get(b.m.name)! - downstream.get(a.m.name)! || a.i - b.i).map(({ m }) => m);
+  // An incremental run: the longest model of the last run first (most are reused or maintained in a
+  // fraction of a second; the few recomputed over all the orders would otherwise start last).
+  const last = (m: GoldModel) => (lastMs ? lastMs[m.name] ?? 0 : 0);
+  const pending = models.map((m, i) => ({ m, i })).sort((a, b) => last(b.m) - last(a.m) || downstream.get(b.m.name)! - downstream.get(a.m.name)! || a.i - b.i).map(({ m }) => m);
   const done = new Set<string>();
   const threads = Number(await engine.scalar(trusted(`SELECT current_setting('threads')`)));
   const width = sideBySide ? Math.max(1, Math.min(threads, models.length)) : 1;

@@ -197,6 +197,8 @@ export class IncrementalRun {
   readonly stagedState: string;
   /** The state's gold: model → hash of the SQL its table was built with, and the models with a table. */
   private storedModels: Record<string, string> = {};
+  private storedDurations: Record<string, number> = {};
+  private goldDurations: Record<string, number> = {};
   private storedGold = new Set<string>();
   /** Datasets whose state rows a recheck under another --as-of changed (their change is not a plain append). */
   private readonly rechecked = new Set<string>();
@@ -327,6 +329,7 @@ export class IncrementalRun {
         } else {
           this.stored = content.datasets;
           this.storedModels = content.models;
+          this.storedDurations = content.durations;
           this.storedGold = content.goldTables;
           const missing = this.plan.datasets.find((d) => !this.stored[d.dataset]);
           if (missing) {
@@ -508,7 +511,7 @@ export class IncrementalRun {
    * full run. `appended` names the schema of the appended datasets' conformed views of their new rows. */
   gold(appended: string): GoldIncremental | undefined {
     if (this.mode !== 'incremental') return undefined;
-    const run = new GoldIncremental(STATE_CATALOG, this.storedModels, this.storedGold);
+    const run = new GoldIncremental(STATE_CATALOG, this.storedModels, this.storedGold, this.storedDurations);
     for (const d of this.plan.datasets) {
       const ds = d.dataset;
       const mode = this.modeOf(ds);
@@ -521,8 +524,9 @@ export class IncrementalRun {
   }
 
   /** The gold models whose tables the state keeps, with the hash of their SQL (gold.ts). */
-  keepGold(hashes: Record<string, string>): void {
+  keepGold(hashes: Record<string, string>, durations: Record<string, number>): void {
     this.goldHashes = hashes;
+    this.goldDurations = durations;
   }
 
   /** Remember what each dataset's silver rows stand for (written into the state at publish). */
@@ -543,6 +547,11 @@ export class IncrementalRun {
         const file = join(this.out, AREA_DIR[area], table, partition, 'data_0.parquet');
         return existsSync(file) ? file : undefined;
       };
+      this.partitions.changes = (area, table) => {
+        const rows = this.goldRun?.rowsChanged(table);
+        const previous = prev[area][table];
+        return rows && previous ? { ...rows, previous } : undefined;
+      };
       this.partitions.unchanged = (kind, table, path) => {
         const same = kind === 'gold'
           ? this.goldRun?.unchanged(table) === true
@@ -556,7 +565,7 @@ export class IncrementalRun {
 
   /** Write the state (staged beside the output) and the manifest (into the staged output). */
   async finish(engine: Engine, stagingOut: string, runId: string): Promise<void> {
-    const content = { stateId: runId, datasets: this.states, models: this.goldHashes };
+    const content = { stateId: runId, datasets: this.states, models: this.goldHashes, durations: this.goldDurations };
     if (this.mode === 'incremental') {
       const recomputed = [...(this.goldRun?.recomputed ?? [])].filter((m) => this.goldHashes[m] !== undefined);
       const stale = [...this.storedGold].filter((m) => this.goldHashes[m] === undefined);

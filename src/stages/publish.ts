@@ -35,6 +35,9 @@ export interface PartitionReuse {
   unchanged?: (kind: 'gold' | 'quarantine', table: string, path: string) => string | undefined;
   /** Filled in: the files (relative to the output) linked from the previous output because their table did not change. */
   files: string[];
+  /** The rows removed and added in a table since the previous run (incremental gold), with that run's
+   * partition hashes: the new hashes follow from them without a scan of the table. */
+  changes?: (area: PartitionArea, table: string) => { removed?: Sql; added?: Sql; previous: Record<string, string> } | undefined;
 }
 
 /** An empty PartitionReuse (nothing hashed, kept or written yet). */
@@ -88,7 +91,12 @@ async function planPartitioned(engine: Engine, relation: Sql, dir: string, parti
   // and as text (to name its folder), its rows; with `reuse`, its content hash in the same scan (row
   // count, sum and xor of two row hashes: a changed row changes it).
   const hashed = reuse ? sql`, count(*) || ':' || CAST(sum(CAST(hash(r) AS HUGEINT)) AS VARCHAR) || ':' || CAST(bit_xor(hash(r, 'etl')) AS VARCHAR) AS "__h"` : trusted('');
-  const values = await engine.rows(sql`SELECT ${joinSql(cols.map((c, i) => sql`${c} AS ${ident(`v${i}`)}, CAST(${c} AS VARCHAR) AS ${ident(`t${i}`)}`), ', ')}, count(*) AS "__n"${hashed} FROM ${relation} AS r GROUP BY ALL ORDER BY ALL`);
+  const partitionValues = joinSql(cols.map((c, i) => sql`${c} AS ${ident(`v${i}`)}, CAST(${c} AS VARCHAR) AS ${ident(`t${i}`)}`), ', ');
+  const changes = reuse?.hooks.changes?.(reuse.area, reuse.table);
+  let values = changes ? await changedPartitions(engine, partitionValues, partitionBy, changes) : undefined;
+  // A partition the change did not touch is linked from the previous output; should its file be missing, the table is scanned.
+  if (values?.some((r) => typeof r['__path'] === 'string' && !reuse!.hooks.previous?.(reuse!.area, reuse!.table, r['__path'], String(r['__h'])))) values = undefined;
+  values ??= await engine.rows(sql`SELECT ${partitionValues}, count(*) AS "__n"${hashed} FROM ${relation} AS r GROUP BY ALL ORDER BY ALL`);
   const where = joinSql(cols.map((c, i) => sql`${c} IS NOT DISTINCT FROM ${trusted(`$${i + 1}`)}`), ' AND ');
   const width = (await engine.describe(relation)).length;
   let order: Promise<Sql> | undefined;
@@ -96,13 +104,14 @@ async function planPartitioned(engine: Engine, relation: Sql, dir: string, parti
   for (const row of values) {
     const rows = Number(row['__n']);
     total += rows;
+    if (rows === 0) continue; // every row of a previous partition removed: no partition
     const text = partitionBy.map((_, i) => row[`t${i}`] as string | null);
     const params = partitionBy.map((_, i) => {
       const v = row[`v${i}`];
       return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : text[i]!;
     });
     // DuckDB's own spelling of a hive path: NULL as NULL, the rest percent-encoded (no / or .. can escape).
-    const parts = partitionBy.map((c, i) => `${c}=${text[i] === null ? 'NULL' : encodeURIComponent(text[i]!)}`);
+    const parts = typeof row['__path'] === 'string' ? row['__path'].split('/') : partitionBy.map((c, i) => `${c}=${text[i] === null ? 'NULL' : encodeURIComponent(text[i]!)}`);
     const path = join(dir, ...parts);
     await mkdir(path, { recursive: true });
     const file = join(path, 'data_0.parquet');
@@ -129,6 +138,34 @@ async function planPartitioned(engine: Engine, relation: Sql, dir: string, parti
     });
   }
   return total;
+}
+
+/**
+ * The partitions of a table and their content hashes from the previous run's hashes and the rows removed
+ * and added since (the hash is a count, a sum and an xor of row hashes: each moves by the changed rows'),
+ * without a scan of the table. Partitions the change does not touch keep their hash (and are linked); each
+ * row has the shape the full scan gives (`v`/`t` columns, `__n`, `__h`), or `__path` and the previous hash.
+ */
+async function changedPartitions(engine: Engine, partitionValues: Sql, partitionBy: string[], changes: { removed?: Sql; added?: Sql; previous: Record<string, string> }): Promise<Record<string, unknown>[]> {
+  const side = (rows: Sql | undefined, sign: number) => (rows ? [sql`SELECT ${partitionValues}, ${sign} AS "__s", CAST(hash(r) AS HUGEINT) * ${sign} AS "__a", hash(r, 'etl') AS "__x" FROM ${rows} AS r`] : []);
+  const sides = [...side(changes.added, 1), ...side(changes.removed, -1)];
+  const delta = sides.length === 0 ? [] : await engine.rows(sql`SELECT * EXCLUDE ("__s", "__a", "__x"), CAST(sum("__s") AS BIGINT) AS "__dn", CAST(sum("__a") AS VARCHAR) AS "__da", CAST(bit_xor("__x") AS VARCHAR) AS "__dx"
+    FROM (${joinSql(sides, ' UNION ALL ')}) GROUP BY ALL ORDER BY ALL`);
+  const pathOf = (row: Record<string, unknown>) => partitionBy.map((c, i) => { const t = row[`t${i}`] as string | null; return `${c}=${t === null ? 'NULL' : encodeURIComponent(t)}`; }).join('/');
+  const parse = (hash: string | undefined): [bigint, bigint, bigint] => {
+    const [n, a, x] = (hash ?? '0:0:0').split(':');
+    return [BigInt(n!), BigInt(a!), BigInt(x!)];
+  };
+  const out = new Map<string, Record<string, unknown>>();
+  for (const [path, hash] of Object.entries(changes.previous)) out.set(path, { __path: path, __n: Number(parse(hash)[0]), __h: hash });
+  for (const row of delta) {
+    const path = pathOf(row);
+    const [n, a, x] = parse(changes.previous[path]);
+    const [nn, na, nx] = [n + BigInt(String(row['__dn'])), a + BigInt(String(row['__da'])), x ^ BigInt(String(row['__dx']))];
+    const typed = Object.fromEntries(Object.entries(row).filter(([k]) => !k.startsWith('__')));
+    out.set(path, { ...typed, __n: Number(nn), __h: `${nn}:${na}:${nx}` });
+  }
+  return [...out.keys()].sort().map((p) => out.get(p)!);
 }
 
 export async function publishOutputs(

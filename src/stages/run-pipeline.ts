@@ -308,7 +308,7 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
     const available = plan.datasets.map((d) => d.dataset);
     const goldIncremental = incr?.gold(APPENDED_SCHEMA);
     const gold = await timed('gold', () => buildGold(engine, { pipelineDir: dirs.models, vars: modelVars(config, opts.asOf), available, logger: log, config, sideBySide: storage === 'memory', ...(goldIncremental ? { incremental: goldIncremental } : {}) }));
-    incr?.keepGold(gold.hashes);
+    incr?.keepGold(gold.hashes, Object.fromEntries(gold.models.filter((m) => !m.skipped).map((m) => [m.name, m.ms])));
     if (goldIncremental) log.info({ stage: 'gold', ...countBuilds(goldIncremental.builds) }, 'gold models reused, maintained by key or recomputed');
     const built = gold.models.filter((m) => !m.skipped).map((m) => m.name);
     log.info({ stage: 'gold', models: built.length, skipped: gold.models.filter((m) => m.skipped).map((m) => m.name), ms: stages['gold'] }, 'gold');

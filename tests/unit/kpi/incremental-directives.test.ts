@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EtlError } from '../../../src/errors.ts';
 import { parseModel } from '../../../src/stages/gold-models.ts';
-import { redirect } from '../../../src/stages/gold-incremental.ts';
+import { redirect, starredRelations } from '../../../src/stages/gold-incremental.ts';
 
 const model = (text: string) => parseModel('m', 'models/m.sql', text);
 
@@ -59,5 +59,19 @@ JOIN gold.orders_enriched_more y ON TRUE JOIN GOLD . orders_enriched z ON TRUE`;
     expect(redirect(text, 'gold.orders_enriched', 'incr__m')).toBe(`-- reads gold.orders_enriched
 SELECT 'gold.orders_enriched' AS s, e.a FROM "incr__m"."orders_enriched" AS e JOIN "incr__m"."orders_enriched" x ON TRUE
 JOIN gold.orders_enriched_more y ON TRUE JOIN "incr__m"."orders_enriched" z ON TRUE`);
+  });
+});
+
+describe('starredRelations', () => {
+  it('names the relations a qualified star expands, and everything for an unqualified one', () => {
+    expect(starredRelations('SELECT o.*, p.name FROM conformed.orders AS o JOIN conformed.products p ON p.id = o.id')).toEqual(new Set(['conformed.orders']));
+    expect(starredRelations('SELECT orders_enriched.* FROM gold.orders_enriched')).toEqual(new Set(['gold.orders_enriched']));
+    // A CTE's star expands columns named elsewhere; COUNT(*) and a star in a comment or string expand nothing.
+    expect(starredRelations(`WITH l AS (SELECT a, b FROM gold.x) -- SELECT *
+      SELECT l.*, COUNT(*), '*' AS s FROM l JOIN gold.y ON TRUE GROUP BY ALL`)).toEqual(new Set());
+    expect(starredRelations('SELECT * FROM gold.x')).toBe('all');
+    expect(starredRelations('SELECT DISTINCT * EXCLUDE (a) FROM gold.x')).toBe('all');
+    expect(starredRelations('SELECT a, * FROM gold.x')).toBe('all');
+    expect(starredRelations('SELECT COLUMNS(\'^a\') FROM gold.x')).toBe('all');
   });
 });
