@@ -105,7 +105,10 @@ export async function buildGold(engine: Engine, opts: GoldOptions): Promise<{ mo
   // The tables a state keeps (incremental runs), with the SQL they were built with.
   const hashes = Object.fromEntries(runnable.filter((m) => !m.view).map((m) => [m.name, modelHash(queries.get(m.name)!)]));
   const incremental = opts.incremental;
-  if (incremental) await engine.exec(trusted('CREATE SCHEMA IF NOT EXISTS delta'));
+  if (incremental) {
+    await engine.exec(trusted('CREATE SCHEMA IF NOT EXISTS delta'));
+    incremental.plan(runnable);
+  }
   await buildModels(engine, runnable, async (session, model) => {
     const query = queries.get(model.name)!;
     const started = performance.now();

@@ -1,9 +1,10 @@
 // Incremental runs: a source read from a glob of daily files (`orders/*.csv`) that gained files since the
 // last run is processed for its new files only, through bronze and silver, and appended to the silver
 // state kept beside the output (state.ts); the other datasets' silver comes from the state as it is.
-// Gold is then recomputed in full from the whole silver (no maintained aggregates), and the partitions of
-// the lake and of the warehouse (the fact by year/month) whose content did not change are linked from the
-// previous output instead of rewritten.
+// Gold then builds each model from what changed (gold-incremental.ts: reused, maintained by key from the
+// appended rows, or recomputed), the partitions of the lake and of the warehouse (the fact by year/month)
+// whose content did not change are linked from the previous output instead of rewritten, and so are the
+// other files of tables (and quarantines) that did not change.
 //
 // The result must be what a full rebuild gives, byte for byte, so anything an append cannot reproduce
 // exactly means a full rebuild, with the reason in the log and the run record:
@@ -567,7 +568,8 @@ export class IncrementalRun {
   async finish(engine: Engine, stagingOut: string, runId: string): Promise<void> {
     const content = { stateId: runId, datasets: this.states, models: this.goldHashes, durations: this.goldDurations };
     if (this.mode === 'incremental') {
-      const recomputed = [...(this.goldRun?.recomputed ?? [])].filter((m) => this.goldHashes[m] !== undefined);
+      // A model recomputed to the content the state holds already is not written again.
+      const recomputed = [...(this.goldRun?.recomputed ?? [])].filter((m) => this.goldHashes[m] !== undefined && !this.goldRun!.unchanged(m));
       const stale = [...this.storedGold].filter((m) => this.goldHashes[m] === undefined);
       await finishStateCopy(engine, content, [...this.modes].filter(([, m]) => m === 'full').map(([d]) => d), recomputed, stale);
     } else await writeState(engine, this.stagedState, content);

@@ -42,6 +42,8 @@ interface RunRecord {
     lake: { written: string[]; kept: string[] };
     warehouse: { written: string[]; kept: string[] };
     as_of_recheck?: { from: string; to: string; datasets: Record<string, { rules: string[]; rechecked: number; to_silver: number }> };
+    gold?: Record<string, string>;
+    files_kept?: string[];
   };
   published: { path: string }[];
 }
@@ -133,6 +135,16 @@ describe('incremental runs over daily files', () => {
     expect(rec.incremental.warehouse.written).toEqual(['fact_orders/year=2025/month=06']);
     expect(rec.incremental.warehouse.kept).toContain('fact_orders/year=2024/month=01');
     expect(statSync(keptFact).ino).toBe(factInode);
+    // Gold from what changed: the declared models maintained by key, those reading nothing new reused (their
+    // files linked), the global ones recomputed — and every byte equal to the full rebuild below.
+    expect(rec.incremental.gold).toMatchObject({
+      orders_enriched: 'maintained', customer_premium: 'maintained', order_summary: 'maintained', product_daily: 'maintained',
+      order_pairs: 'maintained', product_pairs: 'maintained', customer_orders: 'maintained', dim_customers: 'maintained',
+      product_stock: 'reused', dim_products: 'reused', conversion_daily: 'reused',
+      product_sales: 'recomputed', suspicious_orders: 'recomputed', fact_orders: 'view',
+    });
+    expect(rec.incremental.files_kept).toEqual(expect.arrayContaining(['data_warehouse/dim_products/data.parquet', 'exports/csv/conversion_daily.csv', 'quarantine/customers/data.parquet']));
+    expect(rec.incremental.files_kept).not.toContain('exports/csv/product_sales.csv');
     const quality = JSON.parse(readFileSync(join(A.reports, 'quality_report.json'), 'utf8')) as { sources: Record<string, { records_in: number }>; counts_scope: string; checks: unknown[] };
     expect(quality.sources['orders']!.records_in).toBe(rec.counts['orders']!.records_in);
     expect(quality.counts_scope).toMatch(/cumulative/);
