@@ -3,14 +3,18 @@
 -- one pass over the order lines that product_pairs counts (so that a run which adds a day lists the new
 -- orders' pairs alone, and product_pairs counts again only the pairs those orders hold).
 -- An order counts once per pair however many lines it holds of either product: each order's products
--- are listed once each (DISTINCT). Each order's sorted list of products gives its pairs (every product
--- with each one after it) without a self-join of the lines.
+-- are listed once each (list_distinct, then sorted: at 10M lines on one thread 10.7 s against 18.7 s for
+-- list(DISTINCT … ORDER BY …), the same rows). Each order's sorted list of products gives its pairs (every
+-- product with each one after it) without a self-join of the lines.
 WITH baskets AS (
-  SELECT order_id, list(DISTINCT product_id ORDER BY product_id) AS products
-  FROM gold.orders_enriched
-  WHERE product_id IS NOT NULL
-  GROUP BY order_id
-  HAVING COUNT(DISTINCT product_id) > 1
+  SELECT *
+  FROM (
+    SELECT order_id, list_sort(list_distinct(list(product_id))) AS products
+    FROM gold.orders_enriched
+    WHERE product_id IS NOT NULL
+    GROUP BY order_id
+  )
+  WHERE len(products) > 1
 ),
 pairs AS (
   SELECT order_id, unnest(list_transform(range(1, len(products)), i -> list_transform(products[i + 1:], b -> {'a': products[i], 'b': b})), recursive := true)
