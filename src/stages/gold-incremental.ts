@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import type { Engine } from '../engine/engine.ts';
 import { ident, join, qualified, sql, trusted, type Sql } from '../sql/sql.ts';
 import { stripCommentsAndStrings, type GoldModel } from './gold-models.ts';
+import { contentHash } from './publish.ts';
 
 /** The rows of a relation that differ from the last run's: none, unknown (all), or these. */
 export type Delta = { kind: 'none' } | { kind: 'all' } | { kind: 'rows'; removed?: Sql; added?: Sql };
@@ -111,11 +112,22 @@ export class GoldIncremental {
       all = (await session.describe(qualified(schema, name))).map((c) => c.name);
       this.columns.set(relation, all);
     }
-    const code = stripCommentsAndStrings(model.text);
-    const starred = starredRelations(model.text);
+    const { starred, words } = this.namesOf(model);
     if (starred === 'all' || starred.has(relation)) return all;
-    const words = new Set([...code.matchAll(WORD)].map((m) => (m[1] !== undefined ? m[1].replaceAll('""', '"') : m[2]!).toLowerCase()));
     return all.filter((c) => words.has(c.toLowerCase()));
+  }
+
+  /** What a model's text names, read once per model (columnsRead asks once per relation it reads). */
+  private readonly names = new Map<string, { starred: Set<string> | 'all'; words: Set<string> }>();
+  private namesOf(model: GoldModel): { starred: Set<string> | 'all'; words: Set<string> } {
+    let names = this.names.get(model.name);
+    if (!names) {
+      const code = stripCommentsAndStrings(model.text);
+      const words = new Set([...code.matchAll(WORD)].map((m) => (m[1] !== undefined ? m[1].replaceAll('""', '"') : m[2]!).toLowerCase()));
+      names = { starred: starredRelations(model.text), words };
+      this.names.set(model.name, names);
+    }
+    return names;
   }
 
   /** The rows (projected on `columns`) that differ between the last run's relation and this run's. */
@@ -214,7 +226,7 @@ export class GoldIncremental {
     // A large table that no model maintains from it: whether it changed is enough (its readers recompute),
     // told by the same content hash as the lake's partitions (count, sum and xor of row hashes).
     if (!this.rowsNeeded.has(`gold.${name}`) && Number(await session.scalar(sql`SELECT count(*) FROM ${target}`)) > DIFF_ROWS) {
-      const print = (t: Sql) => sql`SELECT count(*) || ':' || CAST(sum(CAST(hash(r) AS HUGEINT)) AS VARCHAR) || ':' || CAST(bit_xor(hash(r, 'etl')) AS VARCHAR) FROM ${t} AS r`;
+      const print = (t: Sql) => sql`SELECT ${contentHash(trusted('r'))} FROM ${t} AS r`;
       const same = Boolean(await session.scalar(sql`SELECT (${print(target)}) = (${print(stored)})`));
       this.deltas.set(`gold.${name}`, same ? { kind: 'none' } : { kind: 'all' });
       return this.done(name, 'recomputed');

@@ -73,6 +73,12 @@ async function fullOrder(engine: Engine, relation: Sql, key: string[], except: s
   return joinSql(order.map((c) => ident(c)), ', ');
 }
 
+/** The content hash of the rows of `alias` (an aggregate): their count, the sum and the xor of two row hashes.
+ * A changed row changes it; rows added or removed move each part by their own (changedPartitions). */
+export function contentHash(alias: Sql): Sql {
+  return sql`count(*) || ':' || CAST(sum(CAST(hash(${alias}) AS HUGEINT)) AS VARCHAR) || ':' || CAST(bit_xor(hash(${alias}, 'etl')) AS VARCHAR)`;
+}
+
 /** One file to write: `weight` (rows × columns) puts the largest first, so that the sessions finish together. */
 interface WriteTask {
   weight: number;
@@ -90,7 +96,7 @@ async function planPartitioned(engine: Engine, relation: Sql, dir: string, parti
   // Each partition's values typed (to filter on, bound as parameters: no cast of the column per row)
   // and as text (to name its folder), its rows; with `reuse`, its content hash in the same scan (row
   // count, sum and xor of two row hashes: a changed row changes it).
-  const hashed = reuse ? sql`, count(*) || ':' || CAST(sum(CAST(hash(r) AS HUGEINT)) AS VARCHAR) || ':' || CAST(bit_xor(hash(r, 'etl')) AS VARCHAR) AS "__h"` : trusted('');
+  const hashed = reuse ? sql`, ${contentHash(trusted('r'))} AS "__h"` : trusted('');
   const partitionValues = joinSql(cols.map((c, i) => sql`${c} AS ${ident(`v${i}`)}, CAST(${c} AS VARCHAR) AS ${ident(`t${i}`)}`), ', ');
   const changes = reuse?.hooks.changes?.(reuse.area, reuse.table);
   let values = changes ? await changedPartitions(engine, partitionValues, partitionBy, changes) : undefined;

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EtlError } from '../../../src/errors.ts';
+import { thrownEtlError as modelError } from '../../helpers/etl-error.ts';
 import { orderModels, parseModel, renderModel, type GoldModel } from '../../../src/stages/gold-models.ts';
 
 const model = (name: string, text: string): GoldModel => parseModel(name, `models/${name}.sql`, text);
-
-function modelError(fn: () => unknown): EtlError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EtlError) return e;
-    throw e;
-  }
-  throw new Error('expected an EtlError');
-}
 
 describe('parseModel', () => {
   it('collects gold and conformed references, ignoring comments and string literals', () => {

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { EtlError } from '../../../src/errors.ts';
+import { thrownEtlError as modelError } from '../../helpers/etl-error.ts';
 import { parseModel } from '../../../src/stages/gold-models.ts';
 import { redirect, starredRelations } from '../../../src/stages/gold-incremental.ts';
 
 const model = (text: string) => parseModel('m', 'models/m.sql', text);
-
-function modelError(fn: () => unknown): EtlError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EtlError) return e;
-    throw e;
-  }
-  throw new Error('expected an EtlError');
-}
 
 describe('@incremental and @lookup directives', () => {
   it('reads the key, the driver and the lookups', () => {

@@ -1,17 +1,7 @@
 // Staging model parsing: one SELECT over raw.<source> views, nothing else.
 import { describe, expect, it } from 'vitest';
-import { EtlError } from '../../../src/errors.ts';
+import { thrownEtlError as refusal } from '../../helpers/etl-error.ts';
 import { checkStagingModels, parseStagingModel } from '../../../src/stages/staging.ts';
-
-function refusal(fn: () => unknown): EtlError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EtlError) return e;
-    throw e;
-  }
-  throw new Error('expected an EtlError');
-}
 
 describe('parseStagingModel', () => {
   it('collects the raw sources a model reads, ignoring comments and strings', () => {
