@@ -8,9 +8,22 @@ import { ident, join, list, sql, trusted, type Sql } from '../sql/sql.ts';
 import type { Contract, CustomDatasetRule, LibraryRule, QualityRule } from '../contracts/model.ts';
 import type { CheckResult, SourceCounts } from './result.ts';
 
+/** One aggregate of a table's check query (its column `as` in the aggregate row), and how its value follows
+ * a change of the table's rows (an incremental run checks a maintained gold table from its changed rows):
+ *   'count' — a count of rows, each decided by the row alone: the last value − the removed rows' + the added rows';
+ *   duplicates — the number of key tuples (these columns) held by more than one row: recounted over the
+ *   touched keys only;
+ *   absent — evaluated over the whole table (it reads other rows or other tables: a sum, a maximum, a
+ *   foreign key, a reconciliation). */
+export interface AggregateItem {
+  as: string;
+  expr: Sql;
+  follows?: 'count' | { duplicates: string[] };
+}
+
 /** What a planned metric needs from the aggregate row, and how it becomes a result. */
 export interface PlannedMetric {
-  items: Sql[];
+  items: AggregateItem[];
   finish(row: Row): Partial<CheckResult> & { value: number | null; failed_rows: number };
 }
 
@@ -50,7 +63,7 @@ const toNumber = (c: unknown): number | null => {
   return Number.isFinite(n) ? n : null;
 };
 
-const alias = (ctx: MetricContext, suffix: string): Sql => ident(`m${ctx.index}_${suffix}`);
+const alias = (ctx: MetricContext, suffix: string): string => `m${ctx.index}_${suffix}`;
 const read = (row: Row, ctx: MetricContext, suffix: string): number | null => toNumber(row[`m${ctx.index}_${suffix}`]);
 const whatOf = (r: QualityRule, dataset: string): string => (r.property === undefined ? dataset : `${dataset}.${r.property}`);
 
@@ -78,7 +91,10 @@ function valueMetric(bad: (r: LibraryRule, ctx: MetricContext, v: { col: Sql; te
       const percent = r.unit === 'percent';
       return {
         plan: {
-          items: [sql`count(*) FILTER (WHERE ${predicate}) AS ${alias(ctx, 'bad')}`, sql`count(*) AS ${alias(ctx, 'n')}`],
+          items: [
+            { as: alias(ctx, 'bad'), expr: sql`count(*) FILTER (WHERE ${predicate})`, follows: 'count' },
+            { as: alias(ctx, 'n'), expr: sql`count(*)`, follows: 'count' },
+          ],
           finish: (row) => {
             const b = read(row, ctx, 'bad') ?? 0;
             const total = read(row, ctx, 'n') ?? 0;
@@ -131,7 +147,7 @@ function compileAggregate(text: string, relationAlias: Sql, columns: string[], d
 function single(ctx: MetricContext, item: Sql, suffix: string, nullMessage: string): { plan: PlannedMetric } {
   return {
     plan: {
-      items: [sql`${item} AS ${alias(ctx, suffix)}`],
+      items: [{ as: alias(ctx, suffix), expr: item }],
       finish: (row) => {
         const x = read(row, ctx, suffix);
         return x === null ? { value: null, failed_rows: 0, message: nullMessage } : { value: x, failed_rows: 0 };
@@ -181,7 +197,7 @@ export const DATASET_METRICS = {
       const groups = sql`(SELECT count(*) FROM (SELECT 1 FROM ${ctx.relation} WHERE ${present} AND ${hashed} IN (SELECT "__h" FROM (SELECT ${hashed} AS "__h" FROM ${ctx.relation} WHERE ${present} GROUP BY "__h" HAVING count(*) > 1)) GROUP BY ${join(keys, ', ')} HAVING count(*) > 1))`;
       return {
         plan: {
-          items: [sql`${groups} AS ${alias(ctx, 'n')}`],
+          items: [{ as: alias(ctx, 'n'), expr: groups, follows: { duplicates: cols } }],
           finish: (row) => {
             const n = read(row, ctx, 'n') ?? 0;
             return { value: n, failed_rows: n };
@@ -193,7 +209,7 @@ export const DATASET_METRICS = {
   rowCount: {
     describe: (r, dataset) => `${r.metric} of ${whatOf(r, dataset)}`,
     unit: () => 'rows',
-    plan: (_r, ctx) => ({ plan: { items: [sql`count(*) AS ${alias(ctx, 'n')}`], finish: (row) => ({ value: read(row, ctx, 'n') ?? 0, failed_rows: 0 }) } }),
+    plan: (_r, ctx) => ({ plan: { items: [{ as: alias(ctx, 'n'), expr: sql`count(*)`, follows: 'count' }], finish: (row) => ({ value: read(row, ctx, 'n') ?? 0, failed_rows: 0 }) } }),
   } satisfies DatasetMetricDef<LibraryRule>,
   quarantineRate: {
     describe: (_r, dataset) => `quarantine rate of ${dataset}`,

@@ -2,14 +2,15 @@
 // invalid / duplicate values, row count, freshness, reconciliation) in ONE aggregate query, with the
 // gold table's row kinds (property-rules.ts) in the same scan; quarantine rate from the row pass's
 // counts; SQL rules (guarded, see guard-sql-rule.ts) one query each, as written by the user.
+import { createHash } from 'node:crypto';
 import type { ColumnInfo, Engine, Row } from '../engine/engine.ts';
-import { ident, join, sql, type Sql } from '../sql/sql.ts';
+import { ident, join, qualified, sql, type Sql } from '../sql/sql.ts';
 import type { Contract, Layer, Operator, QualityRule, SqlRule } from '../contracts/model.ts';
 import type { CheckResult, SourceCounts } from './result.ts';
 import { checkPatterns } from './check-patterns.ts';
 import { planPropertyRules } from './property-rules.ts';
 import { asOfLiteral } from './compile-row-rules.ts';
-import { datasetKindOf, datasetMetricOf, type MetricContext, type PlannedMetric } from './dataset-metrics.ts';
+import { datasetKindOf, datasetMetricOf, type AggregateItem, type MetricContext, type PlannedMetric } from './dataset-metrics.ts';
 import { guardSqlRule, RULE_RELATION } from './guard-sql-rule.ts';
 import { describeOperator, satisfiesOperator } from './operator.ts';
 
@@ -26,7 +27,22 @@ export interface DatasetRulesInput {
   asOf: string;
   /** Also count the contracts' property rules (typed gold tables), in the same scan. */
   withPropertyRules?: boolean;
+  /** The relation's aggregate values after the last run (by itemKey) and the rows removed and added since
+   * (none: unchanged): the aggregates that follow a change (AggregateItem.follows) are computed from them. */
+  since?: Since;
+  /** Filled with this run's values of those aggregates (by itemKey): the next run's `since.last`. */
+  memo?: Record<string, number>;
 }
+
+export interface Since {
+  last: Record<string, number>;
+  removed?: Sql;
+  added?: Sql;
+}
+
+/** An aggregate's name in a memo: the hash of its SQL and of how it follows a change. */
+export const itemKey = (i: AggregateItem): string =>
+  createHash('sha256').update(`${JSON.stringify(i.follows ?? null)}\n${i.expr.text}`).digest('hex').slice(0, 32);
 
 const toNumber = (c: unknown): number | null => {
   if (c === null || c === undefined) return null;
@@ -128,7 +144,13 @@ export async function evaluateDatasetRules(engine: Engine, input: DatasetRulesIn
 
   // ONE aggregate query for every metric (and property rule) of the relation.
   const items = [...propertyPlans.flatMap((p) => p.items), ...planned.flatMap((p) => p.plan.items)];
-  const [row] = items.length > 0 ? await engine.rows(sql`SELECT ${join(items, ',\n  ')} FROM ${input.relation} AS d`) : [{} as Row];
+  const row = await aggregateRow(engine, input.relation, items, input.since);
+  if (input.memo) {
+    for (const i of items) {
+      const v = toNumber(row[i.as]);
+      if (i.follows !== undefined && v !== null) input.memo[itemKey(i)] = v;
+    }
+  }
   const propertyResults = propertyPlans.flatMap((p) => [...p.absent, ...p.finish(row ?? {})]);
   for (const p of planned) {
     const { value, ...rest } = p.plan.finish(row ?? {});
@@ -161,4 +183,48 @@ export async function evaluateDatasetRules(engine: Engine, input: DatasetRulesIn
     }
   }
   return [...propertyResults, ...results.filter((r): r is CheckResult => r !== undefined)];
+}
+
+/** The aggregate row of `relation`: ONE scan for the aggregates evaluated whole; with `since`, the counts
+ * from the last values and the changed rows, and the duplicate counts from the touched keys. */
+async function aggregateRow(engine: Engine, relation: Sql, items: AggregateItem[], since: Since | undefined): Promise<Row> {
+  const follow = since ? items.filter((i) => i.follows !== undefined && typeof since.last[itemKey(i)] === 'number') : [];
+  const whole = items.filter((i) => !follow.includes(i));
+  const select = (of: AggregateItem[], from: Sql) => sql`SELECT ${join(of.map((i) => sql`${i.expr} AS ${ident(i.as)}`), ',\n  ')} FROM ${from} AS d`;
+  const row: Row = whole.length > 0 ? ((await engine.rows(select(whole, relation)))[0] ?? {}) : {};
+  if (!since) return row;
+  const counts = follow.filter((i) => i.follows === 'count');
+  for (const i of counts) row[i.as] = since.last[itemKey(i)]!;
+  for (const [side, sign] of [[since.removed, -1], [since.added, 1]] as const) {
+    if (!side || counts.length === 0) continue;
+    const [changed] = await engine.rows(select(counts, side));
+    for (const i of counts) row[i.as] = (row[i.as] as number) + sign * (toNumber(changed?.[i.as]) ?? 0);
+  }
+  for (const i of follow) {
+    if (typeof i.follows !== 'object') continue;
+    row[i.as] = since.last[itemKey(i)]! + (await duplicatesChange(engine, relation, i.follows.duplicates, since));
+  }
+  return row;
+}
+
+/**
+ * How many more key tuples are held by several rows than before the change, counted over the keys the
+ * removed and added rows hold: a key's count before = its count now − its added rows + its removed rows.
+ * Tuples with a NULL are never duplicates (dataset-metrics.ts, duplicateValues).
+ */
+async function duplicatesChange(engine: Engine, relation: Sql, keys: string[], since: Since): Promise<number> {
+  const sides = [since.removed, since.added].filter((s): s is Sql => s !== undefined);
+  if (sides.length === 0) return 0;
+  const cols = join(keys.map((k) => ident(k)), ', ');
+  const present = join(keys.map((k) => sql`${ident(k)} IS NOT NULL`), ' AND ');
+  const countsIn = (from: Sql | undefined, filter: Sql) =>
+    from ? sql`SELECT ${cols}, count(*) AS "__n" FROM ${from} WHERE ${filter} GROUP BY ALL` : sql`SELECT ${cols}, 0 AS "__n" FROM ${sides[0]!} WHERE FALSE`;
+  const n = (side: string) => sql`coalesce(${qualified(side, '__n')}, 0)`;
+  const value = await engine.scalar(sql`WITH "__touched" AS (SELECT DISTINCT ${cols} FROM (${join(sides.map((s) => sql`SELECT ${cols} FROM ${s}`), ' UNION ALL ')}) WHERE ${present}),
+  "__now" AS (${countsIn(relation, sql`(${cols}) IN (SELECT ${cols} FROM "__touched")`)}),
+  "__plus" AS (${countsIn(since.added, present)}),
+  "__minus" AS (${countsIn(since.removed, present)})
+SELECT count(*) FILTER (WHERE ${n('__now')} > 1) - count(*) FILTER (WHERE ${n('__now')} - ${n('__plus')} + ${n('__minus')} > 1)
+FROM "__touched" LEFT JOIN "__now" USING (${cols}) LEFT JOIN "__plus" USING (${cols}) LEFT JOIN "__minus" USING (${cols})`);
+  return Number(value);
 }

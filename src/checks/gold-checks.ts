@@ -8,7 +8,7 @@ import type { Contract } from '../contracts/model.ts';
 import type { Logger } from '../log.ts';
 import { ident, sql, type Sql } from '../sql/sql.ts';
 import type { CheckResult } from './result.ts';
-import { evaluateDatasetRules } from './dataset-rules.ts';
+import { evaluateDatasetRules, type Since } from './dataset-rules.ts';
 
 export interface GoldChecksInput {
   /** The gold contracts, in the order their results are listed. */
@@ -21,6 +21,11 @@ export interface GoldChecksInput {
   asOf: string;
   /** Each table's check time at debug level. */
   logger?: Logger;
+  /** An incremental run: a table's aggregate values after the last run and its rows changed since, when
+   * both are known (dataset-rules.ts: counts and duplicates then follow from the changed rows). */
+  since?: (dataset: string) => Since | undefined;
+  /** Filled with each table's values of those aggregates, for the next run. */
+  memo?: Record<string, Record<string, number>>;
 }
 
 export async function evaluateGoldChecks(engine: Engine, input: GoldChecksInput): Promise<CheckResult[]> {
@@ -32,8 +37,20 @@ export async function evaluateGoldChecks(engine: Engine, input: GoldChecksInput)
   runnable.sort((a, b) => size(b.c.dataset) - size(a.c.dataset));
   const checked = await engine.parallel(runnable.map(({ c }) => async (session: Engine) => {
     const started = performance.now();
-    const results = await evaluateDatasetRules(session, { dataset: c.dataset, layer: 'gold', relation: sql`gold.${ident(c.dataset)}`, contracts: [c], refs: input.refs, asOf: input.asOf, withPropertyRules: true });
-    input.logger?.debug({ stage: 'gold_checks', dataset: c.dataset, checks: results.length, weight: size(c.dataset), ms: Math.round(performance.now() - started) }, 'gold table checked');
+    const since = input.since?.(c.dataset);
+    const memo = input.memo ? (input.memo[c.dataset] ??= {}) : undefined;
+    const results = await evaluateDatasetRules(session, {
+      dataset: c.dataset,
+      layer: 'gold',
+      relation: sql`gold.${ident(c.dataset)}`,
+      contracts: [c],
+      refs: input.refs,
+      asOf: input.asOf,
+      withPropertyRules: true,
+      ...(since ? { since } : {}),
+      ...(memo ? { memo } : {}),
+    });
+    input.logger?.debug({ stage: 'gold_checks', dataset: c.dataset, checks: results.length, weight: size(c.dataset), from_changes: since !== undefined, ms: Math.round(performance.now() - started) }, 'gold table checked');
     return results;
   }));
   const byContract = new Map(runnable.map(({ i }, k) => [i, checked[k]!]));

@@ -8,6 +8,7 @@ import { compileExpression } from '../expr/index.ts';
 import type { Contract, Layer, Severity } from '../contracts/model.ts';
 import { ident, join, sql, type Sql } from '../sql/sql.ts';
 import type { CheckResult } from './result.ts';
+import type { AggregateItem } from './dataset-metrics.ts';
 import { BROKEN_ROWS, declaredPropertyRules, RECORD_RULES, type RuleKind, type ValueSql } from './rule-kinds.ts';
 
 export interface PropertyRulesInput {
@@ -128,7 +129,7 @@ function planRules(input: PropertyRulesInput, columns: Map<string, ColumnInfo>):
 export interface PlannedPropertyRules {
   /** Results known without a query (a declared column the table lacks, a rule that cannot run). */
   absent: CheckResult[];
-  items: Sql[];
+  items: AggregateItem[];
   finish(row: Row): CheckResult[];
 }
 
@@ -165,7 +166,12 @@ export function planPropertyRules(input: PropertyRulesInput, columns: Map<string
   const runnable = planned.filter((r) => r.broken !== undefined);
   const unrunnable = planned.filter((r) => r.unrunnable !== undefined).map((r) => result(r, { failed_rows: 0, status: r.unrunnable!.status, message: r.unrunnable!.message }));
   // NULLs never break a value rule (only `required`): the predicates are FALSE for them.
-  const items = runnable.map((r, i) => sql`count(*) FILTER (WHERE ${r.broken!}) AS ${ident(`${prefix}${i}`)}`);
+  // A row breaks a value rule by itself; `unique` and foreign keys also read other rows or tables.
+  const items = runnable.map((r, i): AggregateItem => ({
+    as: `${prefix}${i}`,
+    expr: sql`count(*) FILTER (WHERE ${r.broken!})`,
+    ...(r.rule === 'unique' || r.rule === 'relationship' ? {} : { follows: 'count' as const }),
+  }));
   const finish = (row: Row): CheckResult[] =>
     runnable.map((r, i): CheckResult => {
       const failed = Number(row[`${prefix}${i}`] ?? 0);

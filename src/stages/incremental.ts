@@ -35,7 +35,7 @@ import type { Contract } from '../contracts/model.ts';
 import type { SourceCounts } from '../checks/result.ts';
 import { enforceRowRules, planRowRules } from '../checks/enforce.ts';
 import { enforcedKey } from '../checks/compile-row-rules.ts';
-import { evaluateDatasetRules } from '../checks/dataset-rules.ts';
+import { evaluateDatasetRules, type Since } from '../checks/dataset-rules.ts';
 import { explainUpstreamQuarantine } from '../checks/upstream-quarantine.ts';
 import { ident, join as joinSql, sql, type Sql } from '../sql/sql.ts';
 import { isGlob } from '../io/glob-files.ts';
@@ -200,6 +200,9 @@ export class IncrementalRun {
   private storedModels: Record<string, string> = {};
   private storedDurations: Record<string, number> = {};
   private goldDurations: Record<string, number> = {};
+  /** Gold table → its check aggregates' values (dataset-rules.ts, itemKey): the last run's and this run's. */
+  private storedChecks: Record<string, Record<string, number>> = {};
+  private goldChecks: Record<string, Record<string, number>> = {};
   private storedGold = new Set<string>();
   /** Datasets whose state rows a recheck under another --as-of changed (their change is not a plain append). */
   private readonly rechecked = new Set<string>();
@@ -331,6 +334,7 @@ export class IncrementalRun {
           this.stored = content.datasets;
           this.storedModels = content.models;
           this.storedDurations = content.durations;
+          this.storedChecks = content.checks;
           this.storedGold = content.goldTables;
           const missing = this.plan.datasets.find((d) => !this.stored[d.dataset]);
           if (missing) {
@@ -530,6 +534,19 @@ export class IncrementalRun {
     this.goldDurations = durations;
   }
 
+  /** A gold table's check aggregates after the last run and its rows changed since, when both are known (an
+   * incremental run; the gold checks count the changed rows instead of the table, dataset-rules.ts). */
+  checksSince(table: string): Since | undefined {
+    const last = this.storedChecks[table];
+    const rows = this.goldRun?.rowsChanged(table);
+    return this.mode === 'incremental' && last && rows ? { last, ...rows } : undefined;
+  }
+
+  /** This run's gold check aggregates (written into the state). */
+  keepChecks(memo: Record<string, Record<string, number>>): void {
+    this.goldChecks = memo;
+  }
+
   /** Remember what each dataset's silver rows stand for (written into the state at publish). */
   keep(dataset: string, silver: SilverResult, files: string[]): void {
     this.states[dataset] = { counts: silver.counts, rowChecks: silver.checks.slice(0, silver.checks.length - silver.datasetChecks.length), datasetChecks: silver.datasetChecks };
@@ -566,7 +583,7 @@ export class IncrementalRun {
 
   /** Write the state (staged beside the output) and the manifest (into the staged output). */
   async finish(engine: Engine, stagingOut: string, runId: string): Promise<void> {
-    const content = { stateId: runId, datasets: this.states, models: this.goldHashes, durations: this.goldDurations };
+    const content = { stateId: runId, datasets: this.states, models: this.goldHashes, durations: this.goldDurations, checks: this.goldChecks };
     if (this.mode === 'incremental') {
       // A model recomputed to the content the state holds already is not written again.
       const recomputed = [...(this.goldRun?.recomputed ?? [])].filter((m) => this.goldHashes[m] !== undefined && !this.goldRun!.unchanged(m));

@@ -317,7 +317,9 @@ async function runLocked(opts: RunOptions, paths: { out: string; reportsDir: str
       const goldRefs: Record<string, Sql> = { ...refs };
       for (const name of built) goldRefs[name] = sql`gold.${ident(name)}`;
       const whyNotBuilt = (dataset: string) => gold.models.find((m) => m.name === dataset)?.skipped ?? 'no such model';
-      checks.push(...(await evaluateGoldChecks(engine, { contracts: plan.gold, built, whyNotBuilt, refs: goldRefs, asOf: opts.asOf, logger: log })));
+      const memo: Record<string, Record<string, number>> = {};
+      checks.push(...(await evaluateGoldChecks(engine, { contracts: plan.gold, built, whyNotBuilt, refs: goldRefs, asOf: opts.asOf, logger: log, ...(incr ? { since: (t: string) => incr.checksSince(t), memo } : {}) })));
+      incr?.keepChecks(memo);
     });
     log.info({ stage: 'gold_checks', checks: plan.gold.length, ms: stages['gold_checks'] }, 'gold checks');
 

@@ -36,6 +36,8 @@ export interface StateContent {
   models: Record<string, string>;
   /** Gold model → its build time in this run (ms): the next incremental run starts the longest first. */
   durations: Record<string, number>;
+  /** Gold table → the values of its check aggregates that follow a change (dataset-rules.ts, by itemKey). */
+  checks: Record<string, Record<string, number>>;
 }
 
 /** What an incremental run reads back: the content, and the models whose table the state holds. */
@@ -59,6 +61,7 @@ async function writeMeta(engine: Engine, content: StateContent): Promise<void> {
     ...Object.entries(content.datasets).map(([d, s]): [string, string] => [`dataset:${d}`, JSON.stringify(s)]),
     ...Object.entries(content.models).map(([m, h]): [string, string] => [`model:${m}`, h]),
     ...Object.entries(content.durations).map(([m, ms]): [string, string] => [`model_ms:${m}`, String(ms)]),
+    ...Object.entries(content.checks).map(([t, values]): [string, string] => [`checks:${t}`, JSON.stringify(values)]),
   ];
   for (const [key, value] of rows) await engine.exec(sql`INSERT INTO ${meta} VALUES (${key}, ${value})`);
 }
@@ -108,15 +111,17 @@ export async function openStateCopy(engine: Engine, published: string, copy: str
   const datasets: Record<string, DatasetState> = {};
   const models: Record<string, string> = {};
   const durations: Record<string, number> = {};
+  const checks: Record<string, Record<string, number>> = {};
   for (const r of rows) {
     const key = String(r['key']);
     if (key.startsWith('dataset:')) datasets[key.slice('dataset:'.length)] = JSON.parse(String(r['value'])) as DatasetState;
     if (key.startsWith('model:')) models[key.slice('model:'.length)] = String(r['value']);
     if (key.startsWith('model_ms:')) durations[key.slice('model_ms:'.length)] = Number(r['value']);
+    if (key.startsWith('checks:')) checks[key.slice('checks:'.length)] = JSON.parse(String(r['value'])) as Record<string, number>;
   }
   const tables = await engine.rows(sql`SELECT table_name AS t FROM information_schema.tables WHERE table_catalog = ${CATALOG} AND table_type = 'BASE TABLE'`);
   const goldTables = new Set(tables.map((t) => String(t['t'])).filter((t) => t.startsWith('gold__')).map((t) => t.slice('gold__'.length)));
-  return { stateId: String(get('state_id')), datasets, models, durations, goldTables };
+  return { stateId: String(get('state_id')), datasets, models, durations, checks, goldTables };
 }
 
 /** An incremental run's state, its tables already appended to (silver) and maintained (gold): the datasets
