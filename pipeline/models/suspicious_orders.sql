@@ -11,8 +11,9 @@
 --                         fraud.new_account_days after registration, with an amount >= fraud.first_basket_factor × m
 -- Without customers (no registration date) the new-account rule cannot apply.
 -- (Read from order_summary, the lines already summed per order: the same sums as over the order lines;
--- its rows are the orders themselves when gold.order_totals says each order is one row.)
-WITH orders AS (
+-- its rows are the orders themselves when gold.order_totals says each order is one row. NOT MATERIALIZED:
+-- each reader scans order_summary again, which costs less than copying 5M orders' ids aside.)
+WITH orders AS NOT MATERIALIZED (
   SELECT
     order_id, customer_id, order_date, revenue AS amount, units,
     CASE WHEN revenue > 0 THEN LN(CAST(revenue AS DOUBLE)) END AS log_amount,
@@ -28,19 +29,50 @@ WITH orders AS (
   WHERE NOT (SELECT one_row_per_order FROM gold.order_totals)
   GROUP BY order_id
 ),
+-- The medians are PERCENTILE_CONT(0.5)'s, exactly: of the n non-NULL values in order, those of ranks
+-- floor(r) and ceil(r), r = (n − 1) × 0.5, interpolated halfway by the same function over those two
+-- values (quantile_cont of [lo, hi]: the same type, the same arithmetic). Ranks come from running counts
+-- over the distinct amounts and units (5M orders share some 100k amounts and a few dozen units): the
+-- orders are grouped once, never sorted. A value v holds the ranks upto − n … upto − 1.
+amounts AS (SELECT amount, log_amount, COUNT(*) AS n FROM orders GROUP BY amount, log_amount),
+unit_counts AS (SELECT units, log_units, COUNT(*) AS n FROM orders GROUP BY units, log_units),
+amount_ranks AS (
+  SELECT amount AS v, SUM(n) OVER (ORDER BY amount ROWS UNBOUNDED PRECEDING) AS upto, CAST(SUM(n) OVER () - 1 AS DOUBLE) * 0.5 AS r
+  FROM amounts WHERE amount IS NOT NULL
+),
+unit_ranks AS (
+  SELECT units AS v, SUM(n) OVER (ORDER BY units ROWS UNBOUNDED PRECEDING) AS upto, CAST(SUM(n) OVER () - 1 AS DOUBLE) * 0.5 AS r
+  FROM unit_counts WHERE units IS NOT NULL
+),
+log_ranks AS (
+  SELECT measure, v,
+    SUM(n) OVER (PARTITION BY measure ORDER BY v ROWS UNBOUNDED PRECEDING) AS upto,
+    CAST(SUM(n) OVER (PARTITION BY measure) - 1 AS DOUBLE) * 0.5 AS r
+  FROM (SELECT 'amount' AS measure, log_amount AS v, n FROM amounts UNION ALL SELECT 'units', log_units, n FROM unit_counts)
+  WHERE v IS NOT NULL
+),
 centre AS (
   SELECT
-    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY amount) AS amount_median,
-    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY units) AS units_median,
-    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY log_amount) AS log_amount_median,
-    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY log_units) AS log_units_median
-  FROM orders
+    (SELECT list_aggregate([MIN(v) FILTER (WHERE upto > FLOOR(r)), MIN(v) FILTER (WHERE upto > CEIL(r))], 'quantile_cont', 0.5) FROM amount_ranks) AS amount_median,
+    (SELECT list_aggregate([MIN(v) FILTER (WHERE upto > FLOOR(r)), MIN(v) FILTER (WHERE upto > CEIL(r))], 'quantile_cont', 0.5) FROM unit_ranks) AS units_median,
+    (SELECT list_aggregate([MIN(v) FILTER (WHERE upto > FLOOR(r)), MIN(v) FILTER (WHERE upto > CEIL(r))], 'quantile_cont', 0.5) FROM log_ranks WHERE measure = 'amount') AS log_amount_median,
+    (SELECT list_aggregate([MIN(v) FILTER (WHERE upto > FLOOR(r)), MIN(v) FILTER (WHERE upto > CEIL(r))], 'quantile_cont', 0.5) FROM log_ranks WHERE measure = 'units') AS log_units_median
+),
+spread_ranks AS (
+  SELECT measure, v,
+    SUM(n) OVER (PARTITION BY measure ORDER BY v ROWS UNBOUNDED PRECEDING) AS upto,
+    CAST(SUM(n) OVER (PARTITION BY measure) - 1 AS DOUBLE) * 0.5 AS r
+  FROM (
+    SELECT 'amount' AS measure, ABS(a.log_amount - c.log_amount_median) AS v, a.n FROM amounts AS a CROSS JOIN centre AS c
+    UNION ALL SELECT 'units', ABS(u.log_units - c.log_units_median), u.n FROM unit_counts AS u CROSS JOIN centre AS c
+  )
+  WHERE v IS NOT NULL
 ),
 spread AS (
   SELECT
-    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY ABS(o.log_amount - c.log_amount_median)) AS amount_mad,
+    (SELECT list_aggregate([MIN(v) FILTER (WHERE upto > FLOOR(r)), MIN(v) FILTER (WHERE upto > CEIL(r))], 'quantile_cont', 0.5) FROM spread_ranks WHERE measure = 'amount') AS amount_mad,
     AVG(ABS(o.log_amount - c.log_amount_median)) AS amount_mean_dev,
-    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY ABS(o.log_units - c.log_units_median)) AS units_mad,
+    (SELECT list_aggregate([MIN(v) FILTER (WHERE upto > FLOOR(r)), MIN(v) FILTER (WHERE upto > CEIL(r))], 'quantile_cont', 0.5) FROM spread_ranks WHERE measure = 'units') AS units_mad,
     AVG(ABS(o.log_units - c.log_units_median)) AS units_mean_dev
   FROM orders AS o
   CROSS JOIN centre AS c
